@@ -1,0 +1,246 @@
+//! `site.yaml`: the settings of one regency portal, read and checked once.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::frontmatter::parse_yaml;
+use crate::content::types::{Slug, encode_message};
+use crate::error::{Diagnostic, Lang, Text};
+
+/// Whether the regency is a kabupaten or a kota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegencyKind {
+    /// A regency (kabupaten).
+    Kabupaten,
+    /// A city (kota).
+    Kota,
+}
+
+/// The language of the portal's own text (theme strings and dates).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Bahasa Indonesia.
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// The language for messages.
+    pub fn lang(self) -> Lang {
+        match self {
+            Language::Id => Lang::Id,
+            Language::En => Lang::En,
+        }
+    }
+
+    /// The BCP 47 code for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Id => "id",
+            Language::En => "en",
+        }
+    }
+}
+
+/// How to reach the Diskominfo or humas office.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Street address.
+    pub address: Option<String>,
+    /// Telephone number as written.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// A link to the regency's account on a social network.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocialLink {
+    /// The network's name, shown as the link text.
+    pub name: String,
+    /// The full address of the account.
+    pub url: String,
+}
+
+/// An extra entry in the main menu.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuLink {
+    /// The text of the link.
+    pub title: String,
+    /// Where it goes: a path inside the site (`/program/`) or a full address.
+    pub url: String,
+}
+
+/// Everything `site.yaml` holds.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The regency's full name, e.g. "Kabupaten Agam".
+    pub name: String,
+    /// Kabupaten or kota.
+    pub kind: RegencyKind,
+    /// The short name used in URLs, e.g. `agam`.
+    pub slug: Slug,
+    /// The province it belongs to.
+    #[serde(default)]
+    pub province: Option<String>,
+    /// The address the site is published at, possibly with a sub-path.
+    pub base_url: BaseUrl,
+    /// The language of the theme and dates.
+    #[serde(default)]
+    pub language: Language,
+    /// One or two sentences about the portal.
+    #[serde(default)]
+    pub description: String,
+    /// The logo, as a path inside `static/`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The office to contact.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// Social network accounts.
+    #[serde(default)]
+    pub social: Vec<SocialLink>,
+    /// Extra main menu entries, after the built-in ones.
+    #[serde(default)]
+    pub menu: Vec<MenuLink>,
+    /// A theme folder name under the `themes/` folder, or a path to one.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// How many news items one list page shows.
+    #[serde(default = "default_paginate")]
+    pub paginate: Paginate,
+    /// Free data for custom templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn default_paginate() -> Paginate {
+    Paginate(10)
+}
+
+/// A page size of 1 to 100 news items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Paginate(pub usize);
+
+impl<'de> Deserialize<'de> for Paginate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(deserializer)?;
+        if (1..=100).contains(&n) {
+            Ok(Paginate(n as usize))
+        } else {
+            Err(serde::de::Error::custom(encode_message(
+                &n.to_string(),
+                &Text::new(
+                    format!("paginate harus antara 1 dan 100, tertulis {n}"),
+                    format!("paginate must be between 1 and 100, found {n}"),
+                ),
+                &Text::new("misalnya `paginate: 10`", "for example `paginate: 10`"),
+            )))
+        }
+    }
+}
+
+/// An absolute http(s) address without a trailing slash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks and normalises an address.
+    pub fn parse(text: &str) -> Result<BaseUrl, (Text, Text)> {
+        let trimmed = text.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                Ok(BaseUrl(trimmed.to_string()))
+            }
+            _ => Err((
+                Text::new(
+                    format!("base_url harus alamat lengkap yang diawali https://, tertulis `{text}`"),
+                    format!("base_url must be a full address starting with https://, found `{text}`"),
+                ),
+                Text::new(
+                    "misalnya `base_url: \"https://smartcity.agamkab.go.id\"`",
+                    "for example `base_url: \"https://smartcity.agamkab.go.id\"`",
+                ),
+            )),
+        }
+    }
+
+    /// The address without a trailing slash: `https://host/sub`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The path part without a trailing slash: `/sub`, or empty at a host's root.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.0.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// The scheme and host: `https://host`.
+    pub fn origin(&self) -> &str {
+        &self.0[..self.0.len() - self.path().len()]
+    }
+
+    /// The same site published somewhere else (`--base-url`).
+    pub fn with_override(text: &str) -> Result<BaseUrl, (Text, Text)> {
+        BaseUrl::parse(text)
+    }
+}
+
+impl<'de> Deserialize<'de> for BaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        BaseUrl::parse(&text)
+            .map_err(|(m, h)| serde::de::Error::custom(encode_message(&text, &m, &h)))
+    }
+}
+
+/// Reads and checks `site.yaml` (`source` is its text, `file` its name for messages).
+pub fn parse_site_config(file: &Path, source: &str) -> Result<SiteConfig, Diagnostic> {
+    parse_yaml(file, source, source, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_origin_and_path() {
+        let b = BaseUrl::parse("https://example.github.io/agam/").unwrap();
+        assert_eq!(b.as_str(), "https://example.github.io/agam");
+        assert_eq!(b.path(), "/agam");
+        assert_eq!(b.origin(), "https://example.github.io");
+        assert_eq!(BaseUrl::parse("https://agamkab.go.id").unwrap().path(), "");
+        assert!(BaseUrl::parse("agamkab.go.id").is_err());
+    }
+
+    #[test]
+    fn site_yaml_reads_with_defaults() {
+        let src = "name: Kabupaten Agam\nkind: kabupaten\nslug: agam\nbase_url: https://a.go.id\n";
+        let c = parse_site_config(Path::new("site.yaml"), src).unwrap();
+        assert_eq!(c.paginate, Paginate(10));
+        assert_eq!(c.language, Language::Id);
+    }
+
+    #[test]
+    fn site_yaml_unknown_kind_is_an_error_on_its_line() {
+        let src = "name: A\nkind: provinsi\nslug: agam\nbase_url: https://a.go.id\n";
+        let d = parse_site_config(Path::new("site.yaml"), src).unwrap_err();
+        assert_eq!(d.line, 2);
+        assert!(d.hint.unwrap().id.contains("kabupaten"));
+    }
+}

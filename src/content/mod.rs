@@ -1,0 +1,382 @@
+//! Reads a regency folder into typed documents: walks the folders, splits front matter and
+//! checks every value. Nothing here renders or resolves links between documents.
+
+pub mod data;
+pub mod frontmatter;
+pub mod kinds;
+pub mod types;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::{SiteConfig, parse_site_config};
+use crate::error::{Diagnostic, Diagnostics, Text};
+use frontmatter::{parse_yaml, split_front_matter};
+use kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
+use types::Slug;
+
+/// One Markdown file, read and checked.
+#[derive(Clone, Debug)]
+pub struct Doc<M> {
+    /// The file, relative to the site folder (`berita/bimtek.md`).
+    pub path: PathBuf,
+    /// The slug taken from the file or bundle folder name.
+    pub slug: Slug,
+    /// The whole text of the file, kept to point at lines in later errors.
+    pub source: String,
+    /// The typed front matter.
+    pub meta: M,
+    /// Where the Markdown body starts in `source`.
+    pub body_offset: usize,
+    /// Files beside `index.md` in a bundle, relative to the bundle folder.
+    pub assets: Vec<PathBuf>,
+    /// The bundle folder (relative to the site folder), when this is `<slug>/index.md`.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+impl<M> Doc<M> {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    /// The folder the file's relative links start from, relative to the site folder.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+
+    /// The 1-based line and column of the first `value` written after `key:` in the front
+    /// matter, or of the key itself, or line 2 when neither is found.
+    pub fn locate(&self, key: &str, value: &str) -> (usize, usize) {
+        locate_in_source(&self.source, key, value)
+    }
+
+    /// A diagnostic at the place `key` / `value` is written in this file.
+    pub fn error_at(&self, key: &str, value: &str, message: Text) -> Diagnostic {
+        let (line, col) = self.locate(key, value);
+        Diagnostic::at(&self.path, &self.source, line, col, message)
+    }
+}
+
+/// See [`Doc::locate`].
+pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) {
+    let prefix = format!("{key}:");
+    let lines: Vec<&str> = source.lines().collect();
+    let Some(key_index) = lines.iter().position(|l| l.trim_start().starts_with(&prefix)) else {
+        return (2, 1);
+    };
+    let key_col = lines[key_index].len() - lines[key_index].trim_start().len() + 1;
+    if value.is_empty() {
+        return (key_index + 1, key_col);
+    }
+    for (i, line) in lines.iter().enumerate().skip(key_index) {
+        if i > key_index && line.trim_end() == "---" {
+            break;
+        }
+        let search_from = if i == key_index { key_col - 1 + prefix.len() } else { 0 };
+        if let Some(pos) = line[search_from..].find(value) {
+            return (i + 1, search_from + pos + 1);
+        }
+    }
+    (key_index + 1, key_col)
+}
+
+/// Everything in one regency folder, checked, before any rendering.
+#[derive(Debug)]
+pub struct Content {
+    /// The regency folder.
+    pub root: PathBuf,
+    /// `site.yaml`.
+    pub config: SiteConfig,
+    /// News items, drafts included.
+    pub news: Vec<Doc<BeritaMeta>>,
+    /// Programs and quick wins.
+    pub programs: Vec<Doc<ProgramMeta>>,
+    /// The masterplan summary, if written.
+    pub masterplan: Option<Doc<MasterplanMeta>>,
+    /// Plain pages.
+    pub pages: Vec<Doc<HalamanMeta>>,
+    /// Files under `static/`, relative to it.
+    pub static_files: Vec<PathBuf>,
+    /// The site's own template overrides, if the folder exists.
+    pub templates_dir: Option<PathBuf>,
+    /// Tables from `data/`, by file name without extension.
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The sections of a regency folder that hold Markdown.
+const SECTIONS: [&str; 4] = ["berita", "program", "masterplan", "halaman"];
+
+/// Reads and checks every file of the regency in `root`, reporting every problem found.
+pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
+    let config_path = root.join("site.yaml");
+    let config_source = fs::read_to_string(&config_path).map_err(|e| {
+        Diagnostic::io(&config_path, &e).with_hint(Text::new(
+            "folder situs harus berisi site.yaml; buat dengan `cerdas init`",
+            "a site folder must hold site.yaml; create one with `cerdas init`",
+        ))
+    })?;
+    let config = parse_site_config(Path::new("site.yaml"), &config_source);
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for section in SECTIONS {
+        collect_markdown(root, Path::new(section), &mut files, &mut errors);
+    }
+    let parsed: Vec<Result<Parsed, Diagnostic>> =
+        files.par_iter().map(|f| read_markdown(root, f)).collect();
+    let static_files = list_files(&root.join("static"), &mut errors);
+    let data = data::load_data(&root.join("data"), &mut errors);
+    let config = match config {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let mut content = Content {
+        root: root.to_path_buf(),
+        config: match config {
+            Some(c) => c,
+            None => return Err(Diagnostics(finish_errors(errors, parsed))),
+        },
+        news: Vec::new(),
+        programs: Vec::new(),
+        masterplan: None,
+        pages: Vec::new(),
+        static_files,
+        templates_dir: Some(root.join("templates")).filter(|p| p.is_dir()),
+        data,
+    };
+    for item in parsed {
+        match item {
+            Ok(Parsed::Berita(d)) => content.news.push(*d),
+            Ok(Parsed::Program(d)) => content.programs.push(*d),
+            Ok(Parsed::Masterplan(d)) => content.masterplan = Some(*d),
+            Ok(Parsed::Halaman(d)) => content.pages.push(*d),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+fn finish_errors(mut errors: Vec<Diagnostic>, parsed: Vec<Result<Parsed, Diagnostic>>) -> Vec<Diagnostic> {
+    errors.extend(parsed.into_iter().filter_map(Result::err));
+    errors
+}
+
+/// A Markdown file found on disk, before reading.
+struct Found {
+    /// Relative to the site folder.
+    path: PathBuf,
+    /// The section it is in.
+    section: &'static str,
+    /// The slug from its name.
+    slug: Slug,
+    /// Bundle folder and its other files, for `<slug>/index.md`.
+    bundle: Option<(PathBuf, Vec<PathBuf>)>,
+}
+
+/// One read document of any kind.
+enum Parsed {
+    Berita(Box<Doc<BeritaMeta>>),
+    Program(Box<Doc<ProgramMeta>>),
+    Masterplan(Box<Doc<MasterplanMeta>>),
+    Halaman(Box<Doc<HalamanMeta>>),
+}
+
+fn collect_markdown(root: &Path, section: &'static Path, out: &mut Vec<Found>, errors: &mut Vec<Diagnostic>) {
+    let section_name: &'static str = SECTIONS
+        .into_iter()
+        .find(|s| Path::new(s) == section)
+        .unwrap_or("berita");
+    let dir = root.join(section);
+    let Some(entries) = read_dir_sorted(&dir, errors) else {
+        return;
+    };
+    if section_name == "masterplan" {
+        let index = dir.join("index.md");
+        if index.is_file() {
+            let assets = entries
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n != "index.md"))
+                .flat_map(|p| relative_files(&dir, p, errors))
+                .collect();
+            out.push(Found {
+                path: section.join("index.md"),
+                section: section_name,
+                slug: Slug::parse("masterplan").unwrap_or_else(|_| unreachable!()),
+                bundle: Some((section.to_path_buf(), assets)),
+            });
+        } else if !entries.is_empty() {
+            errors.push(Diagnostic::file(
+                section,
+                Text::new(
+                    "folder masterplan/ tidak berisi index.md",
+                    "the masterplan/ folder has no index.md",
+                ),
+            ));
+        }
+        return;
+    }
+    for entry in entries {
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let rel = section.join(&name);
+        if entry.is_dir() {
+            let index = entry.join("index.md");
+            if !index.is_file() {
+                errors.push(
+                    Diagnostic::file(&rel, Text::new(
+                        format!("folder {} tidak berisi index.md", rel.display()),
+                        format!("the folder {} has no index.md", rel.display()),
+                    ))
+                    .with_hint(Text::new(
+                        "tulisan dalam folder (beserta fotonya) disimpan sebagai <slug>/index.md",
+                        "a page with its photos lives in <slug>/index.md",
+                    )),
+                );
+                continue;
+            }
+            let Some(slug) = slug_of(&rel, &name, errors) else { continue };
+            let assets = read_dir_sorted(&entry, errors)
+                .unwrap_or_default()
+                .iter()
+                .filter(|p| p.file_name().is_some_and(|n| n != "index.md"))
+                .flat_map(|p| relative_files(&entry, p, errors))
+                .collect();
+            out.push(Found {
+                path: rel.join("index.md"),
+                section: section_name,
+                slug,
+                bundle: Some((rel, assets)),
+            });
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            let Some(slug) = slug_of(&rel, stem, errors) else { continue };
+            out.push(Found { path: rel, section: section_name, slug, bundle: None });
+        } else {
+            errors.push(
+                Diagnostic::file(&rel, Text::new(
+                    "berkas ini bukan tulisan Markdown (.md) dan tidak berada di dalam folder tulisan",
+                    "this file is not Markdown (.md) and is not inside a page folder",
+                ))
+                .with_hint(Text::new(
+                    "pindahkan foto ke folder tulisannya: berita/<slug>/index.md dengan foto di sebelahnya",
+                    "move photos into their page's folder: berita/<slug>/index.md with the photo beside it",
+                )),
+            );
+        }
+    }
+}
+
+fn slug_of(rel: &Path, name: &str, errors: &mut Vec<Diagnostic>) -> Option<Slug> {
+    match Slug::parse(name) {
+        Ok(s) => Some(s),
+        Err((message, hint)) => {
+            errors.push(Diagnostic::file(rel, Text::new(
+                format!("nama berkas menjadi alamat halaman: {}", message.id),
+                format!("the file name becomes the page address: {}", message.en),
+            )).with_hint(Text::new(
+                format!("ganti nama berkas; {}", hint.id),
+                format!("rename the file; {}", hint.en),
+            )));
+            None
+        }
+    }
+}
+
+/// Entries of `dir` sorted by name, hidden files and editor leftovers skipped; `None` when
+/// the folder does not exist.
+fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            errors.push(Diagnostic::io(dir, &e));
+            return None;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !is_ignored(p))
+        .collect();
+    paths.sort();
+    Some(paths)
+}
+
+/// Hidden files and editor leftovers are never content.
+pub fn is_ignored(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// `path` (a file or folder under `base`) as files relative to `base`.
+fn relative_files(base: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if path.is_dir() {
+        return read_dir_sorted(path, errors)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|p| relative_files(base, p, errors))
+            .collect();
+    }
+    path.strip_prefix(base).map(Path::to_path_buf).into_iter().collect()
+}
+
+/// Every file under `dir`, relative to it.
+fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    relative_files(dir, dir, errors)
+}
+
+fn read_markdown(root: &Path, found: &Found) -> Result<Parsed, Diagnostic> {
+    let full = root.join(&found.path);
+    let source = fs::read_to_string(&full).map_err(|e| Diagnostic::io(&found.path, &e))?;
+    Ok(match found.section {
+        "berita" => Parsed::Berita(Box::new(make_doc(found, source)?)),
+        "program" => Parsed::Program(Box::new(make_doc(found, source)?)),
+        "masterplan" => Parsed::Masterplan(Box::new(make_doc(found, source)?)),
+        _ => Parsed::Halaman(Box::new(make_doc(found, source)?)),
+    })
+}
+
+fn make_doc<M: DeserializeOwned>(found: &Found, source: String) -> Result<Doc<M>, Diagnostic> {
+    let split = split_front_matter(&found.path, &source)?;
+    let meta = parse_yaml(&found.path, &source, split.yaml, split.yaml_line)?;
+    let body_offset = source.len() - split.body.len();
+    let (bundle_dir, assets) = match &found.bundle {
+        Some((dir, assets)) => (Some(dir.clone()), assets.clone()),
+        None => (None, Vec::new()),
+    };
+    Ok(Doc {
+        path: found.path.clone(),
+        slug: found.slug.clone(),
+        source,
+        meta,
+        body_offset,
+        assets,
+        bundle_dir,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_the_value_after_its_key() {
+        let src = "---\ntitle: smart\nprograms:\n  - satu-data\n  - smart-x\n---\n";
+        assert_eq!(locate_in_source(src, "programs", "smart-x"), (5, 5));
+        assert_eq!(locate_in_source(src, "title", ""), (2, 1));
+    }
+}

@@ -1,0 +1,262 @@
+//! One error type for everything a user can get wrong: a [`Diagnostic`] names the file, the
+//! line and column, says what is wrong and how to fix it, in Indonesian and in English.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The language messages are printed in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// Bahasa Indonesia, the default.
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+/// A piece of user-facing text in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The Indonesian text.
+    pub id: String,
+    /// The English text.
+    pub en: String,
+}
+
+impl Text {
+    /// Text given in both languages.
+    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One problem found in the user's files, printed like a compiler error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file the problem is in, relative to the content folder where possible.
+    pub file: PathBuf,
+    /// 1-based line, or 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, or 0 when unknown.
+    pub column: usize,
+    /// What is wrong.
+    pub message: Text,
+    /// How to fix it.
+    pub hint: Option<Text>,
+    /// The text of the offending line, shown under the location.
+    pub source_line: Option<String>,
+    /// Which regency the file belongs to, when building a province.
+    pub regency: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (no line known).
+    pub fn file(file: impl Into<PathBuf>, message: Text) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message,
+            hint: None,
+            source_line: None,
+            regency: None,
+        }
+    }
+
+    /// A problem at `line`:`column` of `file`, quoting that line of `source` (the whole file).
+    pub fn at(file: impl Into<PathBuf>, source: &str, line: usize, column: usize, message: Text) -> Self {
+        let source_line = line
+            .checked_sub(1)
+            .and_then(|i| source.lines().nth(i))
+            .map(str::to_string);
+        Diagnostic {
+            line,
+            column,
+            source_line,
+            ..Diagnostic::file(file, message)
+        }
+    }
+
+    /// The same diagnostic with a hint on how to fix it.
+    pub fn with_hint(mut self, hint: Text) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// A problem reading a file or folder from disk.
+    pub fn io(path: &Path, err: &std::io::Error) -> Self {
+        Diagnostic::file(
+            path,
+            Text::new(
+                format!("tidak dapat membaca atau menulis berkas: {err}"),
+                format!("cannot read or write this file: {err}"),
+            ),
+        )
+        .with_hint(Text::new(
+            "periksa bahwa berkas itu ada dan Anda berhak membukanya",
+            "check that the file exists and that you may open it",
+        ))
+    }
+
+    /// Renders the diagnostic in `lang`, compiler style.
+    pub fn render(&self, lang: Lang) -> String {
+        let (label, hint_label) = match lang {
+            Lang::Id => ("galat", "saran"),
+            Lang::En => ("error", "help"),
+        };
+        let mut out = format!("{label}: {}\n", self.message.get(lang));
+        let file = self.file.display();
+        let place = match (self.line, self.column) {
+            (0, _) => format!("{file}"),
+            (l, 0) => format!("{file}:{l}"),
+            (l, c) => format!("{file}:{l}:{c}"),
+        };
+        match &self.regency {
+            Some(r) => out.push_str(&format!("  --> [{r}] {place}\n")),
+            None => out.push_str(&format!("  --> {place}\n")),
+        }
+        if let Some(text) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            out.push_str(&format!("{pad} |\n{num} | {text}\n"));
+            if self.column > 0 {
+                let caret_len = caret_width(text, self.column);
+                out.push_str(&format!(
+                    "{pad} | {}{}\n",
+                    " ".repeat(self.column - 1),
+                    "^".repeat(caret_len)
+                ));
+            }
+        }
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("  = {hint_label}: {}\n", hint.get(lang)));
+        }
+        out
+    }
+}
+
+/// How many carets to draw under the token starting at 1-based `column` of `line`.
+fn caret_width(line: &str, column: usize) -> usize {
+    let rest: String = line.chars().skip(column - 1).collect();
+    let token = rest.trim_end();
+    let len = token
+        .chars()
+        .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
+        .count();
+    len.max(1)
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::Id))
+    }
+}
+
+/// Every diagnostic of one build, reported together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Renders all diagnostics in `lang`, each followed by a blank line, then a count.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out: String = self
+            .0
+            .iter()
+            .map(|d| d.render(lang) + "\n")
+            .collect();
+        out.push_str(&match lang {
+            Lang::Id => format!("{} galat ditemukan; tidak ada berkas yang ditulis.\n", self.0.len()),
+            Lang::En => format!("{} error(s) found; nothing was written.\n", self.0.len()),
+        });
+        out
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Diagnostics(d)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::Id))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The result of a step that reports every problem it finds.
+pub type Result<T> = std::result::Result<T, Diagnostics>;
+
+/// The Levenshtein edit distance between two short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate nearest to `word`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 2).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_a_compiler_with_caret_under_the_value() {
+        let src = "---\ntitle: x\ndate: 2022-02-30\n---\n";
+        let d = Diagnostic::at(
+            "berita/a.md",
+            src,
+            3,
+            7,
+            Text::new("tanggal tidak valid", "invalid date"),
+        )
+        .with_hint(Text::new("tulis YYYY-MM-DD", "write YYYY-MM-DD"));
+        let text = d.render(Lang::Id);
+        assert!(text.starts_with("galat: tanggal tidak valid\n  --> berita/a.md:3:7\n"));
+        assert!(text.contains("3 | date: 2022-02-30\n  |       ^^^^^^^^^^\n"));
+        assert!(text.contains("= saran: tulis YYYY-MM-DD"));
+        assert!(d.render(Lang::En).starts_with("error: invalid date"));
+    }
+
+    #[test]
+    fn nearest_suggests_close_words_only() {
+        let dims = ["smart-governance", "smart-living"];
+        assert_eq!(nearest("smart-govermance", dims), Some("smart-governance"));
+        assert_eq!(nearest("kesehatan", dims), None);
+    }
+}

@@ -1,0 +1,300 @@
+//! Markdown to HTML: CommonMark with tables, footnotes, strikethrough and task lists; heading
+//! ids; the summary; links to other `.md` files rewritten to their URLs; raw HTML sanitized.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::content::types::slugify;
+
+/// The marker that ends a hand-chosen summary.
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+/// A Markdown document turned into HTML.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderedMarkdown {
+    /// The whole body as HTML.
+    pub html: String,
+    /// The summary as HTML: the text before `<!-- more -->`, or the first paragraph.
+    pub summary_html: String,
+    /// The summary as plain text, for meta descriptions and feeds.
+    pub summary_text: String,
+    /// Links and images whose target could not be found.
+    pub broken: Vec<BrokenRef>,
+}
+
+/// A link or image in the body that points at nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenRef {
+    /// The target as written.
+    pub target: String,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+    /// Whether it is an image rather than a link.
+    pub image: bool,
+}
+
+/// What the renderer needs to know about the rest of the site to rewrite links.
+pub trait LinkTargets {
+    /// The URL of the content file at `path` (relative to the site folder), if there is one.
+    fn url_of(&self, path: &Path) -> Option<String>;
+    /// Whether a non-Markdown file exists at `path` (relative to the site folder).
+    fn file_exists(&self, path: &Path) -> bool;
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders `body` of the file in folder `dir` (relative to the site folder).
+pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> RenderedMarkdown {
+    let mut broken = Vec::new();
+    let mut has_raw_html = false;
+    let mut events: Vec<Event> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_target(&dest_url, dir, targets, false)
+                    .unwrap_or_else(|| {
+                        broken.push(BrokenRef { target: dest_url.to_string(), offset: range.start, image: false });
+                        dest_url
+                    });
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_target(&dest_url, dir, targets, true)
+                    .unwrap_or_else(|| {
+                        broken.push(BrokenRef { target: dest_url.to_string(), offset: range.start, image: true });
+                        dest_url
+                    });
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                if h.trim() != MORE_MARKER {
+                    has_raw_html = true;
+                }
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    add_heading_ids(&mut events);
+    let summary_events = summary_events(&events);
+    let mut summary_html = String::new();
+    html::push_html(&mut summary_html, summary_events.iter().cloned());
+    let summary_text = plain_text(summary_events);
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    if has_raw_html {
+        out = sanitize(&out);
+        summary_html = sanitize(&summary_html);
+    }
+    RenderedMarkdown { html: out, summary_html, summary_text, broken }
+}
+
+/// The new target of a link or image, or `None` when it points at a missing file.
+fn rewrite_target<'a>(dest: &CowStr<'a>, dir: &Path, targets: &dyn LinkTargets, image: bool) -> Option<CowStr<'a>> {
+    if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
+        return Some(dest.clone());
+    }
+    let (path_part, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest.as_ref(), None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or_default();
+    let resolved = if let Some(abs) = path_part.strip_prefix('/') {
+        normalize(Path::new(abs))
+    } else {
+        normalize(&dir.join(path_part))
+    };
+    if !image && path_part.ends_with(".md") {
+        let url = targets.url_of(&resolved?)?;
+        return Some(match fragment {
+            Some(f) => format!("{url}#{f}").into(),
+            None => url.into(),
+        });
+    }
+    if path_part.starts_with('/') || path_part.ends_with('/') {
+        // A site path such as `/program/`: left as written.
+        return Some(dest.clone());
+    }
+    match resolved {
+        Some(p) if targets.file_exists(&p) => Some(dest.clone()),
+        _ => None,
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    dest.split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
+}
+
+/// Resolves `.` and `..`; `None` when the path climbs out of the site folder.
+pub fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Gives every heading a unique id made from its text (`## Hasil Bimtek` -> `hasil-bimtek`).
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let text = plain_text(events[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))));
+            let base = match slugify(&text) {
+                s if s.is_empty() => "bagian".to_string(),
+                s => s,
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(id.into());
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The events before `<!-- more -->`, or those of the first paragraph.
+fn summary_events<'a, 'b>(events: &'b [Event<'a>]) -> &'b [Event<'a>] {
+    if let Some(i) = events.iter().position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER)) {
+        return &events[..i];
+    }
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+        return &[];
+    };
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map_or(events.len(), |i| start + i + 1);
+    &events[start..end]
+}
+
+/// The text of some events, without markup, with breaks as spaces.
+fn plain_text<'a, 'b>(events: impl IntoIterator<Item = &'b Event<'a>>) -> String
+where
+    'a: 'b,
+{
+    let mut out = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes scripts, event handlers and anything unsafe from HTML, keeping what Markdown makes.
+fn sanitize(html: &str) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class"])
+        .add_tags(["input", "figure", "figcaption"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .link_rel(Some("noopener"));
+    builder.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Targets;
+    impl LinkTargets for Targets {
+        fn url_of(&self, path: &Path) -> Option<String> {
+            match path.to_str()? {
+                "berita/lain.md" => Some("/berita/lain/".into()),
+                "program/satu-data.md" => Some("/program/satu-data/".into()),
+                _ => None,
+            }
+        }
+        fn file_exists(&self, path: &Path) -> bool {
+            path == Path::new("berita/bimtek/foto.jpg")
+        }
+    }
+
+    fn md(body: &str) -> RenderedMarkdown {
+        render_markdown(body, Path::new("berita"), &Targets)
+    }
+
+    #[test]
+    fn rewrites_md_links_to_urls() {
+        let r = md("Baca [ini](lain.md#hasil) dan [program](../program/satu-data.md).\n");
+        assert!(r.html.contains(r#"href="/berita/lain/#hasil""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="/program/satu-data/""#));
+        assert!(r.broken.is_empty());
+    }
+
+    #[test]
+    fn broken_md_link_is_reported_with_offset() {
+        let r = md("Satu.\n\nLihat [x](hilang.md).\n");
+        assert_eq!(r.broken, vec![BrokenRef { target: "hilang.md".into(), offset: 13, image: false }]);
+    }
+
+    #[test]
+    fn images_in_bundles_must_exist() {
+        let r = render_markdown("![a](foto.jpg) ![b](tidak-ada.jpg)", Path::new("berita/bimtek"), &Targets);
+        assert_eq!(r.broken.len(), 1);
+        assert_eq!(r.broken[0].target, "tidak-ada.jpg");
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = md("## Hasil Bimtek\n\n## Hasil Bimtek\n");
+        assert!(r.html.contains(r#"<h2 id="hasil-bimtek">"#));
+        assert!(r.html.contains(r#"<h2 id="hasil-bimtek-1">"#));
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_text_before_more() {
+        let r = md("Paragraf *pertama*.\n\nKedua.\n");
+        assert_eq!(r.summary_html, "<p>Paragraf <em>pertama</em>.</p>\n");
+        assert_eq!(r.summary_text, "Paragraf pertama.");
+        let r = md("Satu.\n\nDua.\n\n<!-- more -->\n\nTiga.\n");
+        assert_eq!(r.summary_text, "Satu. Dua.");
+    }
+
+    #[test]
+    fn extensions_render() {
+        let r = md("| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~lama~~ dan catatan[^1]\n\n- [x] selesai\n\n[^1]: Sumber.\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>lama</del>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains(r#"type="checkbox""#));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let r = md("Halo <script>alert(1)</script><b onclick=\"x()\">tebal</b>\n\n## Judul\n");
+        assert!(!r.html.contains("script"));
+        assert!(!r.html.contains("onclick"));
+        assert!(r.html.contains("<b>tebal</b>"));
+        assert!(r.html.contains(r#"id="judul""#));
+    }
+}
