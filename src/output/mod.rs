@@ -1,0 +1,24 @@
+//! Everything written besides the HTML pages (feeds, sitemap, robots.txt, data.json, the
+//! stylesheet), and the atomic writing of the whole site.
+
+pub mod export;
+pub mod feeds;
+pub mod sitemap;
+pub mod write;
+
+use crate::render::OutputFile;
+use crate::render::theme::DEFAULT_CSS;
+use crate::site::Site;
+
+/// The non-HTML files of a site.
+pub fn site_files(site: &Site) -> Vec<OutputFile> {
+    let file = |path: &str, text: String| OutputFile { path: path.into(), bytes: text.into_bytes() };
+    vec![
+        file("atom.xml", feeds::atom_feed(site)),
+        file("feed.json", feeds::json_feed(site)),
+        file("sitemap.xml", sitemap::sitemap(site)),
+        file("robots.txt", sitemap::robots_txt(site)),
+        file("data.json", export::data_json(site)),
+        file("cerdas.css", DEFAULT_CSS.to_string()),
+    ]
+}

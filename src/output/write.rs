@@ -1,0 +1,168 @@
+//! Writing the finished site atomically: everything goes into a fresh folder beside the
+//! target, which is swapped in at the end. A failed or interrupted build leaves the previous
+//! output whole, and a folder cerdas did not write is never replaced.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::render::OutputFile;
+use crate::site::CopiedFile;
+
+/// The file that marks a folder as written by cerdas (so it may be replaced).
+pub const MARKER: &str = ".cerdas";
+const MARKER_TEXT: &str = "Folder ini dibuat oleh cerdas dan akan ditimpa pada build berikutnya.\nThis folder was made by cerdas and is replaced by the next build.\n";
+
+/// What was written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Rendered files written.
+    pub rendered: usize,
+    /// Files copied as they are.
+    pub copied: usize,
+}
+
+/// Refuses an output folder that is, contains or is inside the content folder.
+pub fn check_output_location(content: &Path, out: &Path) -> Result<(), Diagnostics> {
+    let content_abs = absolute(content);
+    let out_abs = absolute(out);
+    if out_abs == content_abs || out_abs.starts_with(&content_abs) || content_abs.starts_with(&out_abs) {
+        return Err(Diagnostic::file(out, Text::new(
+            format!("folder keluaran {} tidak boleh sama dengan, berada di dalam, atau memuat folder konten {}", out.display(), content.display()),
+            format!("the output folder {} may not be, be inside, or contain the content folder {}", out.display(), content.display()),
+        ))
+        .with_hint(Text::new(
+            "pilih folder lain dengan -o, misalnya `-o public` di samping folder konten",
+            "choose another folder with -o, e.g. `-o public` beside the content folder",
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A path made absolute and canonical as far as it exists (the rest appended as written).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canon) = existing.canonicalize() {
+            return rest.iter().rev().fold(canon, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
+/// Refuses to replace a non-empty folder that cerdas did not write.
+fn check_replaceable(out: &Path) -> Result<(), Diagnostics> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Diagnostic::file(out, Text::new("keluaran sudah ada dan bukan folder", "the output exists and is not a folder"))
+            .with_hint(Text::new("pilih nama lain dengan -o", "choose another name with -o"))
+            .into());
+    }
+    let empty = fs::read_dir(out).map_err(|e| Diagnostic::io(out, &e))?.next().is_none();
+    if empty || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Diagnostic::file(out, Text::new(
+        format!("folder {} sudah berisi berkas yang tidak dibuat oleh cerdas; cerdas tidak akan menimpanya", out.display()),
+        format!("the folder {} holds files cerdas did not write; cerdas will not replace it", out.display()),
+    ))
+    .with_hint(Text::new(
+        "pilih folder keluaran lain dengan -o, atau kosongkan folder itu sendiri bila memang tidak dipakai",
+        "choose another output folder with -o, or empty that folder yourself if it is not needed",
+    ))
+    .into())
+}
+
+/// Writes `files` and `copies` into a new folder and swaps it in place of `out`.
+pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+    check_replaceable(out)?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    remove_stale_siblings(parent, &name);
+    let staging = parent.join(format!(".{name}.cerdas-new-{}", std::process::id()));
+    let result = fill_folder(&staging, files, copies).and_then(|report| {
+        swap_in(&staging, out, parent, &name)?;
+        Ok(report)
+    });
+    if result.is_err() && staging.join(MARKER).is_file() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill_folder(dir: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+    fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, &e))?;
+    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
+    let written: Vec<Result<(), Diagnostic>> = files
+        .par_iter()
+        .map(|f| write_file(&dir.join(&f.path), &f.bytes))
+        .chain(copies.par_iter().map(|c| copy_file(&c.from, &dir.join(&c.to))))
+        .collect();
+    let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    Ok(WriteReport { rendered: files.len(), copied: copies.len() })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+    }
+    fs::write(path, bytes).map_err(|e| Diagnostic::io(path, &e))
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<(), Diagnostic> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+    }
+    fs::copy(from, to).map(|_| ()).map_err(|e| Diagnostic::io(from, &e))
+}
+
+/// Moves the old output aside, the new one in, then deletes the old one.
+fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Diagnostics> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(|e| Diagnostic::io(out, &e).into());
+    }
+    let old = parent.join(format!(".{name}.cerdas-old-{}", std::process::id()));
+    fs::rename(out, &old).map_err(|e| Diagnostic::io(out, &e))?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(Diagnostic::io(out, &e).into());
+    }
+    remove_ours(&old);
+    Ok(())
+}
+
+/// Leftovers of interrupted builds (`.public.cerdas-new-123`), ours by their marker.
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.cerdas-new-"), format!(".{name}.cerdas-old-")];
+    for e in entries.flatten() {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            remove_ours(&e.path());
+        }
+    }
+}
+
+/// Deletes a folder only if it carries our marker.
+fn remove_ours(dir: &Path) {
+    if dir.join(MARKER).is_file() {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
