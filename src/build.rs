@@ -53,20 +53,38 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 /// Loads, models and renders the regency in `input` without writing anything.
-pub fn build_in_memory(input: &Path, base_url: Option<&str>) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
+pub fn build_in_memory(
+    input: &Path,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let content = load_content(input)?;
     let base = match base_url {
-        Some(text) => BaseUrl::parse(text).map_err(|(m, h)| Diagnostic::file("--base-url", m).with_hint(h))?,
+        Some(text) => {
+            BaseUrl::parse(text).map_err(|(m, h)| Diagnostic::file("--base-url", m).with_hint(h))?
+        }
         None => content.config.base_url.clone(),
     };
-    let theme = load_theme(input, content.config.theme.as_deref(), content.templates_dir.as_deref(), content.config.language.lang())?;
+    let theme = load_theme(
+        input,
+        &content.config_source,
+        content.config.theme.as_deref(),
+        content.templates_dir.as_deref(),
+        content.config.language.lang(),
+    )?;
     let site = build_site(content, &base, "")?;
     let mut files = render_site(&site, &theme)?;
     files.extend(site_files(&site));
     let mut copies = site.copies.clone();
-    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile { from: from.clone(), to: to.clone() }));
+    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
+        from: from.clone(),
+        to: to.clone(),
+    }));
     if files.is_empty() {
-        return Err(Diagnostic::file(input, Text::new("tidak ada halaman yang dibuat", "no pages were made")).into());
+        return Err(Diagnostic::file(
+            input,
+            Text::new("tidak ada halaman yang dibuat", "no pages were made"),
+        )
+        .into());
     }
     Ok((site, files, copies))
 }

@@ -168,8 +168,12 @@ impl BaseUrl {
             }
             _ => Err((
                 Text::new(
-                    format!("base_url harus alamat lengkap yang diawali https://, tertulis `{text}`"),
-                    format!("base_url must be a full address starting with https://, found `{text}`"),
+                    format!(
+                        "base_url harus alamat lengkap yang diawali https://, tertulis `{text}`"
+                    ),
+                    format!(
+                        "base_url must be a full address starting with https://, found `{text}`"
+                    ),
                 ),
                 Text::new(
                     "misalnya `base_url: \"https://smartcity.agamkab.go.id\"`",
@@ -241,6 +245,6 @@ mod tests {
         let src = "name: A\nkind: provinsi\nslug: agam\nbase_url: https://a.go.id\n";
         let d = parse_site_config(Path::new("site.yaml"), src).unwrap_err();
         assert_eq!(d.line, 2);
-        assert!(d.hint.unwrap().id.contains("kabupaten"));
+        assert!(d.hint.as_ref().unwrap().id.contains("kabupaten"));
     }
 }

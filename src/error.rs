@@ -41,9 +41,27 @@ impl Text {
     }
 }
 
-/// One problem found in the user's files, printed like a compiler error.
+/// One problem found in the user's files, printed like a compiler error. Boxed, so results
+/// that carry one stay small.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<DiagnosticInfo>);
+
+impl std::ops::Deref for Diagnostic {
+    type Target = DiagnosticInfo;
+    fn deref(&self) -> &DiagnosticInfo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut DiagnosticInfo {
+        &mut self.0
+    }
+}
+
+/// What a [`Diagnostic`] says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiagnosticInfo {
     /// The file the problem is in, relative to the content folder where possible.
     pub file: PathBuf,
     /// 1-based line, or 0 when the problem concerns the whole file.
@@ -63,7 +81,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (no line known).
     pub fn file(file: impl Into<PathBuf>, message: Text) -> Self {
-        Diagnostic {
+        Diagnostic(Box::new(DiagnosticInfo {
             file: file.into(),
             line: 0,
             column: 0,
@@ -71,21 +89,26 @@ impl Diagnostic {
             hint: None,
             source_line: None,
             regency: None,
-        }
+        }))
     }
 
     /// A problem at `line`:`column` of `file`, quoting that line of `source` (the whole file).
-    pub fn at(file: impl Into<PathBuf>, source: &str, line: usize, column: usize, message: Text) -> Self {
+    pub fn at(
+        file: impl Into<PathBuf>,
+        source: &str,
+        line: usize,
+        column: usize,
+        message: Text,
+    ) -> Self {
         let source_line = line
             .checked_sub(1)
             .and_then(|i| source.lines().nth(i))
             .map(str::to_string);
-        Diagnostic {
-            line,
-            column,
-            source_line,
-            ..Diagnostic::file(file, message)
-        }
+        let mut d = Diagnostic::file(file, message);
+        d.line = line;
+        d.column = column;
+        d.source_line = source_line;
+        d
     }
 
     /// The same diagnostic with a hint on how to fix it.
@@ -170,13 +193,12 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// Renders all diagnostics in `lang`, each followed by a blank line, then a count.
     pub fn render(&self, lang: Lang) -> String {
-        let mut out: String = self
-            .0
-            .iter()
-            .map(|d| d.render(lang) + "\n")
-            .collect();
+        let mut out: String = self.0.iter().map(|d| d.render(lang) + "\n").collect();
         out.push_str(&match lang {
-            Lang::Id => format!("{} galat ditemukan; tidak ada berkas yang ditulis.\n", self.0.len()),
+            Lang::Id => format!(
+                "{} galat ditemukan; tidak ada berkas yang ditulis.\n",
+                self.0.len()
+            ),
             Lang::En => format!("{} error(s) found; nothing was written.\n", self.0.len()),
         });
         out

@@ -55,8 +55,16 @@ fn main() -> ExitCode {
         _ => Lang::Id,
     };
     match cli.command {
-        Command::Build { dir, output, base_url } => {
-            let opts = BuildOptions { input: dir, output: output.clone(), base_url };
+        Command::Build {
+            dir,
+            output,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                input: dir,
+                output: output.clone(),
+                base_url,
+            };
             match build(&opts) {
                 Ok(report) => {
                     let lang = cli.lang.map_or(report.lang, |_| lang);
@@ -64,11 +72,17 @@ fn main() -> ExitCode {
                     match lang {
                         Lang::Id => println!(
                             "Selesai: {} berita, {} berkas dibuat, {} berkas disalin ke {} dalam {ms} ms.",
-                            report.news, report.rendered, report.copied, output.display()
+                            report.news,
+                            report.rendered,
+                            report.copied,
+                            output.display()
                         ),
                         Lang::En => println!(
                             "Done: {} news items, {} files made, {} files copied to {} in {ms} ms.",
-                            report.news, report.rendered, report.copied, output.display()
+                            report.news,
+                            report.rendered,
+                            report.copied,
+                            output.display()
                         ),
                     }
                     ExitCode::SUCCESS
@@ -82,8 +96,16 @@ fn main() -> ExitCode {
         Command::Check { dir } => match cerdas::build::build_in_memory(&dir, None) {
             Ok((site, files, _)) => {
                 match lang {
-                    Lang::Id => println!("Tidak ada masalah: {} berita, {} halaman diperiksa.", site.news.len(), files.len()),
-                    Lang::En => println!("No problems: {} news items, {} pages checked.", site.news.len(), files.len()),
+                    Lang::Id => println!(
+                        "Tidak ada masalah: {} berita, {} halaman diperiksa.",
+                        site.news.len(),
+                        files.len()
+                    ),
+                    Lang::En => println!(
+                        "No problems: {} news items, {} pages checked.",
+                        site.news.len(),
+                        files.len()
+                    ),
                 }
                 ExitCode::SUCCESS
             }

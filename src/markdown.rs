@@ -57,21 +57,48 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
     let mut events: Vec<Event> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite_target(&dest_url, dir, targets, false)
-                    .unwrap_or_else(|| {
-                        broken.push(BrokenRef { target: dest_url.to_string(), offset: range.start, image: false });
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    rewrite_target(&dest_url, dir, targets, false).unwrap_or_else(|| {
+                        broken.push(BrokenRef {
+                            target: dest_url.to_string(),
+                            offset: range.start,
+                            image: false,
+                        });
                         dest_url
                     });
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite_target(&dest_url, dir, targets, true)
-                    .unwrap_or_else(|| {
-                        broken.push(BrokenRef { target: dest_url.to_string(), offset: range.start, image: true });
-                        dest_url
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_target(&dest_url, dir, targets, true).unwrap_or_else(|| {
+                    broken.push(BrokenRef {
+                        target: dest_url.to_string(),
+                        offset: range.start,
+                        image: true,
                     });
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                    dest_url
+                });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 if h.trim() != MORE_MARKER {
@@ -90,15 +117,27 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
     let summary_text = plain_text(summary_events);
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    let mut summary_text = summary_text;
     if has_raw_html {
         out = sanitize(&out);
         summary_html = sanitize(&summary_html);
+        summary_text = text_of_html(&summary_html);
     }
-    RenderedMarkdown { html: out, summary_html, summary_text, broken }
+    RenderedMarkdown {
+        html: out,
+        summary_html,
+        summary_text,
+        broken,
+    }
 }
 
 /// The new target of a link or image, or `None` when it points at a missing file.
-fn rewrite_target<'a>(dest: &CowStr<'a>, dir: &Path, targets: &dyn LinkTargets, image: bool) -> Option<CowStr<'a>> {
+fn rewrite_target<'a>(
+    dest: &CowStr<'a>,
+    dir: &Path,
+    targets: &dyn LinkTargets,
+    image: bool,
+) -> Option<CowStr<'a>> {
     if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
         return Some(dest.clone());
     }
@@ -130,8 +169,12 @@ fn rewrite_target<'a>(dest: &CowStr<'a>, dir: &Path, targets: &dyn LinkTargets, 
 }
 
 fn has_scheme(dest: &str) -> bool {
-    dest.split_once(':')
-        .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+    })
 }
 
 /// Resolves `.` and `..`; `None` when the path climbs out of the site folder.
@@ -158,7 +201,11 @@ fn add_heading_ids(events: &mut [Event]) {
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
-            let text = plain_text(events[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))));
+            let text = plain_text(
+                events[i + 1..]
+                    .iter()
+                    .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))),
+            );
             let base = match slugify(&text) {
                 s if s.is_empty() => "bagian".to_string(),
                 s => s,
@@ -179,10 +226,16 @@ fn add_heading_ids(events: &mut [Event]) {
 
 /// The events before `<!-- more -->`, or those of the first paragraph.
 fn summary_events<'a, 'b>(events: &'b [Event<'a>]) -> &'b [Event<'a>] {
-    if let Some(i) = events.iter().position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER)) {
+    if let Some(i) = events
+        .iter()
+        .position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE_MARKER))
+    {
         return &events[..i];
     }
-    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
         return &[];
     };
     let end = events[start..]
@@ -206,6 +259,30 @@ where
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of (sanitized) HTML: tags dropped, the common entities decoded, spaces folded.
+fn text_of_html(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Removes scripts, event handlers and anything unsafe from HTML, keeping what Markdown makes.
@@ -246,7 +323,11 @@ mod tests {
     #[test]
     fn rewrites_md_links_to_urls() {
         let r = md("Baca [ini](lain.md#hasil) dan [program](../program/satu-data.md).\n");
-        assert!(r.html.contains(r#"href="/berita/lain/#hasil""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"href="/berita/lain/#hasil""#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"href="/program/satu-data/""#));
         assert!(r.broken.is_empty());
     }
@@ -254,12 +335,23 @@ mod tests {
     #[test]
     fn broken_md_link_is_reported_with_offset() {
         let r = md("Satu.\n\nLihat [x](hilang.md).\n");
-        assert_eq!(r.broken, vec![BrokenRef { target: "hilang.md".into(), offset: 13, image: false }]);
+        assert_eq!(
+            r.broken,
+            vec![BrokenRef {
+                target: "hilang.md".into(),
+                offset: 13,
+                image: false
+            }]
+        );
     }
 
     #[test]
     fn images_in_bundles_must_exist() {
-        let r = render_markdown("![a](foto.jpg) ![b](tidak-ada.jpg)", Path::new("berita/bimtek"), &Targets);
+        let r = render_markdown(
+            "![a](foto.jpg) ![b](tidak-ada.jpg)",
+            Path::new("berita/bimtek"),
+            &Targets,
+        );
         assert_eq!(r.broken.len(), 1);
         assert_eq!(r.broken[0].target, "tidak-ada.jpg");
     }
@@ -282,7 +374,9 @@ mod tests {
 
     #[test]
     fn extensions_render() {
-        let r = md("| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~lama~~ dan catatan[^1]\n\n- [x] selesai\n\n[^1]: Sumber.\n");
+        let r = md(
+            "| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~lama~~ dan catatan[^1]\n\n- [x] selesai\n\n[^1]: Sumber.\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>lama</del>"));
         assert!(r.html.contains("footnote"));

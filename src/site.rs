@@ -372,7 +372,16 @@ pub struct Site {
 }
 
 /// Site paths the generator itself writes; a page may not take them.
-const RESERVED: [&str; 8] = ["berita", "program", "masterplan", "dimensi", "tag", "page", "static", "kabupaten-kota"];
+const RESERVED: [&str; 8] = [
+    "berita",
+    "program",
+    "masterplan",
+    "dimensi",
+    "tag",
+    "page",
+    "static",
+    "kabupaten-kota",
+];
 
 /// Builds the model from checked content. `prefix` nests every URL (`/agam` in a province).
 pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<Site, Diagnostics> {
@@ -404,7 +413,12 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         errors.extend(errs);
         news.push(news_page(doc, md, &urls, lang, &program_refs));
     }
-    news.sort_by(|a, b| b.date.iso_sort_key().cmp(&a.date.iso_sort_key()).then_with(|| a.slug.cmp(&b.slug)));
+    news.sort_by(|a, b| {
+        b.date
+            .iso_sort_key()
+            .cmp(&a.date.iso_sort_key())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     add_related_news(&mut news);
 
     let mut programs: Vec<ProgramPage> = content
@@ -412,7 +426,10 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .par_iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
-            (program_page(doc, md.html.clone(), &urls), broken_ref_errors(doc, &md))
+            (
+                program_page(doc, md.html.clone(), &urls),
+                broken_ref_errors(doc, &md),
+            )
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -454,7 +471,11 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let tags = tag_terms(&news, &urls);
     let menu = main_menu(&content.config, &pages, &urls);
     let copies = copied_files(&content);
-    let logo_url = content.config.logo.as_ref().map(|l| urls.path(l.trim_start_matches('/')));
+    let logo_url = content
+        .config
+        .logo
+        .as_ref()
+        .map(|l| urls.path(l.trim_start_matches('/')));
     Ok(Site {
         urls,
         lang,
@@ -482,7 +503,10 @@ impl DateView {
 }
 
 fn dim_order(slug: &str) -> usize {
-    Dimension::ALL.iter().position(|d| d.slug() == slug).unwrap_or(usize::MAX)
+    Dimension::ALL
+        .iter()
+        .position(|d| d.slug() == slug)
+        .unwrap_or(usize::MAX)
 }
 
 /// Maps content files to URLs and knows which other files exist, for link rewriting.
@@ -506,16 +530,36 @@ impl ContentIndex {
             }
         };
         for d in content.news.iter().filter(|d| !d.meta.draft) {
-            add(&d.path, urls.path(&format!("berita/{}/", d.slug)), d.bundle_dir.as_ref(), &d.assets);
+            add(
+                &d.path,
+                urls.path(&format!("berita/{}/", d.slug)),
+                d.bundle_dir.as_ref(),
+                &d.assets,
+            );
         }
         for d in &content.programs {
-            add(&d.path, urls.path(&format!("program/{}/", d.slug)), d.bundle_dir.as_ref(), &d.assets);
+            add(
+                &d.path,
+                urls.path(&format!("program/{}/", d.slug)),
+                d.bundle_dir.as_ref(),
+                &d.assets,
+            );
         }
         for d in &content.pages {
-            add(&d.path, urls.path(&format!("{}/", d.slug)), d.bundle_dir.as_ref(), &d.assets);
+            add(
+                &d.path,
+                urls.path(&format!("{}/", d.slug)),
+                d.bundle_dir.as_ref(),
+                &d.assets,
+            );
         }
         if let Some(d) = &content.masterplan {
-            add(&d.path, urls.path("masterplan/"), d.bundle_dir.as_ref(), &d.assets);
+            add(
+                &d.path,
+                urls.path("masterplan/"),
+                d.bundle_dir.as_ref(),
+                &d.assets,
+            );
         }
         for f in &content.static_files {
             files.insert(Path::new("static").join(f));
@@ -564,12 +608,21 @@ fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown) -> Vec<Diagnostic> 
         .collect()
 }
 
-fn unknown_program_error<M>(doc: &Doc<M>, key: &str, slug: &Slug, known: &HashMap<&Slug, ProgramRef>) -> Diagnostic {
+fn unknown_program_error<M>(
+    doc: &Doc<M>,
+    key: &str,
+    slug: &Slug,
+    known: &HashMap<&Slug, ProgramRef>,
+) -> Diagnostic {
     let near = nearest(slug.as_str(), known.keys().map(|s| s.as_str()));
     let hint = match near {
         Some(n) => Text::new(
-            format!("mungkin maksud Anda `{n}`? Nama program adalah nama berkasnya di folder program/ tanpa .md"),
-            format!("did you mean `{n}`? A program's name is its file name in program/ without .md"),
+            format!(
+                "mungkin maksud Anda `{n}`? Nama program adalah nama berkasnya di folder program/ tanpa .md"
+            ),
+            format!(
+                "did you mean `{n}`? A program's name is its file name in program/ without .md"
+            ),
         ),
         None => Text::new(
             format!("buat berkas program/{slug}.md, atau hapus `{slug}` dari daftar"),
@@ -587,7 +640,11 @@ fn unknown_program_error<M>(doc: &Doc<M>, key: &str, slug: &Slug, known: &HashMa
     .with_hint(hint)
 }
 
-fn check_news_refs(doc: &Doc<BeritaMeta>, programs: &HashMap<&Slug, ProgramRef>, index: &ContentIndex) -> Vec<Diagnostic> {
+fn check_news_refs(
+    doc: &Doc<BeritaMeta>,
+    programs: &HashMap<&Slug, ProgramRef>,
+    index: &ContentIndex,
+) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = doc
         .meta
         .programs
@@ -595,7 +652,11 @@ fn check_news_refs(doc: &Doc<BeritaMeta>, programs: &HashMap<&Slug, ProgramRef>,
         .filter(|s| !programs.contains_key(s))
         .map(|s| unknown_program_error(doc, "programs", s, programs))
         .collect();
-    let cover_alt_missing = doc.meta.cover_alt.as_deref().is_none_or(|a| a.trim().is_empty());
+    let cover_alt_missing = doc
+        .meta
+        .cover_alt
+        .as_deref()
+        .is_none_or(|a| a.trim().is_empty());
     if let Some(cover) = &doc.meta.cover {
         if cover_alt_missing {
             errors.push(
@@ -639,7 +700,11 @@ fn missing_asset_error<M>(doc: &Doc<M>, key: &str, file: &str) -> Diagnostic {
     ))
 }
 
-fn check_masterplan_refs(doc: &Doc<MasterplanMeta>, programs: &HashMap<&Slug, ProgramRef>, _root: &Path) -> Vec<Diagnostic> {
+fn check_masterplan_refs(
+    doc: &Doc<MasterplanMeta>,
+    programs: &HashMap<&Slug, ProgramRef>,
+    _root: &Path,
+) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = doc
         .meta
         .quick_wins
@@ -650,10 +715,14 @@ fn check_masterplan_refs(doc: &Doc<MasterplanMeta>, programs: &HashMap<&Slug, Pr
     for d in &doc.meta.documents {
         if !doc.assets.iter().any(|a| a == Path::new(&d.file)) {
             errors.push(
-                doc.error_at("documents", &d.file, Text::new(
-                    format!("dokumen `{}` tidak ada di folder masterplan/", d.file),
-                    format!("document `{}` is not in the masterplan/ folder", d.file),
-                ))
+                doc.error_at(
+                    "documents",
+                    &d.file,
+                    Text::new(
+                        format!("dokumen `{}` tidak ada di folder masterplan/", d.file),
+                        format!("document `{}` is not in the masterplan/ folder", d.file),
+                    ),
+                )
                 .with_hint(Text::new(
                     "letakkan berkas dokumen di samping masterplan/index.md",
                     "put the document file beside masterplan/index.md",
@@ -670,11 +739,26 @@ fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
     let mut claim = |url: String, path: &Path, source: &str, errors: &mut Vec<Diagnostic>| {
         if let Some(first) = seen.get(&url) {
             errors.push(
-                Diagnostic::at(path, source, 1, 1, Text::new(
-                    format!("berkas ini dan {} sama-sama menjadi halaman /{url}", first.display()),
-                    format!("this file and {} both become the page /{url}", first.display()),
-                ))
-                .with_hint(Text::new("ganti nama salah satu berkas", "rename one of the files")),
+                Diagnostic::at(
+                    path,
+                    source,
+                    1,
+                    1,
+                    Text::new(
+                        format!(
+                            "berkas ini dan {} sama-sama menjadi halaman /{url}",
+                            first.display()
+                        ),
+                        format!(
+                            "this file and {} both become the page /{url}",
+                            first.display()
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "ganti nama salah satu berkas",
+                    "rename one of the files",
+                )),
             );
         } else {
             seen.insert(url, path.to_path_buf());
@@ -695,54 +779,100 @@ fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
         }
         claim(format!("{}/", d.slug), &d.path, &d.source, errors);
     }
-    let generated = ["index.html", "404.html", "atom.xml", "feed.json", "sitemap.xml", "robots.txt", "data.json", ".cerdas"];
+    let generated = [
+        "index.html",
+        "404.html",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+        "data.json",
+        ".cerdas",
+    ];
     for f in &content.static_files {
-        let top = f.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        let top = f
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
         let rel = f.to_string_lossy();
-        if generated.contains(&rel.as_ref()) || (RESERVED.contains(&top.as_str()) && f.components().count() > 1) {
+        if generated.contains(&rel.as_ref())
+            || (RESERVED.contains(&top.as_str()) && f.components().count() > 1)
+        {
             errors.push(
-                Diagnostic::file(Path::new("static").join(f), Text::new(
-                    format!("berkas statis ini menimpa berkas yang dibuat cerdas: /{rel}"),
-                    format!("this static file overwrites a file cerdas writes: /{rel}"),
-                ))
-                .with_hint(Text::new("pindahkan atau ganti namanya", "move or rename it")),
-            );
-        }
-    }
-}
-
-fn reserved_error(path: &Path, source: &str, url: &str) -> Diagnostic {
-    Diagnostic::at(path, source, 1, 1, Text::new(
-        format!("alamat /{url} sudah dipakai oleh cerdas sendiri"),
-        format!("the address /{url} is already used by cerdas itself"),
-    ))
-    .with_hint(Text::new(
-        format!("ganti nama berkas; nama yang dipakai cerdas: {}", RESERVED.join(", ")),
-        format!("rename the file; names cerdas uses: {}", RESERVED.join(", ")),
-    ))
-}
-
-fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
-    if let Some(logo) = &content.config.logo {
-        if !content.static_files.iter().any(|f| f == Path::new(logo.trim_start_matches('/'))) {
-            let source = std::fs::read_to_string(content.root.join("site.yaml")).unwrap_or_default();
-            let (line, col) = crate::content::locate_in_source(&source, "logo", logo);
-            errors.push(
-                Diagnostic::at("site.yaml", &source, line, col, Text::new(
-                    format!("logo `{logo}` tidak ada di folder static/"),
-                    format!("logo `{logo}` is not in the static/ folder"),
-                ))
+                Diagnostic::file(
+                    Path::new("static").join(f),
+                    Text::new(
+                        format!("berkas statis ini menimpa berkas yang dibuat cerdas: /{rel}"),
+                        format!("this static file overwrites a file cerdas writes: /{rel}"),
+                    ),
+                )
                 .with_hint(Text::new(
-                    "letakkan berkas logo di folder static/ dan tulis namanya, misalnya `logo: logo.svg`",
-                    "put the logo file in static/ and write its name, e.g. `logo: logo.svg`",
+                    "pindahkan atau ganti namanya",
+                    "move or rename it",
                 )),
             );
         }
     }
 }
 
+fn reserved_error(path: &Path, source: &str, url: &str) -> Diagnostic {
+    Diagnostic::at(
+        path,
+        source,
+        1,
+        1,
+        Text::new(
+            format!("alamat /{url} sudah dipakai oleh cerdas sendiri"),
+            format!("the address /{url} is already used by cerdas itself"),
+        ),
+    )
+    .with_hint(Text::new(
+        format!(
+            "ganti nama berkas; nama yang dipakai cerdas: {}",
+            RESERVED.join(", ")
+        ),
+        format!(
+            "rename the file; names cerdas uses: {}",
+            RESERVED.join(", ")
+        ),
+    ))
+}
+
+fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
+    let Some(logo) = &content.config.logo else {
+        return;
+    };
+    let logo_path = Path::new(logo.trim_start_matches('/'));
+    if content.static_files.iter().any(|f| f == logo_path) {
+        return;
+    }
+    let source = &content.config_source;
+    let (line, col) = crate::content::locate_in_source(source, "logo", logo);
+    errors.push(
+        Diagnostic::at(
+            "site.yaml",
+            source,
+            line,
+            col,
+            Text::new(
+                format!("logo `{logo}` tidak ada di folder static/"),
+                format!("logo `{logo}` is not in the static/ folder"),
+            ),
+        )
+        .with_hint(Text::new(
+            "letakkan berkas logo di folder static/ dan tulis namanya, misalnya `logo: logo.svg`",
+            "put the logo file in static/ and write its name, e.g. `logo: logo.svg`",
+        )),
+    );
+}
+
 fn dimension_ref(d: Dimension, urls: &Urls) -> DimensionRef {
-    DimensionRef { slug: d.slug(), title: d.title(), url: urls.path(&format!("dimensi/{}/", d.slug())) }
+    DimensionRef {
+        slug: d.slug(),
+        title: d.title(),
+        url: urls.path(&format!("dimensi/{}/", d.slug())),
+    }
 }
 
 fn program_ref(doc: &Doc<ProgramMeta>, urls: &Urls) -> ProgramRef {
@@ -761,14 +891,27 @@ fn asset_view<M>(doc: &Doc<M>, file: &str, alt: &str, page_path: &str, urls: &Ur
         None => format!("{page_path}{file}"),
     };
     let _ = doc;
-    ImageView { url: urls.path(&site_path), permalink: urls.permalink(&site_path), alt: alt.to_string() }
+    ImageView {
+        url: urls.path(&site_path),
+        permalink: urls.permalink(&site_path),
+        alt: alt.to_string(),
+    }
 }
 
-fn news_page(doc: &Doc<BeritaMeta>, md: RenderedMarkdown, urls: &Urls, lang: Lang, programs: &HashMap<&Slug, ProgramRef>) -> NewsPage {
+fn news_page(
+    doc: &Doc<BeritaMeta>,
+    md: RenderedMarkdown,
+    urls: &Urls,
+    lang: Lang,
+    programs: &HashMap<&Slug, ProgramRef>,
+) -> NewsPage {
     let m = &doc.meta;
     let page_path = format!("berita/{}/", doc.slug);
     let (summary, summary_html) = match &m.summary {
-        Some(s) => (s.clone(), format!("<p>{}</p>", crate::render::escape_html(s))),
+        Some(s) => (
+            s.clone(),
+            format!("<p>{}</p>", crate::render::escape_html(s)),
+        ),
         None => (md.summary_text, md.summary_html),
     };
     NewsPage {
@@ -784,19 +927,53 @@ fn news_page(doc: &Doc<BeritaMeta>, md: RenderedMarkdown, urls: &Urls, lang: Lan
         editor: m.editor.clone(),
         source: m.source.clone(),
         location: m.location.clone(),
-        event: m.event.as_ref().map(|e| EventView { kind: e.kind, stage: e.stage.clone() }),
-        dimensions: m.dimensions.iter().map(|d| dimension_ref(*d, urls)).collect(),
-        programs: m.programs.iter().filter_map(|s| programs.get(s).cloned()).collect(),
-        tags: m.tags.iter().map(|t| TagRef { slug: t.clone(), url: urls.path(&format!("tag/{t}/")) }).collect(),
-        cover: m.cover.as_ref().map(|c| asset_view(doc, c, m.cover_alt.as_deref().unwrap_or_default(), &page_path, urls)),
-        photos: m.photos.iter().map(|p| asset_view(doc, &p.src, &p.caption, &page_path, urls)).collect(),
+        event: m.event.as_ref().map(|e| EventView {
+            kind: e.kind,
+            stage: e.stage.clone(),
+        }),
+        dimensions: m
+            .dimensions
+            .iter()
+            .map(|d| dimension_ref(*d, urls))
+            .collect(),
+        programs: m
+            .programs
+            .iter()
+            .filter_map(|s| programs.get(s).cloned())
+            .collect(),
+        tags: m
+            .tags
+            .iter()
+            .map(|t| TagRef {
+                slug: t.clone(),
+                url: urls.path(&format!("tag/{t}/")),
+            })
+            .collect(),
+        cover: m.cover.as_ref().map(|c| {
+            asset_view(
+                doc,
+                c,
+                m.cover_alt.as_deref().unwrap_or_default(),
+                &page_path,
+                urls,
+            )
+        }),
+        photos: m
+            .photos
+            .iter()
+            .map(|p| asset_view(doc, &p.src, &p.caption, &page_path, urls))
+            .collect(),
         related: Vec::new(),
         extra: m.extra.clone(),
     }
 }
 
 fn news_ref(n: &NewsPage) -> NewsRef {
-    NewsRef { title: n.title.clone(), url: n.url.clone(), date: n.date.clone() }
+    NewsRef {
+        title: n.title.clone(),
+        url: n.url.clone(),
+        date: n.date.clone(),
+    }
 }
 
 /// Up to three related items per news item: shared programs count most, then tags, then
@@ -817,9 +994,19 @@ fn add_related_news(news: &mut [NewsPage]) {
         .enumerate()
         .map(|(i, n)| {
             let mut scores: HashMap<usize, u32> = HashMap::new();
-            let keys = n.programs.iter().map(|p| (format!("p:{}", p.slug), 4)).chain(n.tags.iter().map(|t| (format!("t:{}", t.slug), 2)));
+            let keys = n
+                .programs
+                .iter()
+                .map(|p| (format!("p:{}", p.slug), 4))
+                .chain(n.tags.iter().map(|t| (format!("t:{}", t.slug), 2)));
             for (key, weight) in keys {
-                for &j in by_key.get(&key).map(Vec::as_slice).unwrap_or_default().iter().take(200) {
+                for &j in by_key
+                    .get(&key)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .take(200)
+                {
                     if j != i {
                         *scores.entry(j).or_default() += weight;
                     }
@@ -828,12 +1015,20 @@ fn add_related_news(news: &mut [NewsPage]) {
             let mut ranked: Vec<(usize, u32)> = scores
                 .into_iter()
                 .map(|(j, s)| {
-                    let shared_dims = news[j].dimensions.iter().filter(|d| n.dimensions.iter().any(|e| e.slug == d.slug)).count() as u32;
+                    let shared_dims = news[j]
+                        .dimensions
+                        .iter()
+                        .filter(|d| n.dimensions.iter().any(|e| e.slug == d.slug))
+                        .count() as u32;
                     (j, s + shared_dims)
                 })
                 .collect();
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.iter().take(3).map(|(j, _)| news_ref(&news[*j])).collect()
+            ranked
+                .iter()
+                .take(3)
+                .map(|(j, _)| news_ref(&news[*j]))
+                .collect()
         })
         .collect();
     for (n, r) in news.iter_mut().zip(related) {
@@ -868,7 +1063,10 @@ fn attach_news_to_programs(programs: &mut [ProgramPage], news: &[NewsPage]) {
     let mut by_slug: HashMap<&str, Vec<NewsRef>> = HashMap::new();
     for n in news {
         for p in &n.programs {
-            by_slug.entry(p.slug.as_str()).or_default().push(news_ref(n));
+            by_slug
+                .entry(p.slug.as_str())
+                .or_default()
+                .push(news_ref(n));
         }
     }
     for p in programs {
@@ -876,7 +1074,13 @@ fn attach_news_to_programs(programs: &mut [ProgramPage], news: &[NewsPage]) {
     }
 }
 
-fn masterplan_page(doc: &Doc<MasterplanMeta>, content: String, urls: &Urls, programs: &[ProgramPage], refs: &HashMap<&Slug, ProgramRef>) -> MasterplanPage {
+fn masterplan_page(
+    doc: &Doc<MasterplanMeta>,
+    content: String,
+    urls: &Urls,
+    programs: &[ProgramPage],
+    refs: &HashMap<&Slug, ProgramRef>,
+) -> MasterplanPage {
     let m = &doc.meta;
     let dimensions = Dimension::ALL
         .iter()
@@ -904,11 +1108,18 @@ fn masterplan_page(doc: &Doc<MasterplanMeta>, content: String, urls: &Urls, prog
         vision: m.vision.clone(),
         missions: m.missions.clone(),
         dimensions,
-        quick_wins: m.quick_wins.iter().filter_map(|s| refs.get(s).cloned()).collect(),
+        quick_wins: m
+            .quick_wins
+            .iter()
+            .filter_map(|s| refs.get(s).cloned())
+            .collect(),
         documents: m
             .documents
             .iter()
-            .map(|d| DocumentView { title: d.title.clone(), url: urls.path(&format!("masterplan/{}", d.file)) })
+            .map(|d| DocumentView {
+                title: d.title.clone(),
+                url: urls.path(&format!("masterplan/{}", d.file)),
+            })
             .collect(),
         status: m.status,
         content,
@@ -937,7 +1148,12 @@ fn dimension_terms(news: &[NewsPage], urls: &Urls) -> Vec<Term> {
             slug: d.slug().to_string(),
             title: d.title().to_string(),
             url: urls.path(&format!("dimensi/{}/", d.slug())),
-            news: news.iter().enumerate().filter(|(_, n)| n.dimensions.iter().any(|x| x.slug == d.slug())).map(|(i, _)| i).collect(),
+            news: news
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.dimensions.iter().any(|x| x.slug == d.slug()))
+                .map(|(i, _)| i)
+                .collect(),
         })
         .collect()
 }
@@ -961,17 +1177,34 @@ fn tag_terms(news: &[NewsPage], urls: &Urls) -> Vec<Term> {
 }
 
 fn main_menu(config: &SiteConfig, pages: &[HalamanPage], urls: &Urls) -> Vec<MenuEntry> {
-    let builtin = [("menu_home", ""), ("menu_news", "berita/"), ("menu_masterplan", "masterplan/"), ("menu_programs", "program/")];
+    let builtin = [
+        ("menu_home", ""),
+        ("menu_news", "berita/"),
+        ("menu_masterplan", "masterplan/"),
+        ("menu_programs", "program/"),
+    ];
     let mut menu: Vec<MenuEntry> = builtin
         .iter()
-        .map(|(key, path)| MenuEntry { title: String::new(), url: urls.path(path), key: Some(key) })
+        .map(|(key, path)| MenuEntry {
+            title: String::new(),
+            url: urls.path(path),
+            key: Some(key),
+        })
         .collect();
     let mut in_menu: Vec<&HalamanPage> = pages.iter().filter(|p| p.menu.is_some()).collect();
     in_menu.sort_by_key(|p| (p.menu, p.slug.clone()));
-    menu.extend(in_menu.iter().map(|p| MenuEntry { title: p.title.clone(), url: p.url.clone(), key: None }));
+    menu.extend(in_menu.iter().map(|p| MenuEntry {
+        title: p.title.clone(),
+        url: p.url.clone(),
+        key: None,
+    }));
     menu.extend(config.menu.iter().map(|m| MenuEntry {
         title: m.title.clone(),
-        url: if m.url.starts_with('/') { urls.path(m.url.trim_start_matches('/')) } else { m.url.clone() },
+        url: if m.url.starts_with('/') {
+            urls.path(m.url.trim_start_matches('/'))
+        } else {
+            m.url.clone()
+        },
         key: None,
     }));
     menu
@@ -981,19 +1214,47 @@ fn copied_files(content: &Content) -> Vec<CopiedFile> {
     let mut copies: Vec<CopiedFile> = content
         .static_files
         .iter()
-        .map(|f| CopiedFile { from: content.root.join("static").join(f), to: f.clone() })
+        .map(|f| CopiedFile {
+            from: content.root.join("static").join(f),
+            to: f.clone(),
+        })
         .collect();
     let bundles = content
         .news
         .iter()
         .filter(|d| !d.meta.draft)
-        .map(|d| (d.bundle_dir.as_ref(), &d.assets, format!("berita/{}", d.slug)))
-        .chain(content.programs.iter().map(|d| (d.bundle_dir.as_ref(), &d.assets, format!("program/{}", d.slug))))
-        .chain(content.pages.iter().map(|d| (d.bundle_dir.as_ref(), &d.assets, d.slug.to_string())))
-        .chain(content.masterplan.iter().map(|d| (d.bundle_dir.as_ref(), &d.assets, "masterplan".to_string())));
+        .map(|d| {
+            (
+                d.bundle_dir.as_ref(),
+                &d.assets,
+                format!("berita/{}", d.slug),
+            )
+        })
+        .chain(content.programs.iter().map(|d| {
+            (
+                d.bundle_dir.as_ref(),
+                &d.assets,
+                format!("program/{}", d.slug),
+            )
+        }))
+        .chain(
+            content
+                .pages
+                .iter()
+                .map(|d| (d.bundle_dir.as_ref(), &d.assets, d.slug.to_string())),
+        )
+        .chain(
+            content
+                .masterplan
+                .iter()
+                .map(|d| (d.bundle_dir.as_ref(), &d.assets, "masterplan".to_string())),
+        );
     for (dir, assets, out_dir) in bundles {
         let Some(dir) = dir else { continue };
-        copies.extend(assets.iter().map(|a| CopiedFile { from: content.root.join(dir).join(a), to: Path::new(&out_dir).join(a) }));
+        copies.extend(assets.iter().map(|a| CopiedFile {
+            from: content.root.join(dir).join(a),
+            to: Path::new(&out_dir).join(a),
+        }));
     }
     copies
 }

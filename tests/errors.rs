@@ -9,12 +9,18 @@ fn valid_minimal_site_builds() {
     let site = TestSite::new();
     let out = site.build();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(site.read("berita/pertama/index.html").contains("Senin, 15 Agustus 2022"));
+    assert!(
+        site.read("berita/pertama/index.html")
+            .contains("Senin, 15 Agustus 2022")
+    );
 }
 
 #[test]
 fn unknown_key_is_reported_with_a_suggestion() {
-    let site = TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-08-16", "tittle: salah\n"));
+    let site = TestSite::new().file(
+        "berita/kedua.md",
+        &news("Kedua", "2022-08-16", "tittle: salah\n"),
+    );
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:6:1");
     assert!(err.contains("kunci tidak dikenal: `tittle`"), "{err}");
     assert!(err.contains("mungkin maksud Anda `title`?"), "{err}");
@@ -22,7 +28,10 @@ fn unknown_key_is_reported_with_a_suggestion() {
 
 #[test]
 fn wrong_type_is_reported() {
-    let site = TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-08-16", "draft: mungkin\n"));
+    let site = TestSite::new().file(
+        "berita/kedua.md",
+        &news("Kedua", "2022-08-16", "draft: mungkin\n"),
+    );
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:6:8");
     assert!(err.contains("jenis nilai salah"), "{err}");
 }
@@ -31,8 +40,14 @@ fn wrong_type_is_reported() {
 fn impossible_date_is_reported_at_the_value() {
     let site = TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-02-30", ""));
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:3:7");
-    assert!(err.contains("tanggal tidak valid: 2022-02-30 (Februari 2022 hanya 28 hari)"), "{err}");
-    assert!(err.contains("saran: tulis tanggal sebagai YYYY-MM-DD"), "{err}");
+    assert!(
+        err.contains("tanggal tidak valid: 2022-02-30 (Februari 2022 hanya 28 hari)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("saran: tulis tanggal sebagai YYYY-MM-DD"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -40,51 +55,84 @@ fn unknown_dimension_suggests_the_nearest() {
     let text = "---\ntitle: A\ndate: 2022-08-16\nauthor: Humas\ndimensions: [smart-govermance]\n---\nIsi.\n";
     let site = TestSite::new().file("berita/kedua.md", text);
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:5:14");
-    assert!(err.contains("dimensi tidak dikenal: `smart-govermance`"), "{err}");
-    assert!(err.contains("mungkin maksud Anda `smart-governance`?"), "{err}");
+    assert!(
+        err.contains("dimensi tidak dikenal: `smart-govermance`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mungkin maksud Anda `smart-governance`?"),
+        "{err}"
+    );
 }
 
 #[test]
 fn program_slug_without_a_program_page_is_reported() {
-    let site = TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-08-16", "programs: [satu-dta]\n"));
+    let site = TestSite::new().file(
+        "berita/kedua.md",
+        &news("Kedua", "2022-08-16", "programs: [satu-dta]\n"),
+    );
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:6:12");
-    assert!(err.contains("program `satu-dta` tidak ada di folder program/"), "{err}");
+    assert!(
+        err.contains("program `satu-dta` tidak ada di folder program/"),
+        "{err}"
+    );
     assert!(err.contains("`satu-data`"), "{err}");
 }
 
 #[test]
 fn cover_without_alt_text_is_reported() {
     let site = TestSite::new()
-        .file("berita/foto/index.md", &news("Foto", "2022-08-16", "cover: sampul.jpg\n"))
+        .file(
+            "berita/foto/index.md",
+            &news("Foto", "2022-08-16", "cover: sampul.jpg\n"),
+        )
         .bytes("berita/foto/sampul.jpg", b"\xff\xd8\xff\xd9");
     let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:6:1");
-    assert!(err.contains("tidak punya teks alternatif (`cover_alt`)"), "{err}");
+    assert!(
+        err.contains("tidak punya teks alternatif (`cover_alt`)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn two_files_with_the_same_url_are_reported() {
     let site = TestSite::new().file("berita/pertama/index.md", &news("Lagi", "2022-08-16", ""));
     let err = assert_fails_at(&site, &site.build(), "berita/pertama.md:1:1");
-    assert!(err.contains("berkas ini dan berita/pertama/index.md sama-sama menjadi halaman /berita/pertama/"), "{err}");
+    assert!(
+        err.contains(
+            "berkas ini dan berita/pertama/index.md sama-sama menjadi halaman /berita/pertama/"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn broken_link_to_another_file_is_reported_at_its_line() {
-    let text = "---\ntitle: A\ndate: 2022-08-16\nauthor: Humas\n---\nSatu.\n\nBaca [ini](hilang.md).\n";
+    let text =
+        "---\ntitle: A\ndate: 2022-08-16\nauthor: Humas\n---\nSatu.\n\nBaca [ini](hilang.md).\n";
     let site = TestSite::new().file("berita/kedua.md", text);
     let err = assert_fails_at(&site, &site.build(), "berita/kedua.md:8:6");
-    assert!(err.contains("tautan ke berkas yang tidak ada: `hilang.md`"), "{err}");
+    assert!(
+        err.contains("tautan ke berkas yang tidak ada: `hilang.md`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn every_error_of_a_build_is_reported_together() {
     let site = TestSite::new()
         .file("berita/a.md", &news("A", "2022-13-01", ""))
-        .file("program/b.md", "---\ntitle: B\ndimension: smart-city\n---\n");
+        .file(
+            "program/b.md",
+            "---\ntitle: B\ndimension: smart-city\n---\n",
+        );
     let out = site.build();
     let err = assert_fails_at(&site, &out, "berita/a.md:3:7");
     assert!(err.contains("--> program/b.md:3:12"), "{err}");
-    assert!(err.contains("2 galat ditemukan; tidak ada berkas yang ditulis."), "{err}");
+    assert!(
+        err.contains("2 galat ditemukan; tidak ada berkas yang ditulis."),
+        "{err}"
+    );
 }
 
 #[test]
@@ -92,7 +140,10 @@ fn english_messages_with_lang_en() {
     let site = TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-02-30", ""));
     let out = site.run(&["--lang", "en", "build", "site", "-o", "public"]);
     let err = stderr(&out);
-    assert!(err.contains("error: invalid date: 2022-02-30 (February 2022 has only 28 days)"), "{err}");
+    assert!(
+        err.contains("error: invalid date: 2022-02-30 (February 2022 has only 28 days)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -104,7 +155,10 @@ fn a_failed_build_leaves_the_previous_output_whole() {
     let out = site.build();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(site.read("index.html"), before);
-    assert!(site.read("berita/pertama/index.html").contains("Berita Pertama"));
+    assert!(
+        site.read("berita/pertama/index.html")
+            .contains("Berita Pertama")
+    );
 }
 
 #[test]
@@ -112,10 +166,17 @@ fn output_inside_the_content_folder_is_refused() {
     let site = TestSite::new();
     let out = site.run(&["build", "site", "-o", "site/public"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("tidak boleh sama dengan, berada di dalam, atau memuat folder konten"));
+    assert!(
+        stderr(&out)
+            .contains("tidak boleh sama dengan, berada di dalam, atau memuat folder konten")
+    );
     assert!(!site.root().join("public").exists());
     let out = site.run(&["build", "site", "-o", "."]);
-    assert_eq!(out.status.code(), Some(1), "an output folder holding the content is refused");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an output folder holding the content is refused"
+    );
 }
 
 #[test]

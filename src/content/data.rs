@@ -123,7 +123,11 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_becomes_objects() {
-        let v = parse_csv(Path::new("d.csv"), "opd,jumlah\n\"Dinas, Kominfo\",3\nBappeda,2\n").unwrap();
+        let v = parse_csv(
+            Path::new("d.csv"),
+            "opd,jumlah\n\"Dinas, Kominfo\",3\nBappeda,2\n",
+        )
+        .unwrap();
         assert_eq!(v[0]["opd"], "Dinas, Kominfo");
         assert_eq!(v[1]["jumlah"], "2");
     }

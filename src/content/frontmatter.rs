@@ -94,7 +94,9 @@ fn yaml_error_to_diagnostic(
     let text = full.split(" at line ").next().unwrap_or(&full);
     let (message, hint) = explain_serde_message(text);
     let (line, column) = match decode_message(text) {
-        Some(d) if !d.value.is_empty() => find_value(source, line, &d.value).unwrap_or((line, column)),
+        Some(d) if !d.value.is_empty() => {
+            find_value(source, line, &d.value).unwrap_or((line, column))
+        }
         _ => (line, column),
     };
     let mut diagnostic = Diagnostic::at(file, source, line, column, message);
@@ -116,7 +118,13 @@ fn find_value(source: &str, from_line: usize, value: &str) -> Option<(usize, usi
 
 /// Turns serde's English messages into plain bilingual ones with a hint.
 fn explain_serde_message(text: &str) -> (Text, Option<Text>) {
-    if let Some(crate::content::types::Decoded { prefix, message, hint, .. }) = decode_message(text) {
+    if let Some(crate::content::types::Decoded {
+        prefix,
+        message,
+        hint,
+        ..
+    }) = decode_message(text)
+    {
         let field = prefix.trim_end_matches(": ");
         let message = if field.is_empty() || field == "." {
             message
@@ -139,8 +147,12 @@ fn explain_serde_message(text: &str) -> (Text, Option<Text>) {
         let list = allowed.join(", ");
         let hint = match near {
             Some(n) => Text::new(
-                format!("mungkin maksud Anda `{n}`? Kunci yang boleh di sini: {list}. Data bebas taruh di bawah `extra:`"),
-                format!("did you mean `{n}`? Allowed keys here: {list}. Put free data under `extra:`"),
+                format!(
+                    "mungkin maksud Anda `{n}`? Kunci yang boleh di sini: {list}. Data bebas taruh di bawah `extra:`"
+                ),
+                format!(
+                    "did you mean `{n}`? Allowed keys here: {list}. Put free data under `extra:`"
+                ),
             ),
             None => Text::new(
                 format!("kunci yang boleh di sini: {list}. Data bebas taruh di bawah `extra:`"),
@@ -274,30 +286,46 @@ mod tests {
         let d = parse("---\ntitle: a\ndate: 2022-08-15\ntittle: b\n---\n").unwrap_err();
         assert_eq!((d.line, d.column), (4, 1));
         assert_eq!(d.message.id, "kunci tidak dikenal: `tittle`");
-        assert!(d.hint.unwrap().id.contains("`title`"));
+        assert!(d.hint.as_ref().unwrap().id.contains("`title`"));
     }
 
     #[test]
     fn bad_date_points_at_the_value() {
         let d = parse("---\ntitle: a\ndate: 2022-02-30\n---\n").unwrap_err();
         assert_eq!((d.line, d.column), (3, 7));
-        assert!(d.message.id.contains("Februari 2022 hanya 28 hari"), "{}", d.message.id);
+        assert!(
+            d.message.id.contains("Februari 2022 hanya 28 hari"),
+            "{}",
+            d.message.id
+        );
     }
 
     #[test]
     fn unknown_dimension_suggests_nearest() {
-        let d = parse("---\ntitle: a\ndate: 2022-08-15\ndimensions: [smart-living, smart-govermance]\n---\n")
-            .unwrap_err();
+        let d = parse(
+            "---\ntitle: a\ndate: 2022-08-15\ndimensions: [smart-living, smart-govermance]\n---\n",
+        )
+        .unwrap_err();
         assert_eq!(d.line, 4);
         assert_eq!(d.column, 28);
-        assert!(d.message.id.contains("dimensi tidak dikenal: `smart-govermance`"), "{}", d.message.id);
-        assert!(d.hint.unwrap().id.contains("`smart-governance`"));
+        assert!(
+            d.message
+                .id
+                .contains("dimensi tidak dikenal: `smart-govermance`"),
+            "{}",
+            d.message.id
+        );
+        assert!(d.hint.as_ref().unwrap().id.contains("`smart-governance`"));
     }
 
     #[test]
     fn wrong_type_is_explained() {
         let d = parse("---\ntitle: [a, b]\ndate: 2022-08-15\n---\n").unwrap_err();
         assert_eq!(d.line, 2);
-        assert!(d.message.id.contains("jenis nilai salah"), "{}", d.message.id);
+        assert!(
+            d.message.id.contains("jenis nilai salah"),
+            "{}",
+            d.message.id
+        );
     }
 }

@@ -65,7 +65,10 @@ impl<M> Doc<M> {
 pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) {
     let prefix = format!("{key}:");
     let lines: Vec<&str> = source.lines().collect();
-    let Some(key_index) = lines.iter().position(|l| l.trim_start().starts_with(&prefix)) else {
+    let Some(key_index) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&prefix))
+    else {
         return (2, 1);
     };
     let key_col = lines[key_index].len() - lines[key_index].trim_start().len() + 1;
@@ -76,7 +79,11 @@ pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) 
         if i > key_index && line.trim_end() == "---" {
             break;
         }
-        let search_from = if i == key_index { key_col - 1 + prefix.len() } else { 0 };
+        let search_from = if i == key_index {
+            key_col - 1 + prefix.len()
+        } else {
+            0
+        };
         if let Some(pos) = line[search_from..].find(value) {
             return (i + 1, search_from + pos + 1);
         }
@@ -91,6 +98,8 @@ pub struct Content {
     pub root: PathBuf,
     /// `site.yaml`.
     pub config: SiteConfig,
+    /// The text of `site.yaml`, to point at its lines in later errors.
+    pub config_source: String,
     /// News items, drafts included.
     pub news: Vec<Doc<BeritaMeta>>,
     /// Programs and quick wins.
@@ -142,6 +151,7 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
             Some(c) => c,
             None => return Err(Diagnostics(finish_errors(errors, parsed))),
         },
+        config_source,
         news: Vec::new(),
         programs: Vec::new(),
         masterplan: None,
@@ -166,7 +176,10 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
     }
 }
 
-fn finish_errors(mut errors: Vec<Diagnostic>, parsed: Vec<Result<Parsed, Diagnostic>>) -> Vec<Diagnostic> {
+fn finish_errors(
+    mut errors: Vec<Diagnostic>,
+    parsed: Vec<Result<Parsed, Diagnostic>>,
+) -> Vec<Diagnostic> {
     errors.extend(parsed.into_iter().filter_map(Result::err));
     errors
 }
@@ -191,7 +204,12 @@ enum Parsed {
     Halaman(Box<Doc<HalamanMeta>>),
 }
 
-fn collect_markdown(root: &Path, section: &'static Path, out: &mut Vec<Found>, errors: &mut Vec<Diagnostic>) {
+fn collect_markdown(
+    root: &Path,
+    section: &'static Path,
+    out: &mut Vec<Found>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let section_name: &'static str = SECTIONS
         .into_iter()
         .find(|s| Path::new(s) == section)
@@ -226,16 +244,22 @@ fn collect_markdown(root: &Path, section: &'static Path, out: &mut Vec<Found>, e
         return;
     }
     for entry in entries {
-        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let rel = section.join(&name);
         if entry.is_dir() {
             let index = entry.join("index.md");
             if !index.is_file() {
                 errors.push(
-                    Diagnostic::file(&rel, Text::new(
-                        format!("folder {} tidak berisi index.md", rel.display()),
-                        format!("the folder {} has no index.md", rel.display()),
-                    ))
+                    Diagnostic::file(
+                        &rel,
+                        Text::new(
+                            format!("folder {} tidak berisi index.md", rel.display()),
+                            format!("the folder {} has no index.md", rel.display()),
+                        ),
+                    )
                     .with_hint(Text::new(
                         "tulisan dalam folder (beserta fotonya) disimpan sebagai <slug>/index.md",
                         "a page with its photos lives in <slug>/index.md",
@@ -243,7 +267,9 @@ fn collect_markdown(root: &Path, section: &'static Path, out: &mut Vec<Found>, e
                 );
                 continue;
             }
-            let Some(slug) = slug_of(&rel, &name, errors) else { continue };
+            let Some(slug) = slug_of(&rel, &name, errors) else {
+                continue;
+            };
             let assets = read_dir_sorted(&entry, errors)
                 .unwrap_or_default()
                 .iter()
@@ -257,8 +283,15 @@ fn collect_markdown(root: &Path, section: &'static Path, out: &mut Vec<Found>, e
                 bundle: Some((rel, assets)),
             });
         } else if let Some(stem) = name.strip_suffix(".md") {
-            let Some(slug) = slug_of(&rel, stem, errors) else { continue };
-            out.push(Found { path: rel, section: section_name, slug, bundle: None });
+            let Some(slug) = slug_of(&rel, stem, errors) else {
+                continue;
+            };
+            out.push(Found {
+                path: rel,
+                section: section_name,
+                slug,
+                bundle: None,
+            });
         } else {
             errors.push(
                 Diagnostic::file(&rel, Text::new(
@@ -278,13 +311,19 @@ fn slug_of(rel: &Path, name: &str, errors: &mut Vec<Diagnostic>) -> Option<Slug>
     match Slug::parse(name) {
         Ok(s) => Some(s),
         Err((message, hint)) => {
-            errors.push(Diagnostic::file(rel, Text::new(
-                format!("nama berkas menjadi alamat halaman: {}", message.id),
-                format!("the file name becomes the page address: {}", message.en),
-            )).with_hint(Text::new(
-                format!("ganti nama berkas; {}", hint.id),
-                format!("rename the file; {}", hint.en),
-            )));
+            errors.push(
+                Diagnostic::file(
+                    rel,
+                    Text::new(
+                        format!("nama berkas menjadi alamat halaman: {}", message.id),
+                        format!("the file name becomes the page address: {}", message.en),
+                    ),
+                )
+                .with_hint(Text::new(
+                    format!("ganti nama berkas; {}", hint.id),
+                    format!("rename the file; {}", hint.en),
+                )),
+            );
             None
         }
     }
@@ -311,7 +350,10 @@ fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<PathB
 
 /// Hidden files and editor leftovers are never content.
 pub fn is_ignored(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -328,7 +370,10 @@ fn relative_files(base: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec
             .flat_map(|p| relative_files(base, p, errors))
             .collect();
     }
-    path.strip_prefix(base).map(Path::to_path_buf).into_iter().collect()
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect()
 }
 
 /// Every file under `dir`, relative to it.

@@ -43,7 +43,12 @@ pub fn decode_message(text: &str) -> Option<Decoded<'_>> {
     let mut next = || parts.next().unwrap_or_default().to_string();
     let message = Text::new(next(), next());
     let hint = Text::new(next(), next());
-    Some(Decoded { prefix, message, hint, value: next() })
+    Some(Decoded {
+        prefix,
+        message,
+        hint,
+        value: next(),
+    })
 }
 
 fn custom<E: de::Error>(value: &str, (message, hint): (Text, Text)) -> E {
@@ -132,9 +137,7 @@ impl Dimension {
 impl<'de> Deserialize<'de> for Dimension {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let word = String::deserialize(deserializer)?;
-        Dimension::from_slug(&word).ok_or_else(|| {
-            custom(&word, Dimension::unknown(&word))
-        })
+        Dimension::from_slug(&word).ok_or_else(|| custom(&word, Dimension::unknown(&word)))
     }
 }
 
@@ -397,7 +400,10 @@ mod tests {
     #[test]
     fn impossible_dates_say_why() {
         let (m, _) = NewsDate::parse("2022-02-30").unwrap_err();
-        assert_eq!(m.id, "tanggal tidak valid: 2022-02-30 (Februari 2022 hanya 28 hari)");
+        assert_eq!(
+            m.id,
+            "tanggal tidak valid: 2022-02-30 (Februari 2022 hanya 28 hari)"
+        );
         let (m, _) = NewsDate::parse("2022-13-01").unwrap_err();
         assert!(m.id.contains("bulan 13 tidak ada"));
         assert!(NewsDate::parse("15 Agustus 2022").is_err());
@@ -408,7 +414,10 @@ mod tests {
         assert!(Slug::parse("quick-win").is_ok());
         let (_, hint) = Slug::parse("Quick Win").unwrap_err();
         assert!(hint.id.contains("`quick-win`"));
-        assert_eq!(slugify("Bimtek Tahap II: Masterplan!"), "bimtek-tahap-ii-masterplan");
+        assert_eq!(
+            slugify("Bimtek Tahap II: Masterplan!"),
+            "bimtek-tahap-ii-masterplan"
+        );
     }
 
     #[test]
@@ -417,6 +426,9 @@ mod tests {
         let text = format!("dimensions[0]: {enc}");
         let d = decode_message(&text).unwrap();
         assert_eq!(d.prefix, "dimensions[0]: ");
-        assert_eq!((d.message.id.as_str(), d.hint.en.as_str(), d.value.as_str()), ("a", "d", "v"));
+        assert_eq!(
+            (d.message.id.as_str(), d.hint.en.as_str(), d.value.as_str()),
+            ("a", "d", "v")
+        );
     }
 }

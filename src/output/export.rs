@@ -142,7 +142,10 @@ pub struct ExportProgram<'a> {
 /// Builds the export of `site`.
 pub fn export(site: &Site) -> Export<'_> {
     let c = &site.config;
-    let origin = site.urls.base_url.trim_end_matches(site.urls.base_path.as_str());
+    let origin = site
+        .urls
+        .base_url
+        .trim_end_matches(site.urls.base_path.as_str());
     Export {
         version: EXPORT_VERSION,
         generator: "cerdas",
@@ -178,7 +181,10 @@ pub fn export(site: &Site) -> Export<'_> {
         masterplan: site.masterplan.as_ref().map(|m| ExportMasterplan {
             title: &m.title,
             url: &m.permalink,
-            period: Years { start: m.period_start, end: Some(m.period_end) },
+            period: Years {
+                start: m.period_start,
+                end: Some(m.period_end),
+            },
             status: m.status,
             regulation: m.regulation.as_deref(),
             vision: &m.vision,
@@ -186,7 +192,11 @@ pub fn export(site: &Site) -> Export<'_> {
             dimensions: m
                 .dimensions
                 .iter()
-                .map(|d| ExportDimensionPlan { dimension: d.dimension.slug, summary: &d.summary, goals: &d.goals })
+                .map(|d| ExportDimensionPlan {
+                    dimension: d.dimension.slug,
+                    summary: &d.summary,
+                    goals: &d.goals,
+                })
                 .collect(),
             quick_wins: m.quick_wins.iter().map(|p| p.slug.as_str()).collect(),
         }),

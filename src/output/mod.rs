@@ -12,7 +12,10 @@ use crate::site::Site;
 
 /// The non-HTML files of a site.
 pub fn site_files(site: &Site) -> Vec<OutputFile> {
-    let file = |path: &str, text: String| OutputFile { path: path.into(), bytes: text.into_bytes() };
+    let file = |path: &str, text: String| OutputFile {
+        path: path.into(),
+        bytes: text.into_bytes(),
+    };
     vec![
         file("atom.xml", feeds::atom_feed(site)),
         file("feed.json", feeds::json_feed(site)),

@@ -6,11 +6,21 @@ use crate::site::Site;
 /// Every HTML page of the site with its absolute URL, and `lastmod` where a date is known.
 pub fn sitemap(site: &Site) -> String {
     let urls = &site.urls;
-    let mut entries: Vec<(String, Option<&str>)> = vec![(urls.permalink(""), site.news.first().map(|n| n.date.iso.as_str()))];
-    entries.push((urls.permalink("berita/"), site.news.first().map(|n| n.date.iso.as_str())));
+    let mut entries: Vec<(String, Option<&str>)> = vec![(
+        urls.permalink(""),
+        site.news.first().map(|n| n.date.iso.as_str()),
+    )];
+    entries.push((
+        urls.permalink("berita/"),
+        site.news.first().map(|n| n.date.iso.as_str()),
+    ));
     let pages = site.news.len().div_ceil(site.config.paginate.0);
     entries.extend((2..=pages).map(|n| (urls.permalink(&format!("berita/page/{n}/")), None)));
-    entries.extend(site.news.iter().map(|n| (n.permalink.clone(), Some(n.date.iso.as_str()))));
+    entries.extend(
+        site.news
+            .iter()
+            .map(|n| (n.permalink.clone(), Some(n.date.iso.as_str()))),
+    );
     entries.push((urls.permalink("program/"), None));
     entries.extend(site.programs.iter().map(|p| (p.permalink.clone(), None)));
     if let Some(m) = &site.masterplan {
@@ -22,10 +32,17 @@ pub fn sitemap(site: &Site) -> String {
         for t in terms.iter() {
             entries.push((urls.permalink(&format!("{kind}/{}/", t.slug)), None));
             let pages = t.news.len().div_ceil(site.config.paginate.0);
-            entries.extend((2..=pages).map(|n| (urls.permalink(&format!("{kind}/{}/page/{n}/", t.slug)), None)));
+            entries.extend((2..=pages).map(|n| {
+                (
+                    urls.permalink(&format!("{kind}/{}/page/{n}/", t.slug)),
+                    None,
+                )
+            }));
         }
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
         out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape_html(&loc)));
         if let Some(l) = lastmod {
@@ -39,5 +56,8 @@ pub fn sitemap(site: &Site) -> String {
 
 /// `robots.txt` allowing everything and naming the sitemap.
 pub fn robots_txt(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.urls.permalink("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.urls.permalink("sitemap.xml")
+    )
 }

@@ -28,7 +28,10 @@ pub struct WriteReport {
 pub fn check_output_location(content: &Path, out: &Path) -> Result<(), Diagnostics> {
     let content_abs = absolute(content);
     let out_abs = absolute(out);
-    if out_abs == content_abs || out_abs.starts_with(&content_abs) || content_abs.starts_with(&out_abs) {
+    if out_abs == content_abs
+        || out_abs.starts_with(&content_abs)
+        || content_abs.starts_with(&out_abs)
+    {
         return Err(Diagnostic::file(out, Text::new(
             format!("folder keluaran {} tidak boleh sama dengan, berada di dalam, atau memuat folder konten {}", out.display(), content.display()),
             format!("the output folder {} may not be, be inside, or contain the content folder {}", out.display(), content.display()),
@@ -44,12 +47,19 @@ pub fn check_output_location(content: &Path, out: &Path) -> Result<(), Diagnosti
 
 /// A path made absolute and canonical as far as it exists (the rest appended as written).
 fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
     loop {
         if let Ok(canon) = existing.canonicalize() {
-            return rest.iter().rev().fold(canon, |acc: PathBuf, part| acc.join(part));
+            return rest
+                .iter()
+                .rev()
+                .fold(canon, |acc: PathBuf, part| acc.join(part));
         }
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {
@@ -67,11 +77,23 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostics> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Diagnostic::file(out, Text::new("keluaran sudah ada dan bukan folder", "the output exists and is not a folder"))
-            .with_hint(Text::new("pilih nama lain dengan -o", "choose another name with -o"))
-            .into());
+        return Err(Diagnostic::file(
+            out,
+            Text::new(
+                "keluaran sudah ada dan bukan folder",
+                "the output exists and is not a folder",
+            ),
+        )
+        .with_hint(Text::new(
+            "pilih nama lain dengan -o",
+            "choose another name with -o",
+        ))
+        .into());
     }
-    let empty = fs::read_dir(out).map_err(|e| Diagnostic::io(out, &e))?.next().is_none();
+    let empty = fs::read_dir(out)
+        .map_err(|e| Diagnostic::io(out, &e))?
+        .next()
+        .is_none();
     if empty || out.join(MARKER).is_file() {
         return Ok(());
     }
@@ -87,11 +109,21 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostics> {
 }
 
 /// Writes `files` and `copies` into a new folder and swaps it in place of `out`.
-pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    copies: &[CopiedFile],
+) -> Result<WriteReport, Diagnostics> {
     check_replaceable(out)?;
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     remove_stale_siblings(parent, &name);
     let staging = parent.join(format!(".{name}.cerdas-new-{}", std::process::id()));
     let result = fill_folder(&staging, files, copies).and_then(|report| {
@@ -104,19 +136,30 @@ pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Re
     result
 }
 
-fn fill_folder(dir: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+fn fill_folder(
+    dir: &Path,
+    files: &[OutputFile],
+    copies: &[CopiedFile],
+) -> Result<WriteReport, Diagnostics> {
     fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, &e))?;
     fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
     let written: Vec<Result<(), Diagnostic>> = files
         .par_iter()
         .map(|f| write_file(&dir.join(&f.path), &f.bytes))
-        .chain(copies.par_iter().map(|c| copy_file(&c.from, &dir.join(&c.to))))
+        .chain(
+            copies
+                .par_iter()
+                .map(|c| copy_file(&c.from, &dir.join(&c.to))),
+        )
         .collect();
     let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    Ok(WriteReport { rendered: files.len(), copied: copies.len() })
+    Ok(WriteReport {
+        rendered: files.len(),
+        copied: copies.len(),
+    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -130,7 +173,9 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
     }
-    fs::copy(from, to).map(|_| ()).map_err(|e| Diagnostic::io(from, &e))
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| Diagnostic::io(from, &e))
 }
 
 /// Moves the old output aside, the new one in, then deletes the old one.
@@ -150,8 +195,13 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), 
 
 /// Leftovers of interrupted builds (`.public.cerdas-new-123`), ours by their marker.
 fn remove_stale_siblings(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let prefixes = [format!(".{name}.cerdas-new-"), format!(".{name}.cerdas-old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.cerdas-new-"),
+        format!(".{name}.cerdas-old-"),
+    ];
     for e in entries.flatten() {
         let file_name = e.file_name().to_string_lossy().into_owned();
         if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {

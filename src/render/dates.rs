@@ -6,21 +6,51 @@ use crate::error::Lang;
 
 /// Month names in Indonesian, January first.
 pub const MONTHS_ID: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ];
 
 /// Month names in English, January first.
 pub const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn weekday_name(day: Weekday, lang: Lang) -> &'static str {
     let i = day.to_monday_zero_offset() as usize;
     match lang {
-        Lang::Id => ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"][i],
-        Lang::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i],
+        Lang::Id => [
+            "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+        ][i],
+        Lang::En => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][i],
     }
 }
 
@@ -34,12 +64,21 @@ fn month_name(month: i8, lang: Lang) -> &'static str {
 
 /// "Senin, 15 Agustus 2022" (or "Monday, 15 August 2022").
 pub fn long_date(dt: DateTime, lang: Lang) -> String {
-    format!("{}, {}", weekday_name(dt.weekday(), lang), short_date(dt, lang))
+    format!(
+        "{}, {}",
+        weekday_name(dt.weekday(), lang),
+        short_date(dt, lang)
+    )
 }
 
 /// "15 Agustus 2022".
 pub fn short_date(dt: DateTime, lang: Lang) -> String {
-    format!("{} {} {}", dt.day(), month_name(dt.month(), lang), dt.year())
+    format!(
+        "{} {} {}",
+        dt.day(),
+        month_name(dt.month(), lang),
+        dt.year()
+    )
 }
 
 /// Rupiah with dots between thousands: "Rp350.000.000".
@@ -47,7 +86,7 @@ pub fn rupiah(amount: u64) -> String {
     let digits = amount.to_string();
     let mut out = String::from("Rp");
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

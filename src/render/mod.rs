@@ -115,7 +115,10 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
         .into_par_iter()
         .map(|job| {
             tera.render(job.template, &job.context)
-                .map(|html| OutputFile { path: job.path, bytes: html.into_bytes() })
+                .map(|html| OutputFile {
+                    path: job.path,
+                    bytes: html.into_bytes(),
+                })
                 .map_err(|e| template_error(&e, &theme.templates))
         })
         .collect();
@@ -128,7 +131,11 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
             Err(_) => {}
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(Diagnostics(errors)) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 /// The site-wide values every template can use.
@@ -163,8 +170,13 @@ struct DimensionSummary<'a> {
 
 fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(theme.templates.iter().map(|(name, (_, src))| (name.as_str(), src.as_str())))
-        .map_err(|e| template_error(&e, &theme.templates))?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(name, (_, src))| (name.as_str(), src.as_str())),
+    )
+    .map_err(|e| template_error(&e, &theme.templates))?;
     let urls = &site.urls;
     let c = &site.config;
     let view = SiteView {
@@ -193,7 +205,11 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
             title: &t.title,
             url: &t.url,
             news_count: t.news.len(),
-            program_count: site.programs.iter().filter(|p| p.dimension.slug == t.slug).count(),
+            program_count: site
+                .programs
+                .iter()
+                .filter(|p| p.dimension.slug == t.slug)
+                .count(),
         })
         .collect();
     let g = tera.global_context();
@@ -207,11 +223,21 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
 
 /// A short hash of the stylesheet, so browsers fetch a changed one at once.
 fn css_version() -> String {
-    let hash = theme::DEFAULT_CSS.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+    let hash = theme::DEFAULT_CSS
+        .bytes()
+        .fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+        });
     format!("{:08x}", hash as u32)
 }
 
-fn meta<'a>(site: &Site, title: &'a str, description: &'a str, site_path: &str, og_type: &'static str) -> PageMeta<'a> {
+fn meta<'a>(
+    site: &Site,
+    title: &'a str,
+    description: &'a str,
+    site_path: &str,
+    og_type: &'static str,
+) -> PageMeta<'a> {
     PageMeta {
         title,
         description,
@@ -222,25 +248,64 @@ fn meta<'a>(site: &Site, title: &'a str, description: &'a str, site_path: &str, 
 }
 
 fn job(path: impl Into<PathBuf>, template: &'static str, context: Context) -> Job {
-    Job { path: path.into(), template, context }
+    Job {
+        path: path.into(),
+        template,
+        context,
+    }
 }
 
 fn page_jobs(site: &Site, strings: &serde_json::Map<String, serde_json::Value>) -> Vec<Job> {
-    let s = |key: &str| -> String { strings.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string() };
+    let s = |key: &str| -> String {
+        strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    };
     let mut jobs = Vec::new();
     jobs.push(home_job(site));
     let news_title = s("news_title");
-    jobs.extend(paginated_jobs(site, "berita/", &news_title, &(0..site.news.len()).collect::<Vec<_>>(), "berita_list.html", |_| {}));
+    jobs.extend(paginated_jobs(
+        site,
+        "berita/",
+        &news_title,
+        &(0..site.news.len()).collect::<Vec<_>>(),
+        "berita_list.html",
+        |_| {},
+    ));
     for n in &site.news {
         let mut ctx = Context::new();
-        ctx.insert("page", &meta(site, &n.title, &n.summary, &format!("berita/{}/", n.slug), "article"));
+        ctx.insert(
+            "page",
+            &meta(
+                site,
+                &n.title,
+                &n.summary,
+                &format!("berita/{}/", n.slug),
+                "article",
+            ),
+        );
         ctx.insert("news", n);
         ctx.insert("jsonld", &news_jsonld(site, n));
-        jobs.push(job(format!("berita/{}/index.html", n.slug), "berita.html", ctx));
+        jobs.push(job(
+            format!("berita/{}/index.html", n.slug),
+            "berita.html",
+            ctx,
+        ));
     }
     let programs_title = s("programs_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(site, &programs_title, &programs_title, "program/", "website"));
+    ctx.insert(
+        "page",
+        &meta(
+            site,
+            &programs_title,
+            &programs_title,
+            "program/",
+            "website",
+        ),
+    );
     let groups: Vec<ProgramGroup> = site
         .dimensions
         .iter()
@@ -248,43 +313,99 @@ fn page_jobs(site: &Site, strings: &serde_json::Map<String, serde_json::Value>) 
             slug: &d.slug,
             title: &d.title,
             url: &d.url,
-            programs: site.programs.iter().filter(|p| p.dimension.slug == d.slug).collect(),
+            programs: site
+                .programs
+                .iter()
+                .filter(|p| p.dimension.slug == d.slug)
+                .collect(),
         })
         .collect();
     ctx.insert("groups", &groups);
     jobs.push(job("program/index.html", "program_list.html", ctx));
     for p in &site.programs {
         let mut ctx = Context::new();
-        ctx.insert("page", &meta(site, &p.title, &p.summary, &format!("program/{}/", p.slug), "article"));
+        ctx.insert(
+            "page",
+            &meta(
+                site,
+                &p.title,
+                &p.summary,
+                &format!("program/{}/", p.slug),
+                "article",
+            ),
+        );
         ctx.insert("program", p);
-        jobs.push(job(format!("program/{}/index.html", p.slug), "program.html", ctx));
+        jobs.push(job(
+            format!("program/{}/index.html", p.slug),
+            "program.html",
+            ctx,
+        ));
     }
     if let Some(m) = &site.masterplan {
         let mut ctx = Context::new();
-        ctx.insert("page", &meta(site, &m.title, &m.vision, "masterplan/", "article"));
+        ctx.insert(
+            "page",
+            &meta(site, &m.title, &m.vision, "masterplan/", "article"),
+        );
         ctx.insert("masterplan", m);
         jobs.push(job("masterplan/index.html", "masterplan.html", ctx));
     }
     for h in &site.pages {
         let mut ctx = Context::new();
-        ctx.insert("page", &meta(site, &h.title, &h.summary, &format!("{}/", h.slug), "article"));
+        ctx.insert(
+            "page",
+            &meta(
+                site,
+                &h.title,
+                &h.summary,
+                &format!("{}/", h.slug),
+                "article",
+            ),
+        );
         ctx.insert("halaman", h);
         jobs.push(job(format!("{}/index.html", h.slug), "halaman.html", ctx));
     }
-    jobs.extend(taxonomy_jobs(site, "dimensi", &site.dimensions, &s("dimensions_title"), "dimensi_list.html", "dimensi.html"));
-    jobs.extend(taxonomy_jobs(site, "tag", &site.tags, &s("tags_title"), "tag_list.html", "tag.html"));
+    jobs.extend(taxonomy_jobs(
+        site,
+        "dimensi",
+        &site.dimensions,
+        &s("dimensions_title"),
+        "dimensi_list.html",
+        "dimensi.html",
+    ));
+    jobs.extend(taxonomy_jobs(
+        site,
+        "tag",
+        &site.tags,
+        &s("tags_title"),
+        "tag_list.html",
+        "tag.html",
+    ));
     let not_found = s("not_found_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(site, &not_found, &not_found, "404.html", "website"));
+    ctx.insert(
+        "page",
+        &meta(site, &not_found, &not_found, "404.html", "website"),
+    );
     jobs.push(job("404.html", "404.html", ctx));
     jobs
 }
 
 fn home_job(site: &Site) -> Job {
     let latest: Vec<NewsCard> = site.news.iter().take(6).map(NewsCard::from).collect();
-    let quick_wins: Vec<&crate::site::ProgramPage> = site.programs.iter().filter(|p| p.quick_win).collect();
+    let quick_wins: Vec<&crate::site::ProgramPage> =
+        site.programs.iter().filter(|p| p.quick_win).collect();
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(site, &site.config.name, &site.config.description, "", "website"));
+    ctx.insert(
+        "page",
+        &meta(
+            site,
+            &site.config.name,
+            &site.config.description,
+            "",
+            "website",
+        ),
+    );
     ctx.insert("latest_news", &latest);
     ctx.insert("quick_wins", &quick_wins);
     ctx.insert("masterplan", &site.masterplan);
@@ -294,10 +415,23 @@ fn home_job(site: &Site) -> Job {
 }
 
 /// One job per page of a news list at `base` (`berita/`, `tag/x/`), `extra` adding to each context.
-fn paginated_jobs(site: &Site, base: &str, title: &str, items: &[usize], template: &'static str, extra: impl Fn(&mut Context)) -> Vec<Job> {
+fn paginated_jobs(
+    site: &Site,
+    base: &str,
+    title: &str,
+    items: &[usize],
+    template: &'static str,
+    extra: impl Fn(&mut Context),
+) -> Vec<Job> {
     let per_page = site.config.paginate.0;
     let total_pages = items.len().div_ceil(per_page).max(1);
-    let page_url = |n: usize| if n == 1 { site.urls.path(base) } else { site.urls.path(&format!("{base}page/{n}/")) };
+    let page_url = |n: usize| {
+        if n == 1 {
+            site.urls.path(base)
+        } else {
+            site.urls.path(&format!("{base}page/{n}/"))
+        }
+    };
     (1..=total_pages)
         .map(|number| {
             let chunk = items.iter().skip((number - 1) * per_page).take(per_page);
@@ -308,9 +442,19 @@ fn paginated_jobs(site: &Site, base: &str, title: &str, items: &[usize], templat
                 total_items: items.len(),
                 prev_url: (number > 1).then(|| page_url(number - 1)),
                 next_url: (number < total_pages).then(|| page_url(number + 1)),
-                pages: (1..=total_pages).map(|n| PageLink { number: n, url: page_url(n), current: n == number }).collect(),
+                pages: (1..=total_pages)
+                    .map(|n| PageLink {
+                        number: n,
+                        url: page_url(n),
+                        current: n == number,
+                    })
+                    .collect(),
             };
-            let site_path = if number == 1 { base.to_string() } else { format!("{base}page/{number}/") };
+            let site_path = if number == 1 {
+                base.to_string()
+            } else {
+                format!("{base}page/{number}/")
+            };
             let mut ctx = Context::new();
             ctx.insert("page", &meta(site, title, title, &site_path, "website"));
             ctx.insert("paginator", &paginator);
@@ -320,20 +464,61 @@ fn paginated_jobs(site: &Site, base: &str, title: &str, items: &[usize], templat
         .collect()
 }
 
-fn taxonomy_jobs(site: &Site, kind: &str, terms: &[Term], title: &str, list_template: &'static str, term_template: &'static str) -> Vec<Job> {
+fn taxonomy_jobs(
+    site: &Site,
+    kind: &str,
+    terms: &[Term],
+    title: &str,
+    list_template: &'static str,
+    term_template: &'static str,
+) -> Vec<Job> {
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(site, title, title, &format!("{kind}/"), "website"));
-    ctx.insert("terms", terms.iter().map(|t| TermSummary { slug: &t.slug, title: &t.title, url: &t.url, count: t.news.len() }).collect::<Vec<_>>().as_slice());
+    ctx.insert(
+        "page",
+        &meta(site, title, title, &format!("{kind}/"), "website"),
+    );
+    ctx.insert(
+        "terms",
+        terms
+            .iter()
+            .map(|t| TermSummary {
+                slug: &t.slug,
+                title: &t.title,
+                url: &t.url,
+                count: t.news.len(),
+            })
+            .collect::<Vec<_>>()
+            .as_slice(),
+    );
     let mut jobs = vec![job(format!("{kind}/index.html"), list_template, ctx)];
     for term in terms {
-        let programs: Vec<&crate::site::ProgramPage> = site.programs.iter().filter(|p| p.dimension.slug == term.slug).collect();
-        let plan = site.masterplan.as_ref().and_then(|m| m.dimensions.iter().find(|d| d.dimension.slug == term.slug));
-        let summary = TermSummary { slug: &term.slug, title: &term.title, url: &term.url, count: term.news.len() };
-        jobs.extend(paginated_jobs(site, &format!("{kind}/{}/", term.slug), &term.title, &term.news, term_template, |ctx| {
-            ctx.insert("term", &summary);
-            ctx.insert("programs", &programs);
-            ctx.insert("plan", &plan);
-        }));
+        let programs: Vec<&crate::site::ProgramPage> = site
+            .programs
+            .iter()
+            .filter(|p| p.dimension.slug == term.slug)
+            .collect();
+        let plan = site
+            .masterplan
+            .as_ref()
+            .and_then(|m| m.dimensions.iter().find(|d| d.dimension.slug == term.slug));
+        let summary = TermSummary {
+            slug: &term.slug,
+            title: &term.title,
+            url: &term.url,
+            count: term.news.len(),
+        };
+        jobs.extend(paginated_jobs(
+            site,
+            &format!("{kind}/{}/", term.slug),
+            &term.title,
+            &term.news,
+            term_template,
+            |ctx| {
+                ctx.insert("term", &summary);
+                ctx.insert("programs", &programs);
+                ctx.insert("plan", &plan);
+            },
+        ));
     }
     jobs
 }
@@ -376,5 +561,7 @@ fn news_jsonld(site: &Site, n: &NewsPage) -> String {
     if let Some(logo) = &site.logo_url {
         value["publisher"]["logo"] = serde_json::json!({ "@type": "ImageObject", "url": format!("{}{}", site.urls.base_url.trim_end_matches(&site.urls.base_path), logo) });
     }
-    serde_json::to_string(&value).unwrap_or_default().replace("</", "<\\/")
+    serde_json::to_string(&value)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
 }

@@ -9,22 +9,70 @@ use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 
 /// The default theme's files, compiled in so `cerdas` works from any folder.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("berita_list.html", include_str!("../../themes/default/templates/berita_list.html")),
-    ("berita.html", include_str!("../../themes/default/templates/berita.html")),
-    ("program_list.html", include_str!("../../themes/default/templates/program_list.html")),
-    ("program.html", include_str!("../../themes/default/templates/program.html")),
-    ("masterplan.html", include_str!("../../themes/default/templates/masterplan.html")),
-    ("halaman.html", include_str!("../../themes/default/templates/halaman.html")),
-    ("dimensi_list.html", include_str!("../../themes/default/templates/dimensi_list.html")),
-    ("dimensi.html", include_str!("../../themes/default/templates/dimensi.html")),
-    ("tag_list.html", include_str!("../../themes/default/templates/tag_list.html")),
-    ("tag.html", include_str!("../../themes/default/templates/tag.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("partials/news_card.html", include_str!("../../themes/default/templates/partials/news_card.html")),
-    ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
-    ("partials/program_row.html", include_str!("../../themes/default/templates/partials/program_row.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "berita_list.html",
+        include_str!("../../themes/default/templates/berita_list.html"),
+    ),
+    (
+        "berita.html",
+        include_str!("../../themes/default/templates/berita.html"),
+    ),
+    (
+        "program_list.html",
+        include_str!("../../themes/default/templates/program_list.html"),
+    ),
+    (
+        "program.html",
+        include_str!("../../themes/default/templates/program.html"),
+    ),
+    (
+        "masterplan.html",
+        include_str!("../../themes/default/templates/masterplan.html"),
+    ),
+    (
+        "halaman.html",
+        include_str!("../../themes/default/templates/halaman.html"),
+    ),
+    (
+        "dimensi_list.html",
+        include_str!("../../themes/default/templates/dimensi_list.html"),
+    ),
+    (
+        "dimensi.html",
+        include_str!("../../themes/default/templates/dimensi.html"),
+    ),
+    (
+        "tag_list.html",
+        include_str!("../../themes/default/templates/tag_list.html"),
+    ),
+    (
+        "tag.html",
+        include_str!("../../themes/default/templates/tag.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "partials/news_card.html",
+        include_str!("../../themes/default/templates/partials/news_card.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../../themes/default/templates/partials/pagination.html"),
+    ),
+    (
+        "partials/program_row.html",
+        include_str!("../../themes/default/templates/partials/program_row.html"),
+    ),
 ];
 
 /// The default stylesheet.
@@ -46,21 +94,34 @@ pub struct Theme {
 
 /// Loads the default theme, then `theme` (a folder, if `site.yaml` names one), then the site's
 /// own `templates/` folder.
-pub fn load_theme(site_root: &Path, theme: Option<&str>, overrides: Option<&Path>, lang: Lang) -> Result<Theme, Diagnostics> {
+pub fn load_theme(
+    site_root: &Path,
+    config_source: &str,
+    theme: Option<&str>,
+    overrides: Option<&Path>,
+    lang: Lang,
+) -> Result<Theme, Diagnostics> {
     let mut out = Theme::default();
     for (name, source) in DEFAULT_TEMPLATES {
         let path = PathBuf::from(format!("themes/default/templates/{name}"));
-        out.templates.insert((*name).to_string(), (path, (*source).to_string()));
+        out.templates
+            .insert((*name).to_string(), (path, (*source).to_string()));
     }
     let strings_source = match lang {
         Lang::Id => DEFAULT_STRINGS_ID,
         Lang::En => DEFAULT_STRINGS_EN,
     };
     out.strings = serde_norway::from_str(strings_source).map_err(|e| {
-        Diagnostic::file("themes/default/i18n", Text::new(format!("berkas teks tema rusak: {e}"), format!("broken theme strings: {e}")))
+        Diagnostic::file(
+            "themes/default/i18n",
+            Text::new(
+                format!("berkas teks tema rusak: {e}"),
+                format!("broken theme strings: {e}"),
+            ),
+        )
     })?;
     if let Some(name) = theme.filter(|t| *t != "default") {
-        let dir = find_theme_dir(site_root, name)?;
+        let dir = find_theme_dir(site_root, config_source, name)?;
         add_template_folder(&mut out, &dir.join("templates"))?;
         add_theme_strings(&mut out, &dir, lang)?;
         let static_dir = dir.join("static");
@@ -74,16 +135,15 @@ pub fn load_theme(site_root: &Path, theme: Option<&str>, overrides: Option<&Path
     Ok(out)
 }
 
-fn find_theme_dir(site_root: &Path, name: &str) -> Result<PathBuf, Diagnostics> {
+fn find_theme_dir(site_root: &Path, source: &str, name: &str) -> Result<PathBuf, Diagnostics> {
     let candidates = [
         site_root.join(name),
         site_root.join("themes").join(name),
         site_root.join("..").join("themes").join(name),
     ];
     candidates.iter().find(|p| p.join("templates").is_dir()).cloned().ok_or_else(|| {
-        let source = fs::read_to_string(site_root.join("site.yaml")).unwrap_or_default();
-        let (line, col) = crate::content::locate_in_source(&source, "theme", name);
-        Diagnostic::at("site.yaml", &source, line, col, Text::new(
+        let (line, col) = crate::content::locate_in_source(source, "theme", name);
+        Diagnostic::at("site.yaml", source, line, col, Text::new(
             format!("tema `{name}` tidak ditemukan"),
             format!("theme `{name}` was not found"),
         ))
@@ -148,23 +208,38 @@ fn list_relative(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
 }
 
 /// Turns a Tera error into a diagnostic pointing into the template.
-pub fn template_error(err: &tera::Error, templates: &BTreeMap<String, (PathBuf, String)>) -> Diagnostic {
+pub fn template_error(
+    err: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> Diagnostic {
     let report = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
     };
     let Some(report) = report else {
-        return Diagnostic::file("templates", Text::new(format!("galat templat: {err}"), format!("template error: {err}")));
+        return Diagnostic::file(
+            "templates",
+            Text::new(
+                format!("galat templat: {err}"),
+                format!("template error: {err}"),
+            ),
+        );
     };
     let (path, source) = templates
         .get(report.filename())
         .map(|(p, s)| (p.clone(), s.as_str()))
         .unwrap_or_else(|| (PathBuf::from(report.filename()), ""));
     let span = report.span();
-    Diagnostic::at(path, source, span.start_line, span.start_col + 1, Text::new(
-        format!("galat templat: {}", report.message()),
-        format!("template error: {}", report.message()),
-    ))
+    Diagnostic::at(
+        path,
+        source,
+        span.start_line,
+        span.start_col + 1,
+        Text::new(
+            format!("galat templat: {}", report.message()),
+            format!("template error: {}", report.message()),
+        ),
+    )
     .with_hint(Text::new(
         "periksa templat ini; templat bawaan ada di themes/default/templates/",
         "check this template; the default ones are in themes/default/templates/",

@@ -17,17 +17,27 @@ pub const PROGRAM: &str = "---\ntitle: \"Satu Data Uji\"\ndimension: smart-gover
 
 /// A valid news item dated `date` with `extra` lines added to its front matter.
 pub fn news(title: &str, date: &str, extra: &str) -> String {
-    format!("---\ntitle: \"{title}\"\ndate: {date}\nauthor: \"Humas Uji\"\ndimensions: [smart-governance]\n{extra}---\nParagraf pertama {title}.\n\nParagraf kedua.\n")
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\nauthor: \"Humas Uji\"\ndimensions: [smart-governance]\n{extra}---\nParagraf pertama {title}.\n\nParagraf kedua.\n"
+    )
 }
 
 impl TestSite {
     /// A valid minimal site: site.yaml, one program, one news item, an about page.
     pub fn new() -> TestSite {
-        let site = TestSite { dir: tempfile::tempdir().expect("temp dir") };
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         site.file("site.yaml", SITE_YAML)
             .file("program/satu-data.md", PROGRAM)
-            .file("berita/pertama.md", &news("Berita Pertama", "2022-08-15", "programs: [satu-data]\n"))
-            .file("halaman/tentang.md", "---\ntitle: Tentang\nmenu: 1\n---\nTentang situs uji.\n")
+            .file(
+                "berita/pertama.md",
+                &news("Berita Pertama", "2022-08-15", "programs: [satu-data]\n"),
+            )
+            .file(
+                "halaman/tentang.md",
+                "---\ntitle: Tentang\nmenu: 1\n---\nTentang situs uji.\n",
+            )
     }
 
     /// Writes (or overwrites) a file of the site.
@@ -55,7 +65,12 @@ impl TestSite {
 
     /// Runs `cerdas build site -o public`.
     pub fn build(&self) -> Output {
-        self.run(&["build", &self.root().to_string_lossy(), "-o", &self.out().to_string_lossy()])
+        self.run(&[
+            "build",
+            &self.root().to_string_lossy(),
+            "-o",
+            &self.out().to_string_lossy(),
+        ])
     }
 
     /// Runs cerdas with `args` in the temp dir.
@@ -84,8 +99,15 @@ pub fn stderr(out: &Output) -> String {
 /// Asserts the build failed, wrote nothing, and that stderr names `file:line`.
 pub fn assert_fails_at(site: &TestSite, out: &Output, location: &str) -> String {
     let err = stderr(out);
-    assert_eq!(out.status.code(), Some(1), "expected exit 1, stderr:\n{err}");
-    assert!(err.contains(&format!("--> {location}")), "expected `{location}` in:\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, stderr:\n{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {location}")),
+        "expected `{location}` in:\n{err}"
+    );
     assert!(!site.out().exists(), "a failed build must write nothing");
     err
 }

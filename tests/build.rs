@@ -1,0 +1,183 @@
+//! What a humas team sees after `cerdas build` on a small site: pages, lists, feeds, overrides.
+
+mod common;
+
+use common::*;
+
+fn built(site: TestSite) -> TestSite {
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
+fn many_news(mut site: TestSite, n: usize) -> TestSite {
+    for i in 1..=n {
+        let date = format!("2023-01-{:02}", i);
+        site = site.file(
+            &format!("berita/n{i:02}.md"),
+            &news(&format!("Nomor {i:02}"), &date, "tags: [bimtek]\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn news_list_is_paginated_newest_first() {
+    // paginate: 2 in SITE_YAML; 5 + 1 news = 3 pages.
+    let site = built(many_news(TestSite::new(), 5));
+    let first = site.read("berita/index.html");
+    assert!(first.find("Nomor 05").unwrap() < first.find("Nomor 04").unwrap());
+    assert!(!first.contains("Nomor 03"));
+    assert!(first.contains(r#"href="/berita/page/2/" rel="next""#));
+    let third = site.read("berita/page/3/index.html");
+    assert!(third.contains("Berita Pertama"));
+    assert!(third.contains(r#"rel="prev""#));
+    assert!(!site.out().join("berita/page/4").exists());
+}
+
+#[test]
+fn taxonomy_pages_list_their_news() {
+    let site = built(many_news(TestSite::new(), 3));
+    let tag = site.read("tag/bimtek/index.html");
+    assert!(tag.contains("Nomor 03") && tag.contains("Nomor 02"));
+    assert!(
+        !tag.contains("Berita Pertama"),
+        "untagged news is not on the tag page"
+    );
+    let dim = site.read("dimensi/smart-governance/index.html");
+    assert!(
+        dim.contains("Satu Data Uji"),
+        "the dimension page lists its programs"
+    );
+    assert!(dim.contains("Nomor 03"));
+    assert!(
+        site.read("dimensi/index.html")
+            .contains("Smart Environment")
+    );
+}
+
+#[test]
+fn drafts_are_not_published() {
+    let site = built(TestSite::new().file(
+        "berita/rahasia.md",
+        &news("Rahasia", "2023-05-01", "draft: true\n"),
+    ));
+    assert!(!site.out().join("berita/rahasia").exists());
+    assert!(!site.read("berita/index.html").contains("Rahasia"));
+    assert!(!site.read("atom.xml").contains("Rahasia"));
+}
+
+#[test]
+fn bundle_files_are_copied_beside_the_page_and_links_rewritten() {
+    let body = "---\ntitle: Bundel\ndate: 2023-02-01\nauthor: Humas\ncover: sampul.jpg\ncover_alt: \"Aula penuh peserta\"\n---\nLihat [berita pertama](../pertama.md) dan [program](../../program/satu-data.md).\n\n![Foto](sampul.jpg)\n";
+    let site = built(
+        TestSite::new()
+            .file("berita/bundel/index.md", body)
+            .bytes("berita/bundel/sampul.jpg", b"\xff\xd8\xff\xd9"),
+    );
+    assert_eq!(
+        std::fs::read(site.out().join("berita/bundel/sampul.jpg")).unwrap(),
+        b"\xff\xd8\xff\xd9"
+    );
+    let page = site.read("berita/bundel/index.html");
+    assert!(page.contains(r#"href="/berita/pertama/""#), "{page}");
+    assert!(page.contains(r#"href="/program/satu-data/""#));
+    assert!(page.contains(r#"alt="Aula penuh peserta""#));
+    assert!(page.contains(
+        r#"<meta property="og:image" content="https://uji.example.go.id/berita/bundel/sampul.jpg">"#
+    ));
+}
+
+#[test]
+fn program_page_lists_the_news_that_mention_it() {
+    let site = built(TestSite::new());
+    let page = site.read("program/satu-data/index.html");
+    assert!(page.contains("Berita Pertama"));
+    assert!(page.contains("Berjalan"));
+    let list = site.read("program/index.html");
+    assert!(list.find("Smart Governance").unwrap() < list.find("Satu Data Uji").unwrap());
+}
+
+#[test]
+fn halaman_with_menu_weight_joins_the_menu() {
+    let site = built(TestSite::new());
+    assert!(
+        site.read("index.html")
+            .contains(r#"<a href="/tentang/">Tentang</a>"#)
+    );
+}
+
+#[test]
+fn sub_path_base_url_prefixes_every_link() {
+    let site = TestSite::new();
+    let out = site.run(&[
+        "build",
+        "site",
+        "-o",
+        "public",
+        "--base-url",
+        "https://diskominfo.github.io/uji/",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = site.read("index.html");
+    assert!(home.contains(r#"href="/uji/berita/""#));
+    assert!(home.contains(r#"href="/uji/cerdas.css?v="#));
+    assert!(!home.contains(r#"href="/berita/""#));
+    assert!(
+        site.read("sitemap.xml")
+            .contains("<loc>https://diskominfo.github.io/uji/berita/pertama/</loc>")
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme_by_name() {
+    let site = built(TestSite::new().file(
+        "templates/halaman.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"khusus\">Templat sendiri: {{ halaman.title }}</p>{% endblock content %}",
+    ));
+    assert!(
+        site.read("tentang/index.html")
+            .contains("Templat sendiri: Tentang")
+    );
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line() {
+    let site = TestSite::new().file("templates/halaman.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ halaman.judul }}\n{% endblock content %}");
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("templates/halaman.html:3:"), "{err}");
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn language_en_switches_theme_strings_and_dates() {
+    let yaml = SITE_YAML.replace("language: id", "language: en");
+    let site = built(TestSite::new().file("site.yaml", &yaml));
+    let page = site.read("berita/pertama/index.html");
+    assert!(page.contains(r#"<html lang="en">"#));
+    assert!(page.contains("Monday, 15 August 2022"));
+    assert!(site.read("index.html").contains("Latest news"));
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = TestSite::new();
+    let out = site.run(&["check", "site"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.out().exists());
+    let site = site.file("berita/salah.md", &news("Salah", "2022-02-31", ""));
+    let out = site.run(&["check", "site"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--> berita/salah.md:3:7"));
+}
+
+#[test]
+fn raw_html_in_markdown_is_sanitized() {
+    let body = "---\ntitle: X\ndate: 2023-02-01\nauthor: Humas\n---\nHalo <script>alert('x')</script><a href=\"javascript:alert(1)\" onclick=\"y()\">klik</a>\n";
+    let site = built(TestSite::new().file("berita/x.md", body));
+    let page = site.read("berita/x/index.html");
+    assert!(!page.contains("alert("), "{page}");
+    assert!(!page.contains("onclick"));
+}
