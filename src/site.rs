@@ -788,6 +788,8 @@ fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
         "robots.txt",
         "data.json",
         ".cerdas",
+        "_headers",
+        "cerdas.css",
     ];
     for f in &content.static_files {
         let top = f

@@ -181,3 +181,51 @@ fn raw_html_in_markdown_is_sanitized() {
     assert!(!page.contains("alert("), "{page}");
     assert!(!page.contains("onclick"));
 }
+
+#[test]
+fn feeds_sitemap_robots_and_export_describe_the_site() {
+    let site = built(many_news(TestSite::new(), 3));
+    let atom = site.read("atom.xml");
+    assert_eq!(atom.matches("<entry>").count(), 4);
+    assert!(atom.contains("<published>2023-01-03T00:00:00+07:00</published>"));
+    assert!(atom.contains("<id>https://uji.example.go.id/berita/n03/</id>"));
+    let feed: serde_json::Value = serde_json::from_str(&site.read("feed.json")).unwrap();
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(
+        feed["items"][0]["date_published"],
+        "2023-01-03T00:00:00+07:00"
+    );
+    assert_eq!(feed["items"].as_array().unwrap().len(), 4);
+    let sitemap = site.read("sitemap.xml");
+    for url in [
+        "",
+        "berita/",
+        "berita/page/2/",
+        "berita/n01/",
+        "program/satu-data/",
+        "tentang/",
+        "dimensi/smart-living/",
+        "tag/bimtek/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://uji.example.go.id/{url}</loc>")),
+            "{url} missing from sitemap"
+        );
+    }
+    assert!(!sitemap.contains("404"));
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://uji.example.go.id/sitemap.xml")
+    );
+    let data: serde_json::Value = serde_json::from_str(&site.read("data.json")).unwrap();
+    assert_eq!(data["site"]["slug"], "uji");
+    assert_eq!(data["site"]["kind"], "kabupaten");
+    assert_eq!(data["news"].as_array().unwrap().len(), 4);
+    assert_eq!(data["news"][3]["programs"][0], "satu-data");
+    assert_eq!(data["programs"][0]["status"], "berjalan");
+    assert!(site.read("404.html").contains("Halaman tidak ditemukan"));
+    assert!(
+        site.read(".htaccess")
+            .contains("ErrorDocument 404 /404.html")
+    );
+}

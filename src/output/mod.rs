@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod feeds;
+pub mod hosting;
 pub mod sitemap;
 pub mod write;
 
@@ -23,5 +24,7 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
         file("robots.txt", sitemap::robots_txt(site)),
         file("data.json", export::data_json(site)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
+        file("_headers", hosting::netlify_headers(site)),
+        file(".htaccess", hosting::htaccess(site)),
     ]
 }

@@ -1,0 +1,46 @@
+//! Files that make cheap hosts serve the site well: `_headers` (Netlify, Cloudflare Pages) and
+//! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers.
+
+use crate::site::Site;
+
+/// Security headers every page gets.
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'",
+    ),
+];
+
+/// `_headers` for Netlify and Cloudflare Pages.
+pub fn netlify_headers(site: &Site) -> String {
+    let base = &site.urls.base_path;
+    let mut out = format!("{base}/*\n");
+    for (name, value) in SECURITY_HEADERS {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    out.push_str(&format!(
+        "\n{base}/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable\n"
+    ));
+    out.push_str(&format!(
+        "\n{base}/*.html\n  Cache-Control: public, max-age=300\n"
+    ));
+    out
+}
+
+/// `.htaccess` for Apache: the 404 page, headers, caching and compression.
+pub fn htaccess(site: &Site) -> String {
+    let base = &site.urls.base_path;
+    let mut out = format!(
+        "ErrorDocument 404 {base}/404.html\nDirectoryIndex index.html\nOptions -Indexes\n\n<IfModule mod_headers.c>\n"
+    );
+    for (name, value) in SECURITY_HEADERS {
+        out.push_str(&format!("  Header always set {name} \"{value}\"\n"));
+    }
+    out.push_str("  <FilesMatch \"\\.(css|jpg|jpeg|png|webp|svg|pdf)$\">\n    Header set Cache-Control \"public, max-age=604800\"\n  </FilesMatch>\n");
+    out.push_str("  <FilesMatch \"\\.(html|xml|json)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
+    out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
+    out
+}
