@@ -5,6 +5,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod export;
 pub mod markdown;
 pub mod output;
 pub mod render;

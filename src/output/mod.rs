@@ -1,7 +1,6 @@
 //! Everything written besides the HTML pages (feeds, sitemap, robots.txt, data.json, the
 //! stylesheet), and the atomic writing of the whole site.
 
-pub mod export;
 pub mod feeds;
 pub mod hosting;
 pub mod sitemap;
@@ -22,7 +21,7 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
         file("feed.json", feeds::json_feed(site)),
         file("sitemap.xml", sitemap::sitemap(site)),
         file("robots.txt", sitemap::robots_txt(site)),
-        file("data.json", export::data_json(site)),
+        file("data.json", crate::export::data_json(site)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(site)),
         file(".htaccess", hosting::htaccess(site)),
