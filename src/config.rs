@@ -248,3 +248,91 @@ mod tests {
         assert!(d.hint.as_ref().unwrap().id.contains("kabupaten"));
     }
 }
+
+/// Where a province portal gets one of its regencies from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegencyEntry {
+    /// A regency folder, relative to `province.yaml`, built as part of the portal.
+    Folder(String),
+    /// The `data.json` of a regency built and hosted elsewhere: a path or an http(s) URL.
+    Export(String),
+}
+
+impl<'de> Deserialize<'de> for RegencyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+            type Value = RegencyEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a folder name, or `{ export: <path or URL of data.json> }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RegencyEntry, E> {
+                Ok(RegencyEntry::Folder(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegencyEntry, A::Error> {
+                let mut export = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "export" {
+                        return Err(serde::de::Error::custom(encode_message(
+                            &key,
+                            &Text::new(format!("kunci tidak dikenal: `{key}`"), format!("unknown key: `{key}`")),
+                            &Text::new(
+                                "tulis nama folder, atau `{ export: https://.../data.json }` untuk kabupaten/kota yang dibangun di tempat lain",
+                                "write a folder name, or `{ export: https://.../data.json }` for a regency built elsewhere",
+                            ),
+                        )));
+                    }
+                    export = Some(map.next_value::<String>()?);
+                }
+                export
+                    .map(RegencyEntry::Export)
+                    .ok_or_else(|| serde::de::Error::missing_field("export"))
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+/// Everything `province.yaml` holds.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvinceConfig {
+    /// The province's full name, e.g. "Provinsi Sumatera Barat".
+    pub name: String,
+    /// Its short name.
+    pub slug: Slug,
+    /// The address the portal is published at.
+    pub base_url: BaseUrl,
+    /// The language of the theme and dates.
+    #[serde(default)]
+    pub language: Language,
+    /// One or two sentences about the portal.
+    #[serde(default)]
+    pub description: String,
+    /// The logo, a path relative to `province.yaml`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The regencies, in the order the directory shows them.
+    pub regencies: Vec<RegencyEntry>,
+    /// How many news items one list page shows.
+    #[serde(default = "default_province_paginate")]
+    pub paginate: Paginate,
+    /// The office to contact.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// Social network accounts.
+    #[serde(default)]
+    pub social: Vec<SocialLink>,
+    /// Free data for custom templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn default_province_paginate() -> Paginate {
+    Paginate(20)
+}
+
+/// Reads and checks `province.yaml`.
+pub fn parse_province_config(file: &Path, source: &str) -> Result<ProvinceConfig, Diagnostic> {
+    parse_yaml(file, source, source, 1)
+}

@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod markdown;
 pub mod output;
+pub mod province;
 pub mod render;
 pub mod site;
 

@@ -65,7 +65,8 @@ pub struct DateView {
 }
 
 impl DateView {
-    fn new(date: &NewsDate, lang: Lang) -> DateView {
+    /// A date as pages show it, in `lang`.
+    pub fn new(date: &NewsDate, lang: Lang) -> DateView {
         DateView {
             iso: date.rfc3339(),
             ymd: date.ymd(),
@@ -369,6 +370,17 @@ pub struct Site {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// The regency folder.
     pub root: PathBuf,
+    /// The province portal this site is part of, when built inside one.
+    pub parent: Option<ParentPortal>,
+}
+
+/// A link from a regency's pages up to the province portal that holds them.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParentPortal {
+    /// The province portal's name.
+    pub name: String,
+    /// The root-relative URL of its home page.
+    pub url: String,
 }
 
 /// Site paths the generator itself writes; a page may not take them.
@@ -492,6 +504,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         data: content.data,
         root: content.root,
         config: content.config,
+        parent: None,
     })
 }
 
