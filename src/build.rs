@@ -1,25 +1,37 @@
-//! The `build` command as a library call: load, model, render, write.
+//! The `build` and `check` commands as library calls: load, model, render, write. A folder
+//! holding `province.yaml` builds the province portal with every regency under `/<slug>/`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::config::BaseUrl;
+use rayon::prelude::*;
+
+use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config};
 use crate::content::load_content;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
-use crate::output::{site_files, write};
+use crate::export::export_site;
+use crate::output::province::province_files;
+use crate::output::write::{Staging, check_output_location};
+use crate::output::site_files;
+use crate::province::fetch::read_export;
+use crate::province::{RegencySource, build_province};
+use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
-use crate::site::{CopiedFile, Site, build_site};
+use crate::site::{CopiedFile, ParentPortal, Site, build_site};
 
 /// What to build and where.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
-    /// The regency folder (holding `site.yaml`).
+    /// The regency folder (holding `site.yaml`) or province folder (holding `province.yaml`).
     pub input: PathBuf,
     /// The output folder.
     pub output: PathBuf,
-    /// Publish at this address instead of `site.yaml`'s `base_url`.
+    /// Publish at this address instead of the configured `base_url`.
     pub base_url: Option<String>,
+    /// In a province, build the regencies that load and list the others as unavailable.
+    pub keep_going: bool,
 }
 
 /// What a build did.
@@ -31,60 +43,266 @@ pub struct BuildReport {
     pub copied: usize,
     /// Published news items.
     pub news: usize,
+    /// Regencies built (1 for a regency build).
+    pub regencies: usize,
+    /// Problems that did not stop the build (regencies skipped with `--keep-going`).
+    pub warnings: Diagnostics,
     /// The language of the site, for messages.
     pub lang: Lang,
     /// Wall time of the whole build.
     pub elapsed: Duration,
 }
 
-/// Builds the regency in `opts.input` into `opts.output`, or reports every problem found.
+/// Where finished files go: a new output folder, or nowhere (`check`).
+trait Sink: Sync {
+    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics>;
+}
+
+impl Sink for Staging {
+    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+        self.write(files, copies)
+    }
+}
+
+/// Counts what would be written.
+#[derive(Default)]
+struct Discard(Mutex<(usize, usize)>);
+
+impl Sink for Discard {
+    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+        if let Ok(mut n) = self.0.lock() {
+            n.0 += files.len();
+            n.1 += copies.len();
+        }
+        Ok(())
+    }
+}
+
+/// What the in-memory part of a build found.
+struct Summary {
+    news: usize,
+    regencies: usize,
+    lang: Lang,
+    warnings: Diagnostics,
+}
+
+/// Builds `opts.input` into `opts.output`, or reports every problem found and writes nothing.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    write::check_output_location(&opts.input, &opts.output)?;
-    let (site, files, copies) = build_in_memory(&opts.input, opts.base_url.as_deref())?;
-    let report = write::write_site(&opts.output, &files, &copies)?;
+    check_output_location(&opts.input, &opts.output)?;
+    let staging = Staging::begin(&opts.output)?;
+    let summary = build_into(opts, &staging)?;
+    let report = staging.commit()?;
     Ok(BuildReport {
         rendered: report.rendered,
         copied: report.copied,
-        news: site.news.len(),
-        lang: site.lang,
+        news: summary.news,
+        regencies: summary.regencies,
+        warnings: summary.warnings,
+        lang: summary.lang,
         elapsed: started.elapsed(),
     })
 }
 
-/// Loads, models and renders the regency in `input` without writing anything.
-pub fn build_in_memory(
+/// Loads, models and renders everything without writing: what `cerdas check` runs.
+pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let sink = Discard::default();
+    let summary = build_into(opts, &sink)?;
+    let (rendered, copied) = sink.0.lock().map(|n| *n).unwrap_or_default();
+    Ok(BuildReport { rendered, copied, news: summary.news, regencies: summary.regencies, warnings: summary.warnings, lang: summary.lang, elapsed: started.elapsed() })
+}
+
+fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+    if opts.input.join("province.yaml").is_file() {
+        return build_province_into(opts, sink);
+    }
+    let base = opts.base_url.as_deref().map(parse_base_url_flag).transpose()?;
+    let (site, files, copies) = build_regency(&opts.input, base.as_ref(), None)?;
+    sink.accept(&files, &copies)?;
+    Ok(Summary { news: site.news.len(), regencies: 1, lang: site.lang, warnings: Diagnostics::default() })
+}
+
+fn parse_base_url_flag(text: &str) -> Result<BaseUrl, Diagnostics> {
+    BaseUrl::parse(text).map_err(|(m, h)| Diagnostic::file("--base-url", m).with_hint(h).into())
+}
+
+/// Loads, models and renders one regency; with a `parent` portal it is nested under
+/// `/<slug>/` of that portal's address.
+pub fn build_regency(
     input: &Path,
-    base_url: Option<&str>,
+    base_url: Option<&BaseUrl>,
+    parent: Option<ParentPortal>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let content = load_content(input)?;
-    let base = match base_url {
-        Some(text) => {
-            BaseUrl::parse(text).map_err(|(m, h)| Diagnostic::file("--base-url", m).with_hint(h))?
-        }
-        None => content.config.base_url.clone(),
+    let base = base_url.cloned().unwrap_or_else(|| content.config.base_url.clone());
+    let prefix = match parent {
+        Some(_) => format!("/{}", content.config.slug),
+        None => String::new(),
     };
-    let theme = load_theme(
-        input,
-        &content.config_source,
-        content.config.theme.as_deref(),
-        content.templates_dir.as_deref(),
-        content.config.language.lang(),
-    )?;
-    let site = build_site(content, &base, "")?;
+    let theme = load_theme(input, &content.config_source, content.config.theme.as_deref(), content.templates_dir.as_deref(), content.config.language.lang())?;
+    let mut site = build_site(content, &base, &prefix)?;
+    site.parent = parent;
     let mut files = render_site(&site, &theme)?;
     files.extend(site_files(&site));
     let mut copies = site.copies.clone();
-    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
-        from: from.clone(),
-        to: to.clone(),
-    }));
-    if files.is_empty() {
-        return Err(Diagnostic::file(
-            input,
-            Text::new("tidak ada halaman yang dibuat", "no pages were made"),
-        )
+    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile { from: from.clone(), to: to.clone() }));
+    Ok((site, files, copies))
+}
+
+/// Builds the regency in `input` in memory, without writing: for tests and tools.
+pub fn build_in_memory(input: &Path, base_url: Option<&str>) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
+    let base = base_url.map(parse_base_url_flag).transpose()?;
+    build_regency(input, base.as_ref(), None)
+}
+
+/// Province paths the portal writes itself; a regency slug may not take them.
+const PROVINCE_RESERVED: [&str; 8] = ["berita", "dimensi", "kabupaten-kota", "progres", "tag", "program", "masterplan", "page"];
+
+fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+    let root = &opts.input;
+    let file = Path::new("province.yaml");
+    let source = std::fs::read_to_string(root.join(file)).map_err(|e| Diagnostic::io(&root.join(file), &e))?;
+    let config = parse_province_config(file, &source)?;
+    let base = match opts.base_url.as_deref() {
+        Some(text) => parse_base_url_flag(text)?,
+        None => config.base_url.clone(),
+    };
+    let portal = ParentPortal { name: config.name.clone(), url: format!("{}/", base.path()) };
+    let results: Vec<(String, Result<RegencySource, Diagnostics>)> = config
+        .regencies
+        .par_iter()
+        .map(|entry| {
+            let label = match entry {
+                RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
+            };
+            let result = load_regency(root, entry, &base, &portal, file, &source, sink).map_err(|d| label_errors(d, &label));
+            (label, result)
+        })
+        .collect();
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    let mut built = Vec::new();
+    for (label, result) in results {
+        match result {
+            Ok(s) => {
+                if let RegencySource::Built(e) = &s {
+                    built.push(e.site.slug.clone());
+                }
+                sources.push(s);
+            }
+            Err(d) => {
+                errors.extend(d.0);
+                sources.push(RegencySource::Failed { label });
+            }
+        }
+    }
+    errors.extend(check_regency_slugs(&sources, file, &source));
+    let warnings = if errors.is_empty() {
+        Diagnostics::default()
+    } else if opts.keep_going && sources.iter().any(|s| !matches!(s, RegencySource::Failed { .. })) {
+        Diagnostics(errors)
+    } else {
+        return Err(Diagnostics(errors));
+    };
+    let lang = config.language.lang();
+    let (logo_url, logo_copy) = province_logo(root, &config, &base, file, &source)?;
+    let province = build_province(config, &sources, logo_url);
+    let theme = load_theme(root, &source, None, None, lang)?;
+    let mut files = render_province(&province, &theme)?;
+    files.extend(province_files(&province, &built));
+    sink.accept(&files, &logo_copy)?;
+    Ok(Summary { news: province.news.len(), regencies: built.len() + sources.iter().filter(|s| matches!(s, RegencySource::External(_))).count(), lang, warnings })
+}
+
+/// Builds (and hands to `sink`) or fetches one regency of the province.
+fn load_regency(
+    root: &Path,
+    entry: &RegencyEntry,
+    base: &BaseUrl,
+    portal: &ParentPortal,
+    file: &Path,
+    source: &str,
+    sink: &dyn Sink,
+) -> Result<RegencySource, Diagnostics> {
+    match entry {
+        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(root, location, file, source)?)),
+        RegencyEntry::Folder(folder) => {
+            let dir = root.join(folder);
+            if !dir.join("site.yaml").is_file() {
+                let (line, col) = crate::content::locate_in_source(source, "regencies", folder);
+                return Err(Diagnostic::at(file, source, line, col, Text::new(
+                    format!("folder kabupaten/kota `{folder}` tidak ada atau tidak berisi site.yaml"),
+                    format!("the regency folder `{folder}` does not exist or holds no site.yaml"),
+                ))
+                .with_hint(Text::new(
+                    "tulis nama folder di samping province.yaml, atau `{ export: <alamat data.json> }`",
+                    "name a folder beside province.yaml, or `{ export: <address of data.json> }`",
+                ))
+                .into());
+            }
+            let (site, files, copies) = build_regency(&dir, Some(base), Some(portal.clone()))?;
+            let prefix = Path::new(site.config.slug.as_str());
+            let files: Vec<OutputFile> = files.into_iter().map(|f| OutputFile { path: prefix.join(f.path), bytes: f.bytes }).collect();
+            let copies: Vec<CopiedFile> = copies.into_iter().map(|c| CopiedFile { from: c.from, to: prefix.join(c.to) }).collect();
+            sink.accept(&files, &copies)?;
+            Ok(RegencySource::Built(export_site(&site)))
+        }
+    }
+}
+
+fn label_errors(mut d: Diagnostics, label: &str) -> Diagnostics {
+    for diag in &mut d.0 {
+        if diag.regency.is_none() && diag.file != Path::new("province.yaml") {
+            diag.regency = Some(label.to_string());
+        }
+    }
+    d
+}
+
+/// Two regencies with one slug, or a slug the portal uses itself.
+fn check_regency_slugs(sources: &[RegencySource], file: &Path, source: &str) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    for s in sources {
+        let (RegencySource::Built(e) | RegencySource::External(e)) = s else { continue };
+        let slug = e.site.slug.as_str();
+        let (line, col) = crate::content::locate_in_source(source, "regencies", slug);
+        if !seen.insert(slug) {
+            errors.push(Diagnostic::at(file, source, line, col, Text::new(
+                format!("dua kabupaten/kota memakai slug yang sama: `{slug}`"),
+                format!("two regencies use the same slug: `{slug}`"),
+            ))
+            .with_hint(Text::new("setiap kabupaten/kota perlu slug berbeda di site.yaml-nya", "each regency needs its own slug in its site.yaml")));
+        } else if PROVINCE_RESERVED.contains(&slug) {
+            errors.push(Diagnostic::at(file, source, line, col, Text::new(
+                format!("slug `{slug}` dipakai oleh halaman portal provinsi"),
+                format!("the slug `{slug}` is used by a page of the province portal"),
+            ))
+            .with_hint(Text::new(
+                format!("ganti slug kabupaten/kota ini; yang dipakai portal: {}", PROVINCE_RESERVED.join(", ")),
+                format!("change this regency's slug; the portal uses: {}", PROVINCE_RESERVED.join(", ")),
+            )));
+        }
+    }
+    errors
+}
+
+/// The province logo's URL and the copy that publishes it.
+fn province_logo(root: &Path, config: &ProvinceConfig, base: &BaseUrl, file: &Path, source: &str) -> Result<(Option<String>, Vec<CopiedFile>), Diagnostics> {
+    let Some(logo) = &config.logo else {
+        return Ok((None, Vec::new()));
+    };
+    let from = root.join(logo);
+    let name = Path::new(logo).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if !from.is_file() || name.is_empty() {
+        let (line, col) = crate::content::locate_in_source(source, "logo", logo);
+        return Err(Diagnostic::at(file, source, line, col, Text::new(
+            format!("logo `{logo}` tidak ditemukan"),
+            format!("logo `{logo}` was not found"),
+        ))
+        .with_hint(Text::new("tulis jalur logo relatif terhadap province.yaml", "give the logo's path relative to province.yaml"))
         .into());
     }
-    Ok((site, files, copies))
+    Ok((Some(format!("{}/{name}", base.path())), vec![CopiedFile { from, to: PathBuf::from(name) }]))
 }

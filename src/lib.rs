@@ -12,4 +12,4 @@ pub mod province;
 pub mod render;
 pub mod site;
 
-pub use build::{BuildOptions, BuildReport, build};
+pub use build::{BuildOptions, BuildReport, build, check};

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::error::Lang;
-use cerdas::{BuildOptions, build};
 
 /// cerdas: pembuat situs statis untuk portal smart city kabupaten/kota dan provinsi.
 /// (A static site generator for regency and province smart city portals.)
@@ -30,19 +30,24 @@ enum LangArg {
 enum Command {
     /// Bangun situs dari folder konten (build the site from a content folder).
     Build {
-        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        /// Folder situs (berisi site.yaml) atau provinsi (berisi province.yaml)
+        /// (the site folder holding site.yaml, or province folder holding province.yaml).
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Folder keluaran (output folder).
         #[arg(short, long, default_value = "public")]
         output: PathBuf,
-        /// Alamat situs untuk build ini, menggantikan base_url di site.yaml (publish address).
+        /// Alamat situs untuk build ini, menggantikan base_url (publish address for this build).
         #[arg(long)]
         base_url: Option<String>,
+        /// Provinsi: tetap bangun kabupaten/kota yang berhasil dimuat
+        /// (province: build the regencies that load, list the others as unavailable).
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Periksa semua berkas tanpa menulis apa pun (check everything, write nothing).
     Check {
-        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        /// Folder situs atau provinsi (the site or province folder).
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
@@ -50,69 +55,48 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = match cli.lang {
-        Some(LangArg::En) => Lang::En,
-        _ => Lang::Id,
-    };
-    match cli.command {
-        Command::Build {
-            dir,
-            output,
-            base_url,
-        } => {
-            let opts = BuildOptions {
-                input: dir,
-                output: output.clone(),
-                base_url,
-            };
-            match build(&opts) {
-                Ok(report) => {
-                    let lang = cli.lang.map_or(report.lang, |_| lang);
-                    let ms = report.elapsed.as_millis();
-                    match lang {
-                        Lang::Id => println!(
-                            "Selesai: {} berita, {} berkas dibuat, {} berkas disalin ke {} dalam {ms} ms.",
-                            report.news,
-                            report.rendered,
-                            report.copied,
-                            output.display()
-                        ),
-                        Lang::En => println!(
-                            "Done: {} news items, {} files made, {} files copied to {} in {ms} ms.",
-                            report.news,
-                            report.rendered,
-                            report.copied,
-                            output.display()
-                        ),
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(errors) => {
-                    eprint!("{}", errors.render(lang));
-                    ExitCode::FAILURE
-                }
-            }
+    let forced = cli.lang.map(|l| match l {
+        LangArg::Id => Lang::Id,
+        LangArg::En => Lang::En,
+    });
+    let (result, output) = match cli.command {
+        Command::Build { dir, output, base_url, keep_going } => {
+            let opts = BuildOptions { input: dir, output: output.clone(), base_url, keep_going };
+            (build(&opts), Some(output))
         }
-        Command::Check { dir } => match cerdas::build::build_in_memory(&dir, None) {
-            Ok((site, files, _)) => {
-                match lang {
-                    Lang::Id => println!(
-                        "Tidak ada masalah: {} berita, {} halaman diperiksa.",
-                        site.news.len(),
-                        files.len()
-                    ),
-                    Lang::En => println!(
-                        "No problems: {} news items, {} pages checked.",
-                        site.news.len(),
-                        files.len()
-                    ),
+        Command::Check { dir } => (check(&BuildOptions { input: dir, ..BuildOptions::default() }), None),
+    };
+    match result {
+        Ok(report) => {
+            let lang = forced.unwrap_or(report.lang);
+            if !report.warnings.0.is_empty() {
+                for w in &report.warnings.0 {
+                    eprint!("{}", w.render(lang));
                 }
-                ExitCode::SUCCESS
+                eprintln!();
             }
-            Err(errors) => {
-                eprint!("{}", errors.render(lang));
-                ExitCode::FAILURE
-            }
-        },
+            println!("{}", summary_line(&report, output.as_ref(), lang));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprint!("{}", errors.render(forced.unwrap_or_default()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn summary_line(r: &BuildReport, output: Option<&PathBuf>, lang: Lang) -> String {
+    let ms = r.elapsed.as_millis();
+    match (output, lang) {
+        (Some(out), Lang::Id) => format!(
+            "Selesai: {} kabupaten/kota, {} berita, {} berkas dibuat, {} berkas disalin ke {} dalam {ms} ms.",
+            r.regencies, r.news, r.rendered, r.copied, out.display()
+        ),
+        (Some(out), Lang::En) => format!(
+            "Done: {} regencies, {} news items, {} files made, {} files copied to {} in {ms} ms.",
+            r.regencies, r.news, r.rendered, r.copied, out.display()
+        ),
+        (None, Lang::Id) => format!("Tidak ada masalah: {} kabupaten/kota, {} berita, {} berkas diperiksa dalam {ms} ms.", r.regencies, r.news, r.rendered),
+        (None, Lang::En) => format!("No problems: {} regencies, {} news items, {} files checked in {ms} ms.", r.regencies, r.news, r.rendered),
     }
 }

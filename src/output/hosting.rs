@@ -1,7 +1,7 @@
 //! Files that make cheap hosts serve the site well: `_headers` (Netlify, Cloudflare Pages) and
 //! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers.
 
-use crate::site::Site;
+use crate::site::Urls;
 
 /// Security headers every page gets.
 const SECURITY_HEADERS: [(&str, &str); 4] = [
@@ -15,8 +15,8 @@ const SECURITY_HEADERS: [(&str, &str); 4] = [
 ];
 
 /// `_headers` for Netlify and Cloudflare Pages.
-pub fn netlify_headers(site: &Site) -> String {
-    let base = &site.urls.base_path;
+pub fn netlify_headers(urls: &Urls) -> String {
+    let base = &urls.base_path;
     let mut out = format!("{base}/*\n");
     for (name, value) in SECURITY_HEADERS {
         out.push_str(&format!("  {name}: {value}\n"));
@@ -31,8 +31,8 @@ pub fn netlify_headers(site: &Site) -> String {
 }
 
 /// `.htaccess` for Apache: the 404 page, headers, caching and compression.
-pub fn htaccess(site: &Site) -> String {
-    let base = &site.urls.base_path;
+pub fn htaccess(urls: &Urls) -> String {
+    let base = &urls.base_path;
     let mut out = format!(
         "ErrorDocument 404 {base}/404.html\nDirectoryIndex index.html\nOptions -Indexes\n\n<IfModule mod_headers.c>\n"
     );

@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod hosting;
+pub mod province;
 pub mod sitemap;
 pub mod write;
 
@@ -16,14 +17,15 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
         path: path.into(),
         bytes: text.into_bytes(),
     };
+    let (atom, json) = feeds::site_feeds(site);
     vec![
-        file("atom.xml", feeds::atom_feed(site)),
-        file("feed.json", feeds::json_feed(site)),
+        file("atom.xml", atom),
+        file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap(site)),
-        file("robots.txt", sitemap::robots_txt(site)),
+        file("robots.txt", sitemap::robots_txt(&site.urls.permalink("sitemap.xml"))),
         file("data.json", crate::export::data_json(site)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
-        file("_headers", hosting::netlify_headers(site)),
-        file(".htaccess", hosting::htaccess(site)),
+        file("_headers", hosting::netlify_headers(&site.urls)),
+        file(".htaccess", hosting::htaccess(&site.urls)),
     ]
 }

@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Text};
@@ -108,58 +110,81 @@ fn check_replaceable(out: &Path) -> Result<(), Diagnostics> {
     .into())
 }
 
-/// Writes `files` and `copies` into a new folder and swaps it in place of `out`.
-pub fn write_site(
-    out: &Path,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-) -> Result<WriteReport, Diagnostics> {
-    check_replaceable(out)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    remove_stale_siblings(parent, &name);
-    let staging = parent.join(format!(".{name}.cerdas-new-{}", std::process::id()));
-    let result = fill_folder(&staging, files, copies).and_then(|report| {
-        swap_in(&staging, out, parent, &name)?;
-        Ok(report)
-    });
-    if result.is_err() && staging.join(MARKER).is_file() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// A new output folder being filled beside the target. Dropping it without [`Staging::commit`]
+/// deletes it, so a failed build leaves the previous output whole.
+#[derive(Debug)]
+pub struct Staging {
+    /// The target folder.
+    out: PathBuf,
+    /// The folder being filled.
+    dir: PathBuf,
+    /// Rendered files written so far.
+    rendered: AtomicUsize,
+    /// Files copied so far.
+    copied: AtomicUsize,
+    /// Whether it has been swapped in.
+    committed: bool,
 }
 
-fn fill_folder(
-    dir: &Path,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-) -> Result<WriteReport, Diagnostics> {
-    fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, &e))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
-    let written: Vec<Result<(), Diagnostic>> = files
-        .par_iter()
-        .map(|f| write_file(&dir.join(&f.path), &f.bytes))
-        .chain(
-            copies
-                .par_iter()
-                .map(|c| copy_file(&c.from, &dir.join(&c.to))),
-        )
-        .collect();
-    let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+impl Staging {
+    /// Starts a new output for `out`, refusing a folder cerdas did not write.
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostics> {
+        check_replaceable(out)?;
+        let parent = parent_of(out);
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+        let name = folder_name(out);
+        remove_stale_siblings(parent, &name);
+        let dir = parent.join(format!(".{name}.cerdas-new-{}", std::process::id()));
+        fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
+        fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
+        Ok(Staging { out: out.to_path_buf(), dir, rendered: AtomicUsize::new(0), copied: AtomicUsize::new(0), committed: false })
     }
-    Ok(WriteReport {
-        rendered: files.len(),
-        copied: copies.len(),
-    })
+
+    /// Writes `files` and copies `copies` into the new output; safe to call from many threads.
+    pub fn write(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+        let written: Vec<Result<(), Diagnostic>> = files
+            .par_iter()
+            .map(|f| write_file(&self.dir.join(&f.path), &f.bytes))
+            .chain(copies.par_iter().map(|c| copy_file(&c.from, &self.dir.join(&c.to))))
+            .collect();
+        let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        self.rendered.fetch_add(files.len(), Ordering::Relaxed);
+        self.copied.fetch_add(copies.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the new output in place of the old one.
+    pub fn commit(mut self) -> Result<WriteReport, Diagnostics> {
+        swap_in(&self.dir, &self.out)?;
+        self.committed = true;
+        Ok(WriteReport { rendered: self.rendered.load(Ordering::Relaxed), copied: self.copied.load(Ordering::Relaxed) })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            remove_ours(&self.dir);
+        }
+    }
+}
+
+fn parent_of(out: &Path) -> &Path {
+    out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+fn folder_name(out: &Path) -> String {
+    out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into())
+}
+
+/// Writes `files` and `copies` into a new folder and swaps it in place of `out`.
+pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+    let staging = Staging::begin(out)?;
+    staging.write(files, copies)?;
+    staging.commit()
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -179,11 +204,11 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Moves the old output aside, the new one in, then deletes the old one.
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Diagnostics> {
+fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
     if !out.exists() {
         return fs::rename(staging, out).map_err(|e| Diagnostic::io(out, &e).into());
     }
-    let old = parent.join(format!(".{name}.cerdas-old-{}", std::process::id()));
+    let old = parent_of(out).join(format!(".{}.cerdas-old-{}", folder_name(out), std::process::id()));
     fs::rename(out, &old).map_err(|e| Diagnostic::io(out, &e))?;
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);

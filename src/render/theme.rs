@@ -62,6 +62,30 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "province/index.html",
+        include_str!("../../themes/default/templates/province/index.html"),
+    ),
+    (
+        "province/berita_list.html",
+        include_str!("../../themes/default/templates/province/berita_list.html"),
+    ),
+    (
+        "province/directory.html",
+        include_str!("../../themes/default/templates/province/directory.html"),
+    ),
+    (
+        "province/dimensi_list.html",
+        include_str!("../../themes/default/templates/province/dimensi_list.html"),
+    ),
+    (
+        "province/dimensi.html",
+        include_str!("../../themes/default/templates/province/dimensi.html"),
+    ),
+    (
+        "province/progres.html",
+        include_str!("../../themes/default/templates/province/progres.html"),
+    ),
+    (
         "partials/news_card.html",
         include_str!("../../themes/default/templates/partials/news_card.html"),
     ),

@@ -1,0 +1,183 @@
+//! The aggregate pages of a smart province portal: home, all news (by regency and dimension),
+//! the regency directory, each dimension across the province and the progress view.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::theme::Theme;
+use super::{Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for, theme_string};
+use crate::content::types::Dimension;
+use crate::error::Diagnostics;
+use crate::province::{Province, RegencyCard, RegencyDimension};
+use crate::site::MenuEntry;
+
+/// Renders every aggregate page of `province` with `theme`.
+pub fn render_province(province: &Province, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+    let tera = build_tera(province, theme)?;
+    run_jobs(&tera, theme, province_jobs(province, theme))
+}
+
+/// The portal-wide values `base.html` uses, with the same names as a regency's.
+#[derive(Serialize)]
+struct ProvinceView<'a> {
+    name: &'a str,
+    description: &'a str,
+    language: &'static str,
+    base_url: &'a str,
+    base_path: &'a str,
+    logo_url: &'a Option<String>,
+    contact: &'a Option<crate::config::Contact>,
+    social: &'a [crate::config::SocialLink],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    css_url: String,
+    atom_url: String,
+    json_feed_url: String,
+    province: Option<String>,
+    parent: Option<()>,
+}
+
+#[derive(Serialize)]
+struct DimensionSummary {
+    slug: &'static str,
+    title: &'static str,
+    url: String,
+    news_count: usize,
+    program_count: usize,
+}
+
+fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = tera_for(theme)?;
+    let urls = &p.urls;
+    let c = &p.config;
+    let view = ProvinceView {
+        name: &c.name,
+        description: &c.description,
+        language: c.language.code(),
+        base_url: &urls.base_url,
+        base_path: &urls.base_path,
+        logo_url: &p.logo_url,
+        contact: &c.contact,
+        social: &c.social,
+        extra: &c.extra,
+        css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
+        atom_url: urls.path("atom.xml"),
+        json_feed_url: urls.path("feed.json"),
+        province: None,
+        parent: None,
+    };
+    let dims: Vec<DimensionSummary> = Dimension::ALL
+        .iter()
+        .map(|d| DimensionSummary {
+            slug: d.slug(),
+            title: d.title(),
+            url: urls.path(&format!("dimensi/{}/", d.slug())),
+            news_count: p.news_in_dimension(d.slug()).len(),
+            program_count: p.regencies.iter().flat_map(|r| r.dimensions.iter()).filter(|rd| rd.slug == d.slug()).map(|rd| rd.programs.len()).sum(),
+        })
+        .collect();
+    let menu: Vec<MenuEntry> = [("menu_home", ""), ("menu_news", "berita/"), ("menu_regencies", "kabupaten-kota/"), ("menu_dimensions", "dimensi/"), ("menu_progress", "progres/")]
+        .iter()
+        .map(|(key, path)| MenuEntry { title: String::new(), url: urls.path(path), key: Some(key) })
+        .collect();
+    let g = tera.global_context();
+    g.insert("site", &view);
+    g.insert("t", &theme.strings);
+    g.insert("menu", &menu);
+    g.insert("dimensions", &dims);
+    g.insert("data", &serde_json::Map::new());
+    Ok(tera)
+}
+
+#[derive(Serialize)]
+struct Counts {
+    regencies: usize,
+    news: usize,
+    programs: usize,
+    quick_wins: usize,
+}
+
+#[derive(Serialize)]
+struct TermSummary<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// One regency's plan and programs in one dimension.
+#[derive(Serialize)]
+struct RegencyInDimension<'a> {
+    slug: &'a str,
+    name: &'a str,
+    url: &'a str,
+    dimension: &'a RegencyDimension,
+}
+
+fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
+    let s = |key: &str| theme_string(theme, key);
+    let urls = &p.urls;
+    let per_page = p.config.paginate.0;
+    let cards: Vec<NewsCard> = p.news.iter().map(NewsCard::from).collect();
+    let available: Vec<&RegencyCard> = p.regencies.iter().filter(|r| r.available).collect();
+    let mut jobs = Vec::new();
+
+    let mut ctx = Context::new();
+    ctx.insert("page", &meta(urls, &p.config.name, &p.config.description, "", "website"));
+    ctx.insert("latest_news", &cards.iter().take(9).collect::<Vec<_>>());
+    ctx.insert("regencies", &p.regencies);
+    ctx.insert("counts", &Counts { regencies: available.len(), news: p.news.len(), programs: p.program_count(), quick_wins: p.quick_win_count() });
+    jobs.push(job("index.html", "province/index.html", ctx));
+
+    let news_title = s("news_title");
+    jobs.extend(paginated_jobs(urls, per_page, "berita/", &news_title, &cards, "province/berita_list.html", |ctx| {
+        ctx.insert("regencies", &p.regencies);
+        ctx.insert("current_regency", &Option::<&str>::None);
+    }));
+    for r in &available {
+        let own: Vec<NewsCard> = p.news_of_regency(&r.slug).into_iter().map(|i| cards[i]).collect();
+        let title = format!("{} · {}", news_title, r.name);
+        jobs.extend(paginated_jobs(urls, per_page, &format!("berita/{}/", r.slug), &title, &own, "province/berita_list.html", |ctx| {
+            ctx.insert("regencies", &p.regencies);
+            ctx.insert("current_regency", &Some(r.slug.as_str()));
+        }));
+    }
+
+    let directory_title = s("regencies_title");
+    let mut ctx = Context::new();
+    ctx.insert("page", &meta(urls, &directory_title, &directory_title, "kabupaten-kota/", "website"));
+    ctx.insert("regencies", &p.regencies);
+    jobs.push(job("kabupaten-kota/index.html", "province/directory.html", ctx));
+
+    let dims_title = s("dimensions_title");
+    let mut ctx = Context::new();
+    ctx.insert("page", &meta(urls, &dims_title, &dims_title, "dimensi/", "website"));
+    jobs.push(job("dimensi/index.html", "province/dimensi_list.html", ctx));
+    for d in Dimension::ALL {
+        let items = p.news_in_dimension(d.slug());
+        let dim_cards: Vec<NewsCard> = items.iter().map(|&i| cards[i]).collect();
+        let by_regency: Vec<RegencyInDimension> = available
+            .iter()
+            .filter_map(|r| {
+                let dimension = r.dimensions.iter().find(|rd| rd.slug == d.slug())?;
+                Some(RegencyInDimension { slug: &r.slug, name: &r.name, url: &r.url, dimension })
+            })
+            .collect();
+        let term = TermSummary { slug: d.slug(), title: d.title(), url: urls.path(&format!("dimensi/{}/", d.slug())), count: items.len() };
+        jobs.extend(paginated_jobs(urls, per_page, &format!("dimensi/{}/", d.slug()), d.title(), &dim_cards, "province/dimensi.html", |ctx| {
+            ctx.insert("term", &term);
+            ctx.insert("by_regency", &by_regency);
+        }));
+    }
+
+    let progress_title = s("progress_title");
+    let mut ctx = Context::new();
+    ctx.insert("page", &meta(urls, &progress_title, &s("progress_intro"), "progres/", "website"));
+    ctx.insert("regencies", &p.regencies);
+    jobs.push(job("progres/index.html", "province/progres.html", ctx));
+
+    let not_found = s("not_found_title");
+    let mut ctx = Context::new();
+    ctx.insert("page", &meta(urls, &not_found, &not_found, "404.html", "website"));
+    jobs.push(job("404.html", "404.html", ctx));
+    jobs
+}

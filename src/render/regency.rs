@@ -1,0 +1,351 @@
+//! The pages of one regency portal.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::theme::Theme;
+use super::{Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for, theme_string};
+use crate::error::Diagnostics;
+use crate::site::{NewsPage, Site, Term};
+
+/// Renders every page of `site` with `theme`.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+    let tera = build_tera(site, theme)?;
+    let jobs = page_jobs(site, theme);
+    run_jobs(&tera, theme, jobs)
+}
+
+/// The site-wide values every template can use.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    name: &'a str,
+    kind: crate::config::RegencyKind,
+    slug: &'a str,
+    province: &'a Option<String>,
+    description: &'a str,
+    language: &'static str,
+    base_url: &'a str,
+    base_path: &'a str,
+    logo_url: &'a Option<String>,
+    contact: &'a Option<crate::config::Contact>,
+    social: &'a [crate::config::SocialLink],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    css_url: String,
+    atom_url: String,
+    json_feed_url: String,
+    has_masterplan: bool,
+    parent: &'a Option<crate::site::ParentPortal>,
+}
+
+#[derive(Serialize)]
+struct DimensionSummary<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: &'a str,
+    news_count: usize,
+    program_count: usize,
+}
+
+fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = tera_for(theme)?;
+    let urls = &site.urls;
+    let c = &site.config;
+    let view = SiteView {
+        name: &c.name,
+        kind: c.kind,
+        slug: c.slug.as_str(),
+        province: &c.province,
+        description: &c.description,
+        language: c.language.code(),
+        base_url: &urls.base_url,
+        base_path: &urls.base_path,
+        logo_url: &site.logo_url,
+        contact: &c.contact,
+        social: &c.social,
+        extra: &c.extra,
+        css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
+        atom_url: urls.path("atom.xml"),
+        json_feed_url: urls.path("feed.json"),
+        has_masterplan: site.masterplan.is_some(),
+        parent: &site.parent,
+    };
+    let dims: Vec<DimensionSummary> = site
+        .dimensions
+        .iter()
+        .map(|t| DimensionSummary {
+            slug: &t.slug,
+            title: &t.title,
+            url: &t.url,
+            news_count: t.news.len(),
+            program_count: site
+                .programs
+                .iter()
+                .filter(|p| p.dimension.slug == t.slug)
+                .count(),
+        })
+        .collect();
+    let g = tera.global_context();
+    g.insert("site", &view);
+    g.insert("t", &theme.strings);
+    g.insert("menu", &site.menu);
+    g.insert("dimensions", &dims);
+    g.insert("data", &site.data);
+    Ok(tera)
+}
+
+fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
+    let s = |key: &str| theme_string(theme, key);
+    let mut jobs = Vec::new();
+    jobs.push(home_job(site));
+    let news_title = s("news_title");
+    let cards: Vec<NewsCard> = site.news.iter().map(NewsCard::from).collect();
+    jobs.extend(paginated_jobs(
+        &site.urls,
+        site.config.paginate.0,
+        "berita/",
+        &news_title,
+        &cards,
+        "berita_list.html",
+        |_| {},
+    ));
+    for n in &site.news {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &meta(&site.urls,
+                &n.title,
+                &n.summary,
+                &format!("berita/{}/", n.slug),
+                "article",
+            ),
+        );
+        ctx.insert("news", n);
+        ctx.insert("jsonld", &news_jsonld(site, n));
+        jobs.push(job(
+            format!("berita/{}/index.html", n.slug),
+            "berita.html",
+            ctx,
+        ));
+    }
+    let programs_title = s("programs_title");
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &meta(&site.urls,
+            &programs_title,
+            &programs_title,
+            "program/",
+            "website",
+        ),
+    );
+    let groups: Vec<ProgramGroup> = site
+        .dimensions
+        .iter()
+        .map(|d| ProgramGroup {
+            slug: &d.slug,
+            title: &d.title,
+            url: &d.url,
+            programs: site
+                .programs
+                .iter()
+                .filter(|p| p.dimension.slug == d.slug)
+                .collect(),
+        })
+        .collect();
+    ctx.insert("groups", &groups);
+    jobs.push(job("program/index.html", "program_list.html", ctx));
+    for p in &site.programs {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &meta(&site.urls,
+                &p.title,
+                &p.summary,
+                &format!("program/{}/", p.slug),
+                "article",
+            ),
+        );
+        ctx.insert("program", p);
+        jobs.push(job(
+            format!("program/{}/index.html", p.slug),
+            "program.html",
+            ctx,
+        ));
+    }
+    if let Some(m) = &site.masterplan {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &meta(&site.urls, &m.title, &m.vision, "masterplan/", "article"),
+        );
+        ctx.insert("masterplan", m);
+        jobs.push(job("masterplan/index.html", "masterplan.html", ctx));
+    }
+    for h in &site.pages {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &meta(&site.urls,
+                &h.title,
+                &h.summary,
+                &format!("{}/", h.slug),
+                "article",
+            ),
+        );
+        ctx.insert("halaman", h);
+        jobs.push(job(format!("{}/index.html", h.slug), "halaman.html", ctx));
+    }
+    jobs.extend(taxonomy_jobs(
+        site,
+        &cards,
+        "dimensi",
+        &site.dimensions,
+        &s("dimensions_title"),
+        "dimensi_list.html",
+        "dimensi.html",
+    ));
+    jobs.extend(taxonomy_jobs(
+        site,
+        &cards,
+        "tag",
+        &site.tags,
+        &s("tags_title"),
+        "tag_list.html",
+        "tag.html",
+    ));
+    let not_found = s("not_found_title");
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &meta(&site.urls, &not_found, &not_found, "404.html", "website"),
+    );
+    jobs.push(job("404.html", "404.html", ctx));
+    jobs
+}
+
+fn home_job(site: &Site) -> Job {
+    let latest: Vec<NewsCard> = site.news.iter().take(6).map(NewsCard::from).collect();
+    let quick_wins: Vec<&crate::site::ProgramPage> =
+        site.programs.iter().filter(|p| p.quick_win).collect();
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &meta(&site.urls,
+            &site.config.name,
+            &site.config.description,
+            "",
+            "website",
+        ),
+    );
+    ctx.insert("latest_news", &latest);
+    ctx.insert("quick_wins", &quick_wins);
+    ctx.insert("masterplan", &site.masterplan);
+    ctx.insert("news_count", &site.news.len());
+    ctx.insert("program_count", &site.programs.len());
+    job("index.html", "index.html", ctx)
+}
+
+fn taxonomy_jobs(
+    site: &Site,
+    cards: &[NewsCard],
+    kind: &str,
+    terms: &[Term],
+    title: &str,
+    list_template: &'static str,
+    term_template: &'static str,
+) -> Vec<Job> {
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &meta(&site.urls, title, title, &format!("{kind}/"), "website"),
+    );
+    ctx.insert(
+        "terms",
+        terms
+            .iter()
+            .map(|t| TermSummary {
+                slug: &t.slug,
+                title: &t.title,
+                url: &t.url,
+                count: t.news.len(),
+            })
+            .collect::<Vec<_>>()
+            .as_slice(),
+    );
+    let mut jobs = vec![job(format!("{kind}/index.html"), list_template, ctx)];
+    for term in terms {
+        let programs: Vec<&crate::site::ProgramPage> = site
+            .programs
+            .iter()
+            .filter(|p| p.dimension.slug == term.slug)
+            .collect();
+        let plan = site
+            .masterplan
+            .as_ref()
+            .and_then(|m| m.dimensions.iter().find(|d| d.dimension.slug == term.slug));
+        let summary = TermSummary {
+            slug: &term.slug,
+            title: &term.title,
+            url: &term.url,
+            count: term.news.len(),
+        };
+        let term_cards: Vec<NewsCard> = term.news.iter().map(|&i| cards[i]).collect();
+        jobs.extend(paginated_jobs(
+            &site.urls,
+            site.config.paginate.0,
+            &format!("{kind}/{}/", term.slug),
+            &term.title,
+            &term_cards,
+            term_template,
+            |ctx| {
+                ctx.insert("term", &summary);
+                ctx.insert("programs", &programs);
+                ctx.insert("plan", &plan);
+            },
+        ));
+    }
+    jobs
+}
+
+/// The programs of one dimension, for the program list.
+#[derive(Serialize)]
+struct ProgramGroup<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: &'a str,
+    programs: Vec<&'a crate::site::ProgramPage>,
+}
+
+#[derive(Serialize)]
+struct TermSummary<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+/// schema.org `NewsArticle` for a news page, as JSON safe inside `<script>`.
+fn news_jsonld(site: &Site, n: &NewsPage) -> String {
+    let mut value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": n.title,
+        "datePublished": n.date.iso,
+        "dateModified": n.date.iso,
+        "mainEntityOfPage": n.permalink,
+        "url": n.permalink,
+        "description": n.summary,
+        "inLanguage": site.config.language.code(),
+        "author": { "@type": "Organization", "name": n.author },
+        "publisher": { "@type": "GovernmentOrganization", "name": site.config.name },
+    });
+    if let Some(cover) = &n.cover {
+        value["image"] = serde_json::Value::from(vec![cover.permalink.clone()]);
+    }
+    if let Some(logo) = &site.logo_url {
+        value["publisher"]["logo"] = serde_json::json!({ "@type": "ImageObject", "url": format!("{}{}", site.urls.base_url.trim_end_matches(&site.urls.base_path), logo) });
+    }
+    serde_json::to_string(&value)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
