@@ -12,8 +12,8 @@ use crate::content::load_content;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::export_site;
 use crate::output::province::province_files;
-use crate::output::write::{Staging, check_output_location};
 use crate::output::site_files;
+use crate::output::write::{Staging, check_output_location};
 use crate::province::fetch::read_export;
 use crate::province::{RegencySource, build_province};
 use crate::render::province::render_province;
@@ -110,17 +110,34 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let sink = Discard::default();
     let summary = build_into(opts, &sink)?;
     let (rendered, copied) = sink.0.lock().map(|n| *n).unwrap_or_default();
-    Ok(BuildReport { rendered, copied, news: summary.news, regencies: summary.regencies, warnings: summary.warnings, lang: summary.lang, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        rendered,
+        copied,
+        news: summary.news,
+        regencies: summary.regencies,
+        warnings: summary.warnings,
+        lang: summary.lang,
+        elapsed: started.elapsed(),
+    })
 }
 
 fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     if opts.input.join("province.yaml").is_file() {
         return build_province_into(opts, sink);
     }
-    let base = opts.base_url.as_deref().map(parse_base_url_flag).transpose()?;
+    let base = opts
+        .base_url
+        .as_deref()
+        .map(parse_base_url_flag)
+        .transpose()?;
     let (site, files, copies) = build_regency(&opts.input, base.as_ref(), None)?;
     sink.accept(&files, &copies)?;
-    Ok(Summary { news: site.news.len(), regencies: 1, lang: site.lang, warnings: Diagnostics::default() })
+    Ok(Summary {
+        news: site.news.len(),
+        regencies: 1,
+        lang: site.lang,
+        warnings: Diagnostics::default(),
+    })
 }
 
 fn parse_base_url_flag(text: &str) -> Result<BaseUrl, Diagnostics> {
@@ -135,40 +152,67 @@ pub fn build_regency(
     parent: Option<ParentPortal>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let content = load_content(input)?;
-    let base = base_url.cloned().unwrap_or_else(|| content.config.base_url.clone());
+    let base = base_url
+        .cloned()
+        .unwrap_or_else(|| content.config.base_url.clone());
     let prefix = match parent {
         Some(_) => format!("/{}", content.config.slug),
         None => String::new(),
     };
-    let theme = load_theme(input, &content.config_source, content.config.theme.as_deref(), content.templates_dir.as_deref(), content.config.language.lang())?;
+    let theme = load_theme(
+        input,
+        &content.config_source,
+        content.config.theme.as_deref(),
+        content.templates_dir.as_deref(),
+        content.config.language.lang(),
+    )?;
     let mut site = build_site(content, &base, &prefix)?;
     site.parent = parent;
     let mut files = render_site(&site, &theme)?;
     files.extend(site_files(&site));
     let mut copies = site.copies.clone();
-    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile { from: from.clone(), to: to.clone() }));
+    copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
+        from: from.clone(),
+        to: to.clone(),
+    }));
     Ok((site, files, copies))
 }
 
 /// Builds the regency in `input` in memory, without writing: for tests and tools.
-pub fn build_in_memory(input: &Path, base_url: Option<&str>) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
+pub fn build_in_memory(
+    input: &Path,
+    base_url: Option<&str>,
+) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let base = base_url.map(parse_base_url_flag).transpose()?;
     build_regency(input, base.as_ref(), None)
 }
 
 /// Province paths the portal writes itself; a regency slug may not take them.
-const PROVINCE_RESERVED: [&str; 8] = ["berita", "dimensi", "kabupaten-kota", "progres", "tag", "program", "masterplan", "page"];
+const PROVINCE_RESERVED: [&str; 8] = [
+    "berita",
+    "dimensi",
+    "kabupaten-kota",
+    "progres",
+    "tag",
+    "program",
+    "masterplan",
+    "page",
+];
 
 fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     let root = &opts.input;
     let file = Path::new("province.yaml");
-    let source = std::fs::read_to_string(root.join(file)).map_err(|e| Diagnostic::io(&root.join(file), &e))?;
+    let source = std::fs::read_to_string(root.join(file))
+        .map_err(|e| Diagnostic::io(&root.join(file), &e))?;
     let config = parse_province_config(file, &source)?;
     let base = match opts.base_url.as_deref() {
         Some(text) => parse_base_url_flag(text)?,
         None => config.base_url.clone(),
     };
-    let portal = ParentPortal { name: config.name.clone(), url: format!("{}/", base.path()) };
+    let portal = ParentPortal {
+        name: config.name.clone(),
+        url: format!("{}/", base.path()),
+    };
     let results: Vec<(String, Result<RegencySource, Diagnostics>)> = config
         .regencies
         .par_iter()
@@ -176,7 +220,8 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
             let label = match entry {
                 RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
             };
-            let result = load_regency(root, entry, &base, &portal, file, &source, sink).map_err(|d| label_errors(d, &label));
+            let result = load_regency(root, entry, &base, &portal, file, &source, sink)
+                .map_err(|d| label_errors(d, &label));
             (label, result)
         })
         .collect();
@@ -200,7 +245,11 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
     errors.extend(check_regency_slugs(&sources, file, &source));
     let warnings = if errors.is_empty() {
         Diagnostics::default()
-    } else if opts.keep_going && sources.iter().any(|s| !matches!(s, RegencySource::Failed { .. })) {
+    } else if opts.keep_going
+        && sources
+            .iter()
+            .any(|s| !matches!(s, RegencySource::Failed { .. }))
+    {
         Diagnostics(errors)
     } else {
         return Err(Diagnostics(errors));
@@ -212,7 +261,16 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
     let mut files = render_province(&province, &theme)?;
     files.extend(province_files(&province, &built));
     sink.accept(&files, &logo_copy)?;
-    Ok(Summary { news: province.news.len(), regencies: built.len() + sources.iter().filter(|s| matches!(s, RegencySource::External(_))).count(), lang, warnings })
+    Ok(Summary {
+        news: province.news.len(),
+        regencies: built.len()
+            + sources
+                .iter()
+                .filter(|s| matches!(s, RegencySource::External(_)))
+                .count(),
+        lang,
+        warnings,
+    })
 }
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
@@ -226,7 +284,9 @@ fn load_regency(
     sink: &dyn Sink,
 ) -> Result<RegencySource, Diagnostics> {
     match entry {
-        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(root, location, file, source)?)),
+        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(
+            root, location, file, source,
+        )?)),
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
@@ -243,8 +303,20 @@ fn load_regency(
             }
             let (site, files, copies) = build_regency(&dir, Some(base), Some(portal.clone()))?;
             let prefix = Path::new(site.config.slug.as_str());
-            let files: Vec<OutputFile> = files.into_iter().map(|f| OutputFile { path: prefix.join(f.path), bytes: f.bytes }).collect();
-            let copies: Vec<CopiedFile> = copies.into_iter().map(|c| CopiedFile { from: c.from, to: prefix.join(c.to) }).collect();
+            let files: Vec<OutputFile> = files
+                .into_iter()
+                .map(|f| OutputFile {
+                    path: prefix.join(f.path),
+                    bytes: f.bytes,
+                })
+                .collect();
+            let copies: Vec<CopiedFile> = copies
+                .into_iter()
+                .map(|c| CopiedFile {
+                    from: c.from,
+                    to: prefix.join(c.to),
+                })
+                .collect();
             sink.accept(&files, &copies)?;
             Ok(RegencySource::Built(export_site(&site)))
         }
@@ -265,44 +337,95 @@ fn check_regency_slugs(sources: &[RegencySource], file: &Path, source: &str) -> 
     let mut seen = std::collections::HashSet::new();
     let mut errors = Vec::new();
     for s in sources {
-        let (RegencySource::Built(e) | RegencySource::External(e)) = s else { continue };
+        let (RegencySource::Built(e) | RegencySource::External(e)) = s else {
+            continue;
+        };
         let slug = e.site.slug.as_str();
         let (line, col) = crate::content::locate_in_source(source, "regencies", slug);
         if !seen.insert(slug) {
-            errors.push(Diagnostic::at(file, source, line, col, Text::new(
-                format!("dua kabupaten/kota memakai slug yang sama: `{slug}`"),
-                format!("two regencies use the same slug: `{slug}`"),
-            ))
-            .with_hint(Text::new("setiap kabupaten/kota perlu slug berbeda di site.yaml-nya", "each regency needs its own slug in its site.yaml")));
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    line,
+                    col,
+                    Text::new(
+                        format!("dua kabupaten/kota memakai slug yang sama: `{slug}`"),
+                        format!("two regencies use the same slug: `{slug}`"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "setiap kabupaten/kota perlu slug berbeda di site.yaml-nya",
+                    "each regency needs its own slug in its site.yaml",
+                )),
+            );
         } else if PROVINCE_RESERVED.contains(&slug) {
-            errors.push(Diagnostic::at(file, source, line, col, Text::new(
-                format!("slug `{slug}` dipakai oleh halaman portal provinsi"),
-                format!("the slug `{slug}` is used by a page of the province portal"),
-            ))
-            .with_hint(Text::new(
-                format!("ganti slug kabupaten/kota ini; yang dipakai portal: {}", PROVINCE_RESERVED.join(", ")),
-                format!("change this regency's slug; the portal uses: {}", PROVINCE_RESERVED.join(", ")),
-            )));
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    line,
+                    col,
+                    Text::new(
+                        format!("slug `{slug}` dipakai oleh halaman portal provinsi"),
+                        format!("the slug `{slug}` is used by a page of the province portal"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    format!(
+                        "ganti slug kabupaten/kota ini; yang dipakai portal: {}",
+                        PROVINCE_RESERVED.join(", ")
+                    ),
+                    format!(
+                        "change this regency's slug; the portal uses: {}",
+                        PROVINCE_RESERVED.join(", ")
+                    ),
+                )),
+            );
         }
     }
     errors
 }
 
 /// The province logo's URL and the copy that publishes it.
-fn province_logo(root: &Path, config: &ProvinceConfig, base: &BaseUrl, file: &Path, source: &str) -> Result<(Option<String>, Vec<CopiedFile>), Diagnostics> {
+fn province_logo(
+    root: &Path,
+    config: &ProvinceConfig,
+    base: &BaseUrl,
+    file: &Path,
+    source: &str,
+) -> Result<(Option<String>, Vec<CopiedFile>), Diagnostics> {
     let Some(logo) = &config.logo else {
         return Ok((None, Vec::new()));
     };
     let from = root.join(logo);
-    let name = Path::new(logo).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = Path::new(logo)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if !from.is_file() || name.is_empty() {
         let (line, col) = crate::content::locate_in_source(source, "logo", logo);
-        return Err(Diagnostic::at(file, source, line, col, Text::new(
-            format!("logo `{logo}` tidak ditemukan"),
-            format!("logo `{logo}` was not found"),
+        return Err(Diagnostic::at(
+            file,
+            source,
+            line,
+            col,
+            Text::new(
+                format!("logo `{logo}` tidak ditemukan"),
+                format!("logo `{logo}` was not found"),
+            ),
+        )
+        .with_hint(Text::new(
+            "tulis jalur logo relatif terhadap province.yaml",
+            "give the logo's path relative to province.yaml",
         ))
-        .with_hint(Text::new("tulis jalur logo relatif terhadap province.yaml", "give the logo's path relative to province.yaml"))
         .into());
     }
-    Ok((Some(format!("{}/{name}", base.path())), vec![CopiedFile { from, to: PathBuf::from(name) }]))
+    Ok((
+        Some(format!("{}/{name}", base.path())),
+        vec![CopiedFile {
+            from,
+            to: PathBuf::from(name),
+        }],
+    ))
 }

@@ -269,13 +269,19 @@ impl<'de> Deserialize<'de> for RegencyEntry {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RegencyEntry, E> {
                 Ok(RegencyEntry::Folder(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegencyEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegencyEntry, A::Error> {
                 let mut export = None;
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "export" {
                         return Err(serde::de::Error::custom(encode_message(
                             &key,
-                            &Text::new(format!("kunci tidak dikenal: `{key}`"), format!("unknown key: `{key}`")),
+                            &Text::new(
+                                format!("kunci tidak dikenal: `{key}`"),
+                                format!("unknown key: `{key}`"),
+                            ),
                             &Text::new(
                                 "tulis nama folder, atau `{ export: https://.../data.json }` untuk kabupaten/kota yang dibangun di tempat lain",
                                 "write a folder name, or `{ export: https://.../data.json }` for a regency built elsewhere",

@@ -173,7 +173,10 @@ pub struct ExportProgram {
 /// The export of a built site.
 pub fn export_site(site: &Site) -> Export {
     let c = &site.config;
-    let origin = site.urls.base_url.trim_end_matches(site.urls.base_path.as_str());
+    let origin = site
+        .urls
+        .base_url
+        .trim_end_matches(site.urls.base_path.as_str());
     Export {
         version: EXPORT_VERSION,
         generator: "cerdas".into(),
@@ -191,7 +194,10 @@ pub fn export_site(site: &Site) -> Export {
         masterplan: site.masterplan.as_ref().map(|m| ExportMasterplan {
             title: m.title.clone(),
             url: m.permalink.clone(),
-            period: Years { start: m.period_start, end: Some(m.period_end) },
+            period: Years {
+                start: m.period_start,
+                end: Some(m.period_end),
+            },
             status: m.status,
             regulation: m.regulation.clone(),
             vision: m.vision.clone(),

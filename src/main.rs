@@ -60,11 +60,27 @@ fn main() -> ExitCode {
         LangArg::En => Lang::En,
     });
     let (result, output) = match cli.command {
-        Command::Build { dir, output, base_url, keep_going } => {
-            let opts = BuildOptions { input: dir, output: output.clone(), base_url, keep_going };
+        Command::Build {
+            dir,
+            output,
+            base_url,
+            keep_going,
+        } => {
+            let opts = BuildOptions {
+                input: dir,
+                output: output.clone(),
+                base_url,
+                keep_going,
+            };
             (build(&opts), Some(output))
         }
-        Command::Check { dir } => (check(&BuildOptions { input: dir, ..BuildOptions::default() }), None),
+        Command::Check { dir } => (
+            check(&BuildOptions {
+                input: dir,
+                ..BuildOptions::default()
+            }),
+            None,
+        ),
     };
     match result {
         Ok(report) => {
@@ -90,13 +106,27 @@ fn summary_line(r: &BuildReport, output: Option<&PathBuf>, lang: Lang) -> String
     match (output, lang) {
         (Some(out), Lang::Id) => format!(
             "Selesai: {} kabupaten/kota, {} berita, {} berkas dibuat, {} berkas disalin ke {} dalam {ms} ms.",
-            r.regencies, r.news, r.rendered, r.copied, out.display()
+            r.regencies,
+            r.news,
+            r.rendered,
+            r.copied,
+            out.display()
         ),
         (Some(out), Lang::En) => format!(
             "Done: {} regencies, {} news items, {} files made, {} files copied to {} in {ms} ms.",
-            r.regencies, r.news, r.rendered, r.copied, out.display()
+            r.regencies,
+            r.news,
+            r.rendered,
+            r.copied,
+            out.display()
         ),
-        (None, Lang::Id) => format!("Tidak ada masalah: {} kabupaten/kota, {} berita, {} berkas diperiksa dalam {ms} ms.", r.regencies, r.news, r.rendered),
-        (None, Lang::En) => format!("No problems: {} regencies, {} news items, {} files checked in {ms} ms.", r.regencies, r.news, r.rendered),
+        (None, Lang::Id) => format!(
+            "Tidak ada masalah: {} kabupaten/kota, {} berita, {} berkas diperiksa dalam {ms} ms.",
+            r.regencies, r.news, r.rendered
+        ),
+        (None, Lang::En) => format!(
+            "No problems: {} regencies, {} news items, {} files checked in {ms} ms.",
+            r.regencies, r.news, r.rendered
+        ),
     }
 }

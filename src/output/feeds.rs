@@ -47,30 +47,65 @@ pub struct FeedEntry<'a> {
 
 /// The Atom feed.
 pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
-    let updated = entries.first().map_or("1970-01-01T00:00:00+00:00", |e| e.date);
+    let updated = entries
+        .first()
+        .map_or("1970-01-01T00:00:00+00:00", |e| e.date);
     let mut out = String::with_capacity(4096 + entries.len() * 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
     out.push_str(&format!(" xml:lang=\"{}\">\n", meta.language));
     out.push_str(&format!("  <title>{}</title>\n", escape_html(meta.title)));
     if !meta.description.is_empty() {
-        out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_html(meta.description)));
+        out.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape_html(meta.description)
+        ));
     }
-    out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>\n", meta.base));
-    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", meta.home));
-    out.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>cerdas</generator>\n", meta.home));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>\n",
+        meta.base
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        meta.home
+    ));
+    out.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>cerdas</generator>\n",
+        meta.home
+    ));
     for e in entries {
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <title>{}</title>\n", escape_html(e.title)));
-        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_html(e.permalink)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape_html(e.permalink)
+        ));
         out.push_str(&format!("    <id>{}</id>\n", escape_html(e.permalink)));
-        out.push_str(&format!("    <published>{0}</published>\n    <updated>{0}</updated>\n", e.date));
-        out.push_str(&format!("    <author><name>{}</name></author>\n", escape_html(e.author)));
+        out.push_str(&format!(
+            "    <published>{0}</published>\n    <updated>{0}</updated>\n",
+            e.date
+        ));
+        out.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            escape_html(e.author)
+        ));
         for (term, label) in &e.categories {
-            out.push_str(&format!("    <category term=\"{}\" label=\"{}\"/>\n", escape_html(term), escape_html(label)));
+            out.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                escape_html(term),
+                escape_html(label)
+            ));
         }
-        out.push_str(&format!("    <summary>{}</summary>\n", escape_html(e.summary)));
+        out.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            escape_html(e.summary)
+        ));
         if let Some(html) = e.content_html {
-            out.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_html(html)));
+            out.push_str(&format!(
+                "    <content type=\"html\">{}</content>\n",
+                escape_html(html)
+            ));
         }
         out.push_str("  </entry>\n");
     }
@@ -135,7 +170,12 @@ fn news_entry(n: &NewsPage) -> FeedEntry<'_> {
         author: &n.author,
         summary: &n.summary,
         content_html: Some(&n.content),
-        categories: n.dimensions.iter().map(|d| (d.slug, d.title)).chain(n.tags.iter().map(|t| (t.slug.as_str(), t.slug.as_str()))).collect(),
+        categories: n
+            .dimensions
+            .iter()
+            .map(|d| (d.slug, d.title))
+            .chain(n.tags.iter().map(|t| (t.slug.as_str(), t.slug.as_str())))
+            .collect(),
         image: n.cover.as_ref().map(|c| c.permalink.as_str()),
     }
 }
@@ -173,7 +213,9 @@ pub fn province_feeds(p: &Province) -> (String, String) {
             author: &n.author,
             summary: &n.summary,
             content_html: None,
-            categories: std::iter::once((n.regency.as_str(), n.regency_name.as_str())).chain(n.dimensions.iter().map(|d| (d.slug, d.title))).collect(),
+            categories: std::iter::once((n.regency.as_str(), n.regency_name.as_str()))
+                .chain(n.dimensions.iter().map(|d| (d.slug, d.title)))
+                .collect(),
             image: None,
         })
         .collect();

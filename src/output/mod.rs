@@ -22,7 +22,10 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
         file("atom.xml", atom),
         file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap(site)),
-        file("robots.txt", sitemap::robots_txt(&site.urls.permalink("sitemap.xml"))),
+        file(
+            "robots.txt",
+            sitemap::robots_txt(&site.urls.permalink("sitemap.xml")),
+        ),
         file("data.json", crate::export::data_json(site)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&site.urls)),

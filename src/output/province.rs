@@ -55,7 +55,12 @@ fn province_data_json(p: &Province) -> String {
     let export = ProvinceExport {
         version: crate::export::EXPORT_VERSION,
         generator: "cerdas",
-        province: ProvinceSummary { name: &p.config.name, slug: p.config.slug.as_str(), base_url: &p.urls.base_url, description: &p.config.description },
+        province: ProvinceSummary {
+            name: &p.config.name,
+            slug: p.config.slug.as_str(),
+            base_url: &p.urls.base_url,
+            description: &p.config.description,
+        },
         regencies: p
             .regencies
             .iter()
@@ -90,16 +95,26 @@ fn province_data_json(p: &Province) -> String {
 /// The non-page files of the province portal; `built` are the slugs of the regencies built
 /// under it (their sitemaps join the index).
 pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
-    let file = |path: &str, text: String| OutputFile { path: path.into(), bytes: text.into_bytes() };
+    let file = |path: &str, text: String| OutputFile {
+        path: path.into(),
+        bytes: text.into_bytes(),
+    };
     let (atom, json) = feeds::province_feeds(p);
     let mut index = vec![p.urls.permalink("sitemap-provinsi.xml")];
-    index.extend(built.iter().map(|slug| p.urls.permalink(&format!("{slug}/sitemap.xml"))));
+    index.extend(
+        built
+            .iter()
+            .map(|slug| p.urls.permalink(&format!("{slug}/sitemap.xml"))),
+    );
     vec![
         file("atom.xml", atom),
         file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap_index(&index)),
         file("sitemap-provinsi.xml", sitemap::province_sitemap(p)),
-        file("robots.txt", sitemap::robots_txt(&p.urls.permalink("sitemap.xml"))),
+        file(
+            "robots.txt",
+            sitemap::robots_txt(&p.urls.permalink("sitemap.xml")),
+        ),
         file("data.json", province_data_json(p)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&p.urls)),

@@ -6,7 +6,9 @@ use crate::site::{Site, Urls};
 
 /// A `<urlset>` of absolute URLs with optional `lastmod` dates.
 pub fn urlset(entries: &[(String, Option<&str>)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
         out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape_html(loc)));
         if let Some(l) = lastmod {
@@ -20,16 +22,26 @@ pub fn urlset(entries: &[(String, Option<&str>)]) -> String {
 
 /// A `<sitemapindex>` over other sitemaps.
 pub fn sitemap_index(locs: &[String]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for loc in locs {
-        out.push_str(&format!("  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n", escape_html(loc)));
+        out.push_str(&format!(
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            escape_html(loc)
+        ));
     }
     out.push_str("</sitemapindex>\n");
     out
 }
 
 /// The first page and the `page/N/` pages of a list of `count` items at `base`.
-fn list_pages<'a>(urls: &Urls, base: &str, count: usize, per_page: usize) -> Vec<(String, Option<&'a str>)> {
+fn list_pages<'a>(
+    urls: &Urls,
+    base: &str,
+    count: usize,
+    per_page: usize,
+) -> Vec<(String, Option<&'a str>)> {
     let pages = count.div_ceil(per_page).max(1);
     let mut out = vec![(urls.permalink(base), None)];
     out.extend((2..=pages).map(|n| (urls.permalink(&format!("{base}page/{n}/")), None)));
@@ -43,7 +55,11 @@ pub fn sitemap(site: &Site) -> String {
     let newest = site.news.first().map(|n| n.date.iso.as_str());
     let mut entries: Vec<(String, Option<&str>)> = vec![(urls.permalink(""), newest)];
     entries.extend(list_pages(urls, "berita/", site.news.len(), per_page));
-    entries.extend(site.news.iter().map(|n| (n.permalink.clone(), Some(n.date.iso.as_str()))));
+    entries.extend(
+        site.news
+            .iter()
+            .map(|n| (n.permalink.clone(), Some(n.date.iso.as_str()))),
+    );
     entries.push((urls.permalink("program/"), None));
     entries.extend(site.programs.iter().map(|p| (p.permalink.clone(), None)));
     if let Some(m) = &site.masterplan {
@@ -53,7 +69,12 @@ pub fn sitemap(site: &Site) -> String {
     for (kind, terms) in [("dimensi", &site.dimensions), ("tag", &site.tags)] {
         entries.push((urls.permalink(&format!("{kind}/")), None));
         for t in terms.iter() {
-            entries.extend(list_pages(urls, &format!("{kind}/{}/", t.slug), t.news.len(), per_page));
+            entries.extend(list_pages(
+                urls,
+                &format!("{kind}/{}/", t.slug),
+                t.news.len(),
+                per_page,
+            ));
         }
     }
     urlset(&entries)
@@ -63,15 +84,28 @@ pub fn sitemap(site: &Site) -> String {
 pub fn province_sitemap(p: &Province) -> String {
     let urls = &p.urls;
     let per_page = p.config.paginate.0;
-    let mut entries: Vec<(String, Option<&str>)> = vec![(urls.permalink(""), p.news.first().map(|n| n.date.iso.as_str()))];
+    let mut entries: Vec<(String, Option<&str>)> = vec![(
+        urls.permalink(""),
+        p.news.first().map(|n| n.date.iso.as_str()),
+    )];
     entries.extend(list_pages(urls, "berita/", p.news.len(), per_page));
     for r in p.regencies.iter().filter(|r| r.available) {
-        entries.extend(list_pages(urls, &format!("berita/{}/", r.slug), p.news_of_regency(&r.slug).len(), per_page));
+        entries.extend(list_pages(
+            urls,
+            &format!("berita/{}/", r.slug),
+            p.news_of_regency(&r.slug).len(),
+            per_page,
+        ));
     }
     entries.push((urls.permalink("kabupaten-kota/"), None));
     entries.push((urls.permalink("dimensi/"), None));
     for d in crate::content::types::Dimension::ALL {
-        entries.extend(list_pages(urls, &format!("dimensi/{}/", d.slug()), p.news_in_dimension(d.slug()).len(), per_page));
+        entries.extend(list_pages(
+            urls,
+            &format!("dimensi/{}/", d.slug()),
+            p.news_in_dimension(d.slug()).len(),
+            per_page,
+        ));
     }
     entries.push((urls.permalink("progres/"), None));
     urlset(&entries)

@@ -136,8 +136,15 @@ impl Staging {
         remove_stale_siblings(parent, &name);
         let dir = parent.join(format!(".{name}.cerdas-new-{}", std::process::id()));
         fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
-        fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
-        Ok(Staging { out: out.to_path_buf(), dir, rendered: AtomicUsize::new(0), copied: AtomicUsize::new(0), committed: false })
+        fs::write(dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            rendered: AtomicUsize::new(0),
+            copied: AtomicUsize::new(0),
+            committed: false,
+        })
     }
 
     /// Writes `files` and copies `copies` into the new output; safe to call from many threads.
@@ -145,7 +152,11 @@ impl Staging {
         let written: Vec<Result<(), Diagnostic>> = files
             .par_iter()
             .map(|f| write_file(&self.dir.join(&f.path), &f.bytes))
-            .chain(copies.par_iter().map(|c| copy_file(&c.from, &self.dir.join(&c.to))))
+            .chain(
+                copies
+                    .par_iter()
+                    .map(|c| copy_file(&c.from, &self.dir.join(&c.to))),
+            )
             .collect();
         let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
         if !errors.is_empty() {
@@ -160,7 +171,10 @@ impl Staging {
     pub fn commit(mut self) -> Result<WriteReport, Diagnostics> {
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
-        Ok(WriteReport { rendered: self.rendered.load(Ordering::Relaxed), copied: self.copied.load(Ordering::Relaxed) })
+        Ok(WriteReport {
+            rendered: self.rendered.load(Ordering::Relaxed),
+            copied: self.copied.load(Ordering::Relaxed),
+        })
     }
 }
 
@@ -173,15 +187,23 @@ impl Drop for Staging {
 }
 
 fn parent_of(out: &Path) -> &Path {
-    out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    out.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 fn folder_name(out: &Path) -> String {
-    out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into())
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
 }
 
 /// Writes `files` and `copies` into a new folder and swaps it in place of `out`.
-pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<WriteReport, Diagnostics> {
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    copies: &[CopiedFile],
+) -> Result<WriteReport, Diagnostics> {
     let staging = Staging::begin(out)?;
     staging.write(files, copies)?;
     staging.commit()
@@ -208,7 +230,11 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
     if !out.exists() {
         return fs::rename(staging, out).map_err(|e| Diagnostic::io(out, &e).into());
     }
-    let old = parent_of(out).join(format!(".{}.cerdas-old-{}", folder_name(out), std::process::id()));
+    let old = parent_of(out).join(format!(
+        ".{}.cerdas-old-{}",
+        folder_name(out),
+        std::process::id()
+    ));
     fs::rename(out, &old).map_err(|e| Diagnostic::io(out, &e))?;
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);

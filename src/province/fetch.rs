@@ -14,9 +14,16 @@ pub const MAX_EXPORT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads and parses the export at `location` (an http(s) URL, or a path relative to `root`).
 /// `file` and `source` name `province.yaml` for messages.
-pub fn read_export(root: &Path, location: &str, file: &Path, source: &str) -> Result<Export, Diagnostic> {
+pub fn read_export(
+    root: &Path,
+    location: &str,
+    file: &Path,
+    source: &str,
+) -> Result<Export, Diagnostic> {
     let (line, col) = crate::content::locate_in_source(source, "export", location);
-    let fail = |id: String, en: String, hint: Text| Diagnostic::at(file, source, line, col, Text::new(id, en)).with_hint(hint);
+    let fail = |id: String, en: String, hint: Text| {
+        Diagnostic::at(file, source, line, col, Text::new(id, en)).with_hint(hint)
+    };
     let bytes = if location.starts_with("http://") || location.starts_with("https://") {
         fetch_url(location).map_err(|(id, en)| {
             fail(
@@ -34,7 +41,10 @@ pub fn read_export(root: &Path, location: &str, file: &Path, source: &str) -> Re
             fail(
                 format!("tidak dapat membaca {}: {e}", path.display()),
                 format!("cannot read {}: {e}", path.display()),
-                Text::new("tulis jalur berkas data.json relatif terhadap province.yaml", "give the data.json path relative to province.yaml"),
+                Text::new(
+                    "tulis jalur berkas data.json relatif terhadap province.yaml",
+                    "give the data.json path relative to province.yaml",
+                ),
             )
         })?
     };
@@ -70,7 +80,10 @@ fn describe(err: &ureq::Error) -> (String, String) {
             format!("tidak ada jawaban dalam {} detik", FETCH_TIMEOUT.as_secs()),
             format!("no answer within {} seconds", FETCH_TIMEOUT.as_secs()),
         ),
-        ureq::Error::StatusCode(code) => (format!("server menjawab HTTP {code}"), format!("the server answered HTTP {code}")),
+        ureq::Error::StatusCode(code) => (
+            format!("server menjawab HTTP {code}"),
+            format!("the server answered HTTP {code}"),
+        ),
         ureq::Error::BodyExceedsLimit(limit) => (
             format!("berkas lebih besar dari {} MB", limit / (1024 * 1024)),
             format!("the file is larger than {} MB", limit / (1024 * 1024)),

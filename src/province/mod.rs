@@ -174,12 +174,22 @@ pub struct Province {
 impl Province {
     /// Indexes into `news` of the items of one dimension.
     pub fn news_in_dimension(&self, slug: &str) -> Vec<usize> {
-        self.news.iter().enumerate().filter(|(_, n)| n.dimensions.iter().any(|d| d.slug == slug)).map(|(i, _)| i).collect()
+        self.news
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.dimensions.iter().any(|d| d.slug == slug))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Indexes into `news` of the items of one regency.
     pub fn news_of_regency(&self, slug: &str) -> Vec<usize> {
-        self.news.iter().enumerate().filter(|(_, n)| n.regency == slug).map(|(i, _)| i).collect()
+        self.news
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.regency == slug)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// All programs of the province.
@@ -194,7 +204,11 @@ impl Province {
 }
 
 /// Aggregates the regencies into the province model.
-pub fn build_province(config: ProvinceConfig, sources: &[RegencySource], logo_url: Option<String>) -> Province {
+pub fn build_province(
+    config: ProvinceConfig,
+    sources: &[RegencySource],
+    logo_url: Option<String>,
+) -> Province {
     let urls = Urls::new(&config.base_url, "");
     let lang = config.language.lang();
     let mut news = Vec::new();
@@ -202,18 +216,38 @@ pub fn build_province(config: ProvinceConfig, sources: &[RegencySource], logo_ur
     for source in sources {
         match source {
             RegencySource::Built(e) => {
-                news.extend(e.news.iter().map(|n| province_news(e, n, &urls, lang, true)));
+                news.extend(
+                    e.news
+                        .iter()
+                        .map(|n| province_news(e, n, &urls, lang, true)),
+                );
                 regencies.push(regency_card(e, &urls, lang, false));
             }
             RegencySource::External(e) => {
-                news.extend(e.news.iter().map(|n| province_news(e, n, &urls, lang, false)));
+                news.extend(
+                    e.news
+                        .iter()
+                        .map(|n| province_news(e, n, &urls, lang, false)),
+                );
                 regencies.push(regency_card(e, &urls, lang, true));
             }
             RegencySource::Failed { label } => regencies.push(unavailable_card(label)),
         }
     }
-    news.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then_with(|| a.regency.cmp(&b.regency)).then_with(|| a.url.cmp(&b.url)));
-    Province { config, urls, lang, regencies, news, logo_url }
+    news.sort_by(|a, b| {
+        b.timestamp
+            .cmp(&a.timestamp)
+            .then_with(|| a.regency.cmp(&b.regency))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    Province {
+        config,
+        urls,
+        lang,
+        regencies,
+        news,
+        logo_url,
+    }
 }
 
 /// A URL of a regency page: root-relative when the regency is built under this portal.
@@ -226,8 +260,17 @@ fn local_url(url: &str, urls: &Urls, built_here: bool) -> String {
     url.to_string()
 }
 
-fn province_news(e: &Export, n: &ExportNews, urls: &Urls, lang: Lang, built_here: bool) -> ProvinceNews {
-    let date = NewsDate::parse(&n.date).unwrap_or(NewsDate { local: jiff::civil::DateTime::default(), offset: crate::content::types::WIB });
+fn province_news(
+    e: &Export,
+    n: &ExportNews,
+    urls: &Urls,
+    lang: Lang,
+    built_here: bool,
+) -> ProvinceNews {
+    let date = NewsDate::parse(&n.date).unwrap_or(NewsDate {
+        local: jiff::civil::DateTime::default(),
+        offset: crate::content::types::WIB,
+    });
     ProvinceNews {
         regency: e.site.slug.clone(),
         regency_name: e.site.name.clone(),
@@ -241,17 +284,28 @@ fn province_news(e: &Export, n: &ExportNews, urls: &Urls, lang: Lang, built_here
             .dimensions
             .iter()
             .filter_map(|d| Dimension::from_slug(d))
-            .map(|d| DimensionRef { slug: d.slug(), title: d.title(), url: urls.path(&format!("dimensi/{}/", d.slug())) })
+            .map(|d| DimensionRef {
+                slug: d.slug(),
+                title: d.title(),
+                url: urls.path(&format!("dimensi/{}/", d.slug())),
+            })
             .collect(),
-        event: n.event.map(|kind| crate::site::EventView { kind, stage: n.stage.clone() }),
+        event: n.event.map(|kind| crate::site::EventView {
+            kind,
+            stage: n.stage.clone(),
+        }),
         author: n.author.clone(),
     }
 }
 
 fn regency_card(e: &Export, urls: &Urls, lang: Lang, external: bool) -> RegencyCard {
     let built_here = !external;
-    let plans: HashMap<&str, &crate::export::ExportDimensionPlan> =
-        e.masterplan.iter().flat_map(|m| m.dimensions.iter()).map(|d| (d.dimension.as_str(), d)).collect();
+    let plans: HashMap<&str, &crate::export::ExportDimensionPlan> = e
+        .masterplan
+        .iter()
+        .flat_map(|m| m.dimensions.iter())
+        .map(|d| (d.dimension.as_str(), d))
+        .collect();
     let dimensions = Dimension::ALL
         .iter()
         .map(|d| {
@@ -283,8 +337,15 @@ fn regency_card(e: &Export, urls: &Urls, lang: Lang, external: bool) -> RegencyC
         .iter()
         .take(3)
         .map(|n| {
-            let date = NewsDate::parse(&n.date).unwrap_or(NewsDate { local: jiff::civil::DateTime::default(), offset: crate::content::types::WIB });
-            NewsRef { title: n.title.clone(), url: local_url(&n.url, urls, built_here), date: DateView::new(&date, lang) }
+            let date = NewsDate::parse(&n.date).unwrap_or(NewsDate {
+                local: jiff::civil::DateTime::default(),
+                offset: crate::content::types::WIB,
+            });
+            NewsRef {
+                title: n.title.clone(),
+                url: local_url(&n.url, urls, built_here),
+                date: DateView::new(&date, lang),
+            }
         })
         .collect();
     RegencyCard {
@@ -315,8 +376,19 @@ fn status_counts(programs: &[ProvinceProgram]) -> StatusCounts {
     let count = |s: ProgramStatus| programs.iter().filter(|p| p.status == s).count();
     let total = programs.len();
     let percent = |n: usize| if total == 0 { 0 } else { n * 100 / total };
-    let (rencana, berjalan, selesai) = (count(ProgramStatus::Rencana), count(ProgramStatus::Berjalan), count(ProgramStatus::Selesai));
-    StatusCounts { rencana, berjalan, selesai, total, done_percent: percent(selesai), running_percent: percent(berjalan) }
+    let (rencana, berjalan, selesai) = (
+        count(ProgramStatus::Rencana),
+        count(ProgramStatus::Berjalan),
+        count(ProgramStatus::Selesai),
+    );
+    StatusCounts {
+        rencana,
+        berjalan,
+        selesai,
+        total,
+        done_percent: percent(selesai),
+        running_percent: percent(berjalan),
+    }
 }
 
 fn unavailable_card(label: &str) -> RegencyCard {

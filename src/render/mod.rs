@@ -131,12 +131,19 @@ pub(crate) struct Job {
 }
 
 /// Renders `jobs` in parallel with `tera`, collecting every distinct template error.
-pub(crate) fn run_jobs(tera: &Tera, theme: &Theme, jobs: Vec<Job>) -> Result<Vec<OutputFile>, Diagnostics> {
+pub(crate) fn run_jobs(
+    tera: &Tera,
+    theme: &Theme,
+    jobs: Vec<Job>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
             tera.render(job.template, &job.context)
-                .map(|html| OutputFile { path: job.path, bytes: html.into_bytes() })
+                .map(|html| OutputFile {
+                    path: job.path,
+                    bytes: html.into_bytes(),
+                })
                 .map_err(|e| template_error(&e, &theme.templates))
         })
         .collect();
@@ -149,20 +156,34 @@ pub(crate) fn run_jobs(tera: &Tera, theme: &Theme, jobs: Vec<Job>) -> Result<Vec
             Err(_) => {}
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(Diagnostics(errors)) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 /// A Tera instance holding the theme's templates.
 pub(crate) fn tera_for(theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(theme.templates.iter().map(|(name, (_, src))| (name.as_str(), src.as_str())))
-        .map_err(|e| template_error(&e, &theme.templates))?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(name, (_, src))| (name.as_str(), src.as_str())),
+    )
+    .map_err(|e| template_error(&e, &theme.templates))?;
     Ok(tera)
 }
 
 /// A theme string by key, or the key itself when the theme lacks it.
 pub(crate) fn theme_string(theme: &Theme, key: &str) -> String {
-    theme.strings.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+    theme
+        .strings
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or(key)
+        .to_string()
 }
 
 /// A short hash of the stylesheet, so browsers fetch a changed one at once.
@@ -248,4 +269,3 @@ pub(crate) fn paginated_jobs(
         })
         .collect()
 }
-

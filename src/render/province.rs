@@ -5,7 +5,10 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::theme::Theme;
-use super::{Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for, theme_string};
+use super::{
+    Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for,
+    theme_string,
+};
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
 use crate::province::{Province, RegencyCard, RegencyDimension};
@@ -34,6 +37,7 @@ struct ProvinceView<'a> {
     json_feed_url: String,
     province: Option<String>,
     parent: Option<()>,
+    tagline: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +68,7 @@ fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
         json_feed_url: urls.path("feed.json"),
         province: None,
         parent: None,
+        tagline: Some(theme_string(theme, "province_tagline")),
     };
     let dims: Vec<DimensionSummary> = Dimension::ALL
         .iter()
@@ -72,13 +77,29 @@ fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
             title: d.title(),
             url: urls.path(&format!("dimensi/{}/", d.slug())),
             news_count: p.news_in_dimension(d.slug()).len(),
-            program_count: p.regencies.iter().flat_map(|r| r.dimensions.iter()).filter(|rd| rd.slug == d.slug()).map(|rd| rd.programs.len()).sum(),
+            program_count: p
+                .regencies
+                .iter()
+                .flat_map(|r| r.dimensions.iter())
+                .filter(|rd| rd.slug == d.slug())
+                .map(|rd| rd.programs.len())
+                .sum(),
         })
         .collect();
-    let menu: Vec<MenuEntry> = [("menu_home", ""), ("menu_news", "berita/"), ("menu_regencies", "kabupaten-kota/"), ("menu_dimensions", "dimensi/"), ("menu_progress", "progres/")]
-        .iter()
-        .map(|(key, path)| MenuEntry { title: String::new(), url: urls.path(path), key: Some(key) })
-        .collect();
+    let menu: Vec<MenuEntry> = [
+        ("menu_home", ""),
+        ("menu_news", "berita/"),
+        ("menu_regencies", "kabupaten-kota/"),
+        ("menu_dimensions", "dimensi/"),
+        ("menu_progress", "progres/"),
+    ]
+    .iter()
+    .map(|(key, path)| MenuEntry {
+        title: String::new(),
+        url: urls.path(path),
+        key: Some(key),
+    })
+    .collect();
     let g = tera.global_context();
     g.insert("site", &view);
     g.insert("t", &theme.strings);
@@ -122,35 +143,82 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
     let mut jobs = Vec::new();
 
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(urls, &p.config.name, &p.config.description, "", "website"));
+    ctx.insert(
+        "page",
+        &meta(urls, &p.config.name, &p.config.description, "", "website"),
+    );
     ctx.insert("latest_news", &cards.iter().take(9).collect::<Vec<_>>());
     ctx.insert("regencies", &p.regencies);
-    ctx.insert("counts", &Counts { regencies: available.len(), news: p.news.len(), programs: p.program_count(), quick_wins: p.quick_win_count() });
+    ctx.insert(
+        "counts",
+        &Counts {
+            regencies: available.len(),
+            news: p.news.len(),
+            programs: p.program_count(),
+            quick_wins: p.quick_win_count(),
+        },
+    );
     jobs.push(job("index.html", "province/index.html", ctx));
 
     let news_title = s("news_title");
-    jobs.extend(paginated_jobs(urls, per_page, "berita/", &news_title, &cards, "province/berita_list.html", |ctx| {
-        ctx.insert("regencies", &p.regencies);
-        ctx.insert("current_regency", &Option::<&str>::None);
-    }));
-    for r in &available {
-        let own: Vec<NewsCard> = p.news_of_regency(&r.slug).into_iter().map(|i| cards[i]).collect();
-        let title = format!("{} · {}", news_title, r.name);
-        jobs.extend(paginated_jobs(urls, per_page, &format!("berita/{}/", r.slug), &title, &own, "province/berita_list.html", |ctx| {
+    jobs.extend(paginated_jobs(
+        urls,
+        per_page,
+        "berita/",
+        &news_title,
+        &cards,
+        "province/berita_list.html",
+        |ctx| {
             ctx.insert("regencies", &p.regencies);
-            ctx.insert("current_regency", &Some(r.slug.as_str()));
-        }));
+            ctx.insert("current_regency", &Option::<&str>::None);
+        },
+    ));
+    for r in &available {
+        let own: Vec<NewsCard> = p
+            .news_of_regency(&r.slug)
+            .into_iter()
+            .map(|i| cards[i])
+            .collect();
+        let title = format!("{} · {}", news_title, r.name);
+        jobs.extend(paginated_jobs(
+            urls,
+            per_page,
+            &format!("berita/{}/", r.slug),
+            &title,
+            &own,
+            "province/berita_list.html",
+            |ctx| {
+                ctx.insert("regencies", &p.regencies);
+                ctx.insert("current_regency", &Some(r.slug.as_str()));
+            },
+        ));
     }
 
     let directory_title = s("regencies_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(urls, &directory_title, &directory_title, "kabupaten-kota/", "website"));
+    ctx.insert(
+        "page",
+        &meta(
+            urls,
+            &directory_title,
+            &directory_title,
+            "kabupaten-kota/",
+            "website",
+        ),
+    );
     ctx.insert("regencies", &p.regencies);
-    jobs.push(job("kabupaten-kota/index.html", "province/directory.html", ctx));
+    jobs.push(job(
+        "kabupaten-kota/index.html",
+        "province/directory.html",
+        ctx,
+    ));
 
     let dims_title = s("dimensions_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(urls, &dims_title, &dims_title, "dimensi/", "website"));
+    ctx.insert(
+        "page",
+        &meta(urls, &dims_title, &dims_title, "dimensi/", "website"),
+    );
     jobs.push(job("dimensi/index.html", "province/dimensi_list.html", ctx));
     for d in Dimension::ALL {
         let items = p.news_in_dimension(d.slug());
@@ -159,25 +227,55 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
             .iter()
             .filter_map(|r| {
                 let dimension = r.dimensions.iter().find(|rd| rd.slug == d.slug())?;
-                Some(RegencyInDimension { slug: &r.slug, name: &r.name, url: &r.url, dimension })
+                Some(RegencyInDimension {
+                    slug: &r.slug,
+                    name: &r.name,
+                    url: &r.url,
+                    dimension,
+                })
             })
             .collect();
-        let term = TermSummary { slug: d.slug(), title: d.title(), url: urls.path(&format!("dimensi/{}/", d.slug())), count: items.len() };
-        jobs.extend(paginated_jobs(urls, per_page, &format!("dimensi/{}/", d.slug()), d.title(), &dim_cards, "province/dimensi.html", |ctx| {
-            ctx.insert("term", &term);
-            ctx.insert("by_regency", &by_regency);
-        }));
+        let term = TermSummary {
+            slug: d.slug(),
+            title: d.title(),
+            url: urls.path(&format!("dimensi/{}/", d.slug())),
+            count: items.len(),
+        };
+        jobs.extend(paginated_jobs(
+            urls,
+            per_page,
+            &format!("dimensi/{}/", d.slug()),
+            d.title(),
+            &dim_cards,
+            "province/dimensi.html",
+            |ctx| {
+                ctx.insert("term", &term);
+                ctx.insert("by_regency", &by_regency);
+            },
+        ));
     }
 
     let progress_title = s("progress_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(urls, &progress_title, &s("progress_intro"), "progres/", "website"));
+    ctx.insert(
+        "page",
+        &meta(
+            urls,
+            &progress_title,
+            &s("progress_intro"),
+            "progres/",
+            "website",
+        ),
+    );
     ctx.insert("regencies", &p.regencies);
     jobs.push(job("progres/index.html", "province/progres.html", ctx));
 
     let not_found = s("not_found_title");
     let mut ctx = Context::new();
-    ctx.insert("page", &meta(urls, &not_found, &not_found, "404.html", "website"));
+    ctx.insert(
+        "page",
+        &meta(urls, &not_found, &not_found, "404.html", "website"),
+    );
     jobs.push(job("404.html", "404.html", ctx));
     jobs
 }

@@ -4,7 +4,10 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::theme::Theme;
-use super::{Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for, theme_string};
+use super::{
+    Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for,
+    theme_string,
+};
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
 
@@ -35,6 +38,7 @@ struct SiteView<'a> {
     json_feed_url: String,
     has_masterplan: bool,
     parent: &'a Option<crate::site::ParentPortal>,
+    tagline: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +72,7 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
         json_feed_url: urls.path("feed.json"),
         has_masterplan: site.masterplan.is_some(),
         parent: &site.parent,
+        tagline: None,
     };
     let dims: Vec<DimensionSummary> = site
         .dimensions
@@ -112,7 +117,8 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         let mut ctx = Context::new();
         ctx.insert(
             "page",
-            &meta(&site.urls,
+            &meta(
+                &site.urls,
                 &n.title,
                 &n.summary,
                 &format!("berita/{}/", n.slug),
@@ -131,7 +137,8 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
     let mut ctx = Context::new();
     ctx.insert(
         "page",
-        &meta(&site.urls,
+        &meta(
+            &site.urls,
             &programs_title,
             &programs_title,
             "program/",
@@ -158,7 +165,8 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         let mut ctx = Context::new();
         ctx.insert(
             "page",
-            &meta(&site.urls,
+            &meta(
+                &site.urls,
                 &p.title,
                 &p.summary,
                 &format!("program/{}/", p.slug),
@@ -185,7 +193,8 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         let mut ctx = Context::new();
         ctx.insert(
             "page",
-            &meta(&site.urls,
+            &meta(
+                &site.urls,
                 &h.title,
                 &h.summary,
                 &format!("{}/", h.slug),
@@ -230,7 +239,8 @@ fn home_job(site: &Site) -> Job {
     let mut ctx = Context::new();
     ctx.insert(
         "page",
-        &meta(&site.urls,
+        &meta(
+            &site.urls,
             &site.config.name,
             &site.config.description,
             "",
