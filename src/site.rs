@@ -481,7 +481,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     }
     let dimensions = dimension_terms(&news, &urls);
     let tags = tag_terms(&news, &urls);
-    let menu = main_menu(&content.config, &pages, &urls);
+    let menu = main_menu(&content.config, &pages, &urls, masterplan.is_some());
     let copies = copied_files(&content);
     let logo_url = content
         .config
@@ -1191,13 +1191,17 @@ fn tag_terms(news: &[NewsPage], urls: &Urls) -> Vec<Term> {
         .collect()
 }
 
-fn main_menu(config: &SiteConfig, pages: &[HalamanPage], urls: &Urls) -> Vec<MenuEntry> {
-    let builtin = [
-        ("menu_home", ""),
-        ("menu_news", "berita/"),
-        ("menu_masterplan", "masterplan/"),
-        ("menu_programs", "program/"),
-    ];
+fn main_menu(
+    config: &SiteConfig,
+    pages: &[HalamanPage],
+    urls: &Urls,
+    has_masterplan: bool,
+) -> Vec<MenuEntry> {
+    let mut builtin = vec![("menu_home", ""), ("menu_news", "berita/")];
+    if has_masterplan {
+        builtin.push(("menu_masterplan", "masterplan/"));
+    }
+    builtin.push(("menu_programs", "program/"));
     let mut menu: Vec<MenuEntry> = builtin
         .iter()
         .map(|(key, path)| MenuEntry {

@@ -65,13 +65,12 @@ impl<M> Doc<M> {
 pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) {
     let prefix = format!("{key}:");
     let lines: Vec<&str> = source.lines().collect();
-    let Some(key_index) = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with(&prefix))
-    else {
+    let key_of = |l: &str| l.trim_start().trim_start_matches("- ").starts_with(&prefix);
+    let Some(key_index) = lines.iter().position(|l| key_of(l)) else {
         return (2, 1);
     };
-    let key_col = lines[key_index].len() - lines[key_index].trim_start().len() + 1;
+    let line = lines[key_index];
+    let key_col = line.len() - line.trim_start().trim_start_matches("- ").len() + 1;
     if value.is_empty() {
         return (key_index + 1, key_col);
     }
