@@ -252,10 +252,11 @@ pub fn build_province(
 
 /// A URL of a regency page: root-relative when the regency is built under this portal.
 fn local_url(url: &str, urls: &Urls, built_here: bool) -> String {
-    if built_here {
-        if let Some(rest) = url.strip_prefix(urls.base_url.as_str()) {
-            return format!("{}{rest}", urls.base_path);
-        }
+    if let Some(rest) = url
+        .strip_prefix(urls.base_url.as_str())
+        .filter(|_| built_here)
+    {
+        return format!("{}{rest}", urls.base_path);
     }
     url.to_string()
 }
@@ -375,7 +376,7 @@ fn regency_card(e: &Export, urls: &Urls, lang: Lang, external: bool) -> RegencyC
 fn status_counts(programs: &[ProvinceProgram]) -> StatusCounts {
     let count = |s: ProgramStatus| programs.iter().filter(|p| p.status == s).count();
     let total = programs.len();
-    let percent = |n: usize| if total == 0 { 0 } else { n * 100 / total };
+    let percent = |n: usize| (n * 100).checked_div(total).unwrap_or(0);
     let (rencana, berjalan, selesai) = (
         count(ProgramStatus::Rencana),
         count(ProgramStatus::Berjalan),
