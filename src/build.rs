@@ -213,14 +213,28 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
         name: config.name.clone(),
         url: format!("{}/", base.path()),
     };
-    let results: Vec<(String, Result<RegencySource, Diagnostics>)> = config
+    // Regencies are built one after the other, each one in parallel inside: memory stays that
+    // of the largest regency, not of all of them at once. Exports are fetched in parallel.
+    let fetched: Vec<Option<Result<RegencySource, Diagnostics>>> = config
         .regencies
         .par_iter()
-        .map(|entry| {
+        .map(|entry| match entry {
+            RegencyEntry::Export(_) => Some(load_regency(
+                root, entry, &base, &portal, file, &source, sink,
+            )),
+            RegencyEntry::Folder(_) => None,
+        })
+        .collect();
+    let results: Vec<(String, Result<RegencySource, Diagnostics>)> = config
+        .regencies
+        .iter()
+        .zip(fetched)
+        .map(|(entry, fetched)| {
             let label = match entry {
                 RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
             };
-            let result = load_regency(root, entry, &base, &portal, file, &source, sink)
+            let result = fetched
+                .unwrap_or_else(|| load_regency(root, entry, &base, &portal, file, &source, sink))
                 .map_err(|d| label_errors(d, &label));
             (label, result)
         })

@@ -94,6 +94,33 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// A "…" between distant page numbers.
+    gap: bool,
+}
+
+/// The page numbers a pagination bar shows: the first, the last and two either side of the
+/// current one, with `None` for each gap. Constant size, so long lists stay linear to build.
+fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if last != 0 && n > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last = n;
+        } else if n > current + 2 {
+            // Jump straight to the last page.
+            if total > n {
+                out.push(None);
+            }
+            out.push(Some(total));
+            break;
+        }
+    }
+    out
 }
 
 /// One page of a paginated news list.
@@ -228,7 +255,7 @@ pub(crate) fn paginated_jobs(
     title: &str,
     items: &[NewsCard],
     template: &'static str,
-    extra: impl Fn(&mut Context),
+    extra: impl Fn(&mut Context, usize),
 ) -> Vec<Job> {
     let total_pages = items.len().div_ceil(per_page).max(1);
     let page_url = |n: usize| {
@@ -248,11 +275,21 @@ pub(crate) fn paginated_jobs(
                 total_items: items.len(),
                 prev_url: (number > 1).then(|| page_url(number - 1)),
                 next_url: (number < total_pages).then(|| page_url(number + 1)),
-                pages: (1..=total_pages)
-                    .map(|n| PageLink {
-                        number: n,
-                        url: page_url(n),
-                        current: n == number,
+                pages: page_window(number, total_pages)
+                    .into_iter()
+                    .map(|n| match n {
+                        Some(n) => PageLink {
+                            number: n,
+                            url: page_url(n),
+                            current: n == number,
+                            gap: false,
+                        },
+                        None => PageLink {
+                            number: 0,
+                            url: String::new(),
+                            current: false,
+                            gap: true,
+                        },
                     })
                     .collect(),
             };
@@ -264,8 +301,52 @@ pub(crate) fn paginated_jobs(
             let mut ctx = Context::new();
             ctx.insert("page", &meta(urls, title, title, &site_path, "website"));
             ctx.insert("paginator", &paginator);
-            extra(&mut ctx);
+            extra(&mut ctx, number);
             job(format!("{site_path}index.html"), template, ctx)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn pagination_window_keeps_ends_and_neighbours() {
+        assert_eq!(page_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            page_window(1, 10),
+            vec![Some(1), Some(2), Some(3), None, Some(10)]
+        );
+        assert_eq!(
+            page_window(6, 10),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(10)
+            ]
+        );
+        assert_eq!(
+            page_window(10, 10),
+            vec![Some(1), None, Some(8), Some(9), Some(10)]
+        );
+        assert_eq!(
+            page_window(4, 7),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7)
+            ]
+        );
+    }
 }

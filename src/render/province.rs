@@ -125,6 +125,15 @@ struct TermSummary<'a> {
     count: usize,
 }
 
+/// A regency in the news filter.
+#[derive(Serialize)]
+struct RegencyFilter<'a> {
+    slug: &'a str,
+    name: &'a str,
+    news_list_url: &'a str,
+    available: bool,
+}
+
 /// One regency's plan and programs in one dimension.
 #[derive(Serialize)]
 struct RegencyInDimension<'a> {
@@ -161,6 +170,15 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
     jobs.push(job("index.html", "province/index.html", ctx));
 
     let news_title = s("news_title");
+    let filters: Vec<RegencyFilter> = available
+        .iter()
+        .map(|r| RegencyFilter {
+            slug: &r.slug,
+            name: &r.name,
+            news_list_url: &r.news_list_url,
+            available: true,
+        })
+        .collect();
     jobs.extend(paginated_jobs(
         urls,
         per_page,
@@ -168,8 +186,8 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
         &news_title,
         &cards,
         "province/berita_list.html",
-        |ctx| {
-            ctx.insert("regencies", &p.regencies);
+        |ctx, _| {
+            ctx.insert("regencies", &filters);
             ctx.insert("current_regency", &Option::<&str>::None);
         },
     ));
@@ -187,8 +205,8 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
             &title,
             &own,
             "province/berita_list.html",
-            |ctx| {
-                ctx.insert("regencies", &p.regencies);
+            |ctx, _| {
+                ctx.insert("regencies", &filters);
                 ctx.insert("current_regency", &Some(r.slug.as_str()));
             },
         ));
@@ -248,9 +266,11 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
             d.title(),
             &dim_cards,
             "province/dimensi.html",
-            |ctx| {
+            |ctx, number| {
                 ctx.insert("term", &term);
-                ctx.insert("by_regency", &by_regency);
+                // Only the first page shows the plans; later pages are news only.
+                let shown: &[RegencyInDimension] = if number == 1 { &by_regency } else { &[] };
+                ctx.insert("by_regency", shown);
             },
         ));
     }

@@ -111,7 +111,7 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         &news_title,
         &cards,
         "berita_list.html",
-        |_| {},
+        |_, _| {},
     ));
     for n in &site.news {
         let mut ctx = Context::new();
@@ -307,7 +307,7 @@ fn taxonomy_jobs(
             &term.title,
             &term_cards,
             term_template,
-            |ctx| {
+            |ctx, _| {
                 ctx.insert("term", &summary);
                 ctx.insert("programs", &programs);
                 ctx.insert("plan", &plan);
