@@ -415,7 +415,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .par_iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
-            let mut errs = broken_ref_errors(doc, &md);
+            let mut errs = broken_ref_errors(doc, &md, &index);
             errs.extend(check_news_refs(doc, &program_refs, &index));
             (md, errs)
         })
@@ -440,7 +440,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
             let md = render_markdown(doc.body(), doc.dir(), &index);
             (
                 program_page(doc, md.html.clone(), &urls),
-                broken_ref_errors(doc, &md),
+                broken_ref_errors(doc, &md, &index),
             )
         })
         .collect::<Vec<_>>()
@@ -459,7 +459,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
 
     let masterplan = content.masterplan.as_ref().map(|doc| {
         let md = render_markdown(doc.body(), doc.dir(), &index);
-        errors.extend(broken_ref_errors(doc, &md));
+        errors.extend(broken_ref_errors(doc, &md, &index));
         errors.extend(check_masterplan_refs(doc, &program_refs, &content.root));
         masterplan_page(doc, md.html, &urls, &programs, &program_refs)
     });
@@ -469,7 +469,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
-            errors.extend(broken_ref_errors(doc, &md));
+            errors.extend(broken_ref_errors(doc, &md, &index));
             halaman_page(doc, md, &urls)
         })
         .collect();
@@ -591,7 +591,7 @@ impl LinkTargets for ContentIndex {
 }
 
 /// Errors for links and images in a body that point at nothing.
-fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown) -> Vec<Diagnostic> {
+fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown, index: &ContentIndex) -> Vec<Diagnostic> {
     md.broken
         .iter()
         .map(|b| {
@@ -607,6 +607,11 @@ fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown) -> Vec<Diagnostic> 
                         "put the image in the page's folder (berita/<slug>/ beside index.md) and write just its name",
                     ),
                 )
+            } else if let Some(fix) = suggest_link(doc.dir(), &b.target, index) {
+                (
+                    Text::new(format!("tautan ke berkas yang tidak ada: `{}`", b.target), format!("link to a file that does not exist: `{}`", b.target)),
+                    Text::new(format!("mungkin maksud Anda `{fix}`? Tautan ditulis relatif terhadap folder berkas ini"), format!("did you mean `{fix}`? Links are relative to this file's folder")),
+                )
             } else {
                 (
                     Text::new(format!("tautan ke berkas yang tidak ada: `{}`", b.target), format!("link to a file that does not exist: `{}`", b.target)),
@@ -619,6 +624,22 @@ fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown) -> Vec<Diagnostic> 
             Diagnostic::at(&doc.path, &doc.source, line, column, message).with_hint(hint)
         })
         .collect()
+}
+
+/// A relative link that would work for a broken one: the same target one or two folders up
+/// (a link copied from a plain news file into a bundle), or the same file name in any section.
+fn suggest_link(dir: &Path, target: &str, index: &ContentIndex) -> Option<String> {
+    let target = target.split('#').next().unwrap_or(target);
+    for up in ["../", "../../"] {
+        let candidate = format!("{up}{target}");
+        if crate::markdown::normalize(&dir.join(&candidate)).is_some_and(|p| index.urls.contains_key(&p)) {
+            return Some(candidate);
+        }
+    }
+    let name = Path::new(target).file_name()?;
+    let found = index.urls.keys().find(|p| p.file_name() == Some(name))?;
+    let depth = dir.components().count();
+    Some(format!("{}{}", "../".repeat(depth), found.display()))
 }
 
 fn unknown_program_error<M>(
