@@ -591,7 +591,11 @@ impl LinkTargets for ContentIndex {
 }
 
 /// Errors for links and images in a body that point at nothing.
-fn broken_ref_errors<M>(doc: &Doc<M>, md: &RenderedMarkdown, index: &ContentIndex) -> Vec<Diagnostic> {
+fn broken_ref_errors<M>(
+    doc: &Doc<M>,
+    md: &RenderedMarkdown,
+    index: &ContentIndex,
+) -> Vec<Diagnostic> {
     md.broken
         .iter()
         .map(|b| {
@@ -632,7 +636,9 @@ fn suggest_link(dir: &Path, target: &str, index: &ContentIndex) -> Option<String
     let target = target.split('#').next().unwrap_or(target);
     for up in ["../", "../../"] {
         let candidate = format!("{up}{target}");
-        if crate::markdown::normalize(&dir.join(&candidate)).is_some_and(|p| index.urls.contains_key(&p)) {
+        if crate::markdown::normalize(&dir.join(&candidate))
+            .is_some_and(|p| index.urls.contains_key(&p))
+        {
             return Some(candidate);
         }
     }

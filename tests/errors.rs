@@ -192,8 +192,12 @@ fn a_folder_cerdas_did_not_write_is_never_replaced() {
 
 #[test]
 fn a_link_copied_into_a_bundle_gets_the_working_path_suggested() {
-    let body = "---\ntitle: A\ndate: 2022-08-16\nauthor: Humas\n---\nLihat [pertama](pertama.md).\n";
+    let body =
+        "---\ntitle: A\ndate: 2022-08-16\nauthor: Humas\n---\nLihat [pertama](pertama.md).\n";
     let site = TestSite::new().file("berita/bundel/index.md", body);
     let err = assert_fails_at(&site, &site.build(), "berita/bundel/index.md:6:7");
-    assert!(err.contains("mungkin maksud Anda `../pertama.md`?"), "{err}");
+    assert!(
+        err.contains("mungkin maksud Anda `../pertama.md`?"),
+        "{err}"
+    );
 }
