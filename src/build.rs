@@ -213,32 +213,36 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
         name: config.name.clone(),
         url: format!("{}/", base.path()),
     };
-    // Regencies are built one after the other, each one in parallel inside: memory stays that
-    // of the largest regency, not of all of them at once. Exports are fetched in parallel.
-    let fetched: Vec<Option<Result<RegencySource, Diagnostics>>> = config
-        .regencies
-        .par_iter()
-        .map(|entry| match entry {
-            RegencyEntry::Export(_) => Some(load_regency(
-                root, entry, &base, &portal, file, &source, sink,
-            )),
-            RegencyEntry::Folder(_) => None,
-        })
-        .collect();
-    let results: Vec<(String, Result<RegencySource, Diagnostics>)> = config
+    // Regencies are built in parallel a few at a time (as many as there are threads), each
+    // one also parallel inside: both cores stay busy while memory stays that of a few
+    // regencies, not of all of them at once. Exports are fetched all at once.
+    let label_of = |entry: &RegencyEntry| match entry {
+        RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
+    };
+    let load = |entry: &RegencyEntry| {
+        let result = load_regency(root, entry, &base, &portal, file, &source, sink);
+        (
+            label_of(entry),
+            result.map_err(|d| label_errors(d, &label_of(entry))),
+        )
+    };
+    let (exports, folders): (Vec<_>, Vec<_>) = config
         .regencies
         .iter()
-        .zip(fetched)
-        .map(|(entry, fetched)| {
-            let label = match entry {
-                RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
-            };
-            let result = fetched
-                .unwrap_or_else(|| load_regency(root, entry, &base, &portal, file, &source, sink))
-                .map_err(|d| label_errors(d, &label));
-            (label, result)
-        })
-        .collect();
+        .enumerate()
+        .partition(|(_, e)| matches!(e, RegencyEntry::Export(_)));
+    let mut results: Vec<(usize, (String, Result<RegencySource, Diagnostics>))> =
+        exports.par_iter().map(|(i, e)| (*i, load(e))).collect();
+    for batch in folders.chunks(rayon::current_num_threads().max(1)) {
+        results.extend(
+            batch
+                .par_iter()
+                .map(|(i, e)| (*i, load(e)))
+                .collect::<Vec<_>>(),
+        );
+    }
+    results.sort_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     let mut built = Vec::new();
