@@ -231,7 +231,7 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
         .iter()
         .enumerate()
         .partition(|(_, e)| matches!(e, RegencyEntry::Export(_)));
-    let mut results: Vec<(usize, (String, Result<RegencySource, Diagnostics>))> =
+    let mut results: Vec<(usize, Loaded)> =
         exports.par_iter().map(|(i, e)| (*i, load(e))).collect();
     for batch in folders.chunks(rayon::current_num_threads().max(1)) {
         results.extend(
@@ -290,6 +290,9 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
         warnings,
     })
 }
+
+/// A regency as written in `province.yaml`, and what loading it gave.
+type Loaded = (String, Result<RegencySource, Diagnostics>);
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
 fn load_regency(
