@@ -12,7 +12,9 @@ use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -24,7 +26,9 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn body_of(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("---\n") else { return text };
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return text;
+    };
     match rest.find("\n---\n") {
         Some(i) => &rest[i + 5..],
         None => rest,
@@ -40,7 +44,10 @@ fn main() -> std::io::Result<()> {
     let input = Path::new(input);
     let mut files = Vec::new();
     markdown_files(input, &mut files);
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
     files.par_iter().try_for_each(|file| {
         let text = fs::read_to_string(file)?;
         let mut out = String::with_capacity(text.len() * 2);

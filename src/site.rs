@@ -62,6 +62,10 @@ pub struct DateView {
     pub short: String,
     /// The year.
     pub year: i16,
+    /// Seconds since 1970 UTC, for sorting (RFC 3339 strings with different offsets do not
+    /// sort by instant).
+    #[serde(skip)]
+    pub timestamp: i64,
 }
 
 impl DateView {
@@ -73,6 +77,7 @@ impl DateView {
             long: long_date(date.local, lang),
             short: short_date(date.local, lang),
             year: date.local.year(),
+            timestamp: date.timestamp().as_second(),
         }
     }
 }
@@ -427,8 +432,8 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     }
     news.sort_by(|a, b| {
         b.date
-            .iso_sort_key()
-            .cmp(&a.date.iso_sort_key())
+            .timestamp
+            .cmp(&a.date.timestamp)
             .then_with(|| a.slug.cmp(&b.slug))
     });
     add_related_news(&mut news);
@@ -506,13 +511,6 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         config: content.config,
         parent: None,
     })
-}
-
-impl DateView {
-    /// A key that sorts by instant (RFC 3339 strings with different offsets do not).
-    fn iso_sort_key(&self) -> i64 {
-        NewsDate::parse(&self.iso).map_or(0, |d| d.timestamp().as_second())
-    }
 }
 
 fn dim_order(slug: &str) -> usize {
@@ -1022,56 +1020,61 @@ fn news_ref(n: &NewsPage) -> NewsRef {
 /// dimensions; ties go to the newer item. Candidates come from an inverted index, so the
 /// work grows with the overlap, not with the square of the news count.
 fn add_related_news(news: &mut [NewsPage]) {
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, n) in news.iter().enumerate() {
-        for p in &n.programs {
-            by_key.entry(format!("p:{}", p.slug)).or_default().push(i);
-        }
-        for t in &n.tags {
-            by_key.entry(format!("t:{}", t.slug)).or_default().push(i);
+    // Programs and tags as small numbers, then the news items filed under each.
+    let mut ids: HashMap<(bool, &str), usize> = HashMap::new();
+    let mut keys_of: Vec<Vec<(usize, u32)>> = Vec::with_capacity(news.len());
+    for n in news.iter() {
+        let programs = n.programs.iter().map(|p| ((true, p.slug.as_str()), 4));
+        let tags = n.tags.iter().map(|t| ((false, t.slug.as_str()), 2));
+        let keys = programs
+            .chain(tags)
+            .map(|(key, weight)| {
+                let next = ids.len();
+                (*ids.entry(key).or_insert(next), weight)
+            })
+            .collect();
+        keys_of.push(keys);
+    }
+    let mut filed: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for (i, keys) in keys_of.iter().enumerate() {
+        for &(key, _) in keys {
+            filed[key].push(i);
         }
     }
-    let related: Vec<Vec<NewsRef>> = news
-        .par_iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let mut scores: HashMap<usize, u32> = HashMap::new();
-            let keys = n
-                .programs
-                .iter()
-                .map(|p| (format!("p:{}", p.slug), 4))
-                .chain(n.tags.iter().map(|t| (format!("t:{}", t.slug), 2)));
-            for (key, weight) in keys {
-                for &j in by_key
-                    .get(&key)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .take(200)
-                {
-                    if j != i {
-                        *scores.entry(j).or_default() += weight;
+    let related: Vec<Vec<NewsRef>> = (0..news.len())
+        .into_par_iter()
+        .map_init(
+            || vec![0u32; news.len()],
+            |scores, i| {
+                let mut touched = Vec::new();
+                for &(key, weight) in &keys_of[i] {
+                    for &j in filed[key].iter().take(200).filter(|&&j| j != i) {
+                        if scores[j] == 0 {
+                            touched.push(j);
+                        }
+                        scores[j] += weight;
                     }
                 }
-            }
-            let mut ranked: Vec<(usize, u32)> = scores
-                .into_iter()
-                .map(|(j, s)| {
-                    let shared_dims = news[j]
-                        .dimensions
-                        .iter()
-                        .filter(|d| n.dimensions.iter().any(|e| e.slug == d.slug))
-                        .count() as u32;
-                    (j, s + shared_dims)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked
-                .iter()
-                .take(3)
-                .map(|(j, _)| news_ref(&news[*j]))
-                .collect()
-        })
+                let n = &news[i];
+                let mut ranked: Vec<(usize, u32)> = touched
+                    .iter()
+                    .map(|&j| {
+                        let shared_dims = news[j]
+                            .dimensions
+                            .iter()
+                            .filter(|d| n.dimensions.iter().any(|e| e.slug == d.slug))
+                            .count() as u32;
+                        (j, std::mem::take(&mut scores[j]) + shared_dims)
+                    })
+                    .collect();
+                ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                ranked
+                    .iter()
+                    .take(3)
+                    .map(|(j, _)| news_ref(&news[*j]))
+                    .collect()
+            },
+        )
         .collect();
     for (n, r) in news.iter_mut().zip(related) {
         n.related = r;

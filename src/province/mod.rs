@@ -44,9 +44,6 @@ pub struct ProvinceNews {
     pub permalink: String,
     /// When it was published.
     pub date: DateView,
-    /// The instant, for sorting.
-    #[serde(skip)]
-    pub timestamp: i64,
     /// Plain-text summary.
     pub summary: String,
     /// Dimensions, linking to the province's dimension pages.
@@ -235,8 +232,9 @@ pub fn build_province(
         }
     }
     news.sort_by(|a, b| {
-        b.timestamp
-            .cmp(&a.timestamp)
+        b.date
+            .timestamp
+            .cmp(&a.date.timestamp)
             .then_with(|| a.regency.cmp(&b.regency))
             .then_with(|| a.url.cmp(&b.url))
     });
@@ -279,7 +277,6 @@ fn province_news(
         url: local_url(&n.url, urls, built_here),
         permalink: n.url.clone(),
         date: DateView::new(&date, lang),
-        timestamp: date.timestamp().as_second(),
         summary: n.summary.clone(),
         dimensions: n
             .dimensions

@@ -284,10 +284,16 @@ fn taxonomy_jobs(
     );
     let mut jobs = vec![job(format!("{kind}/index.html"), list_template, ctx)];
     for term in terms {
-        let programs: Vec<&crate::site::ProgramPage> = site
+        let programs: Vec<ProgramRow> = site
             .programs
             .iter()
             .filter(|p| p.dimension.slug == term.slug)
+            .map(|p| ProgramRow {
+                title: &p.title,
+                url: &p.url,
+                status: p.status,
+                quick_win: p.quick_win,
+            })
             .collect();
         let plan = site
             .masterplan
@@ -307,10 +313,12 @@ fn taxonomy_jobs(
             &term.title,
             &term_cards,
             term_template,
-            |ctx, _| {
+            |ctx, number| {
                 ctx.insert("term", &summary);
-                ctx.insert("programs", &programs);
-                ctx.insert("plan", &plan);
+                // Programs and the plan show on the first page only.
+                let shown: &[ProgramRow] = if number == 1 { &programs } else { &[] };
+                ctx.insert("programs", shown);
+                ctx.insert("plan", &plan.filter(|_| number == 1));
             },
         ));
     }
@@ -324,6 +332,15 @@ struct ProgramGroup<'a> {
     title: &'a str,
     url: &'a str,
     programs: Vec<&'a crate::site::ProgramPage>,
+}
+
+/// A program as a list row shows it.
+#[derive(Serialize)]
+struct ProgramRow<'a> {
+    title: &'a str,
+    url: &'a str,
+    status: crate::content::kinds::ProgramStatus,
+    quick_win: bool,
 }
 
 #[derive(Serialize)]
