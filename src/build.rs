@@ -41,6 +41,8 @@ pub struct BuildReport {
     pub rendered: usize,
     /// Files copied as they are.
     pub copied: usize,
+    /// Of the written and copied files, those identical to the previous build's and kept.
+    pub unchanged: usize,
     /// Published news items.
     pub news: usize,
     /// Regencies built (1 for a regency build).
@@ -96,6 +98,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         rendered: report.rendered,
         copied: report.copied,
+        unchanged: report.unchanged,
         news: summary.news,
         regencies: summary.regencies,
         warnings: summary.warnings,
@@ -113,6 +116,7 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         rendered,
         copied,
+        unchanged: 0,
         news: summary.news,
         regencies: summary.regencies,
         warnings: summary.warnings,

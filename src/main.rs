@@ -105,19 +105,21 @@ fn summary_line(r: &BuildReport, output: Option<&PathBuf>, lang: Lang) -> String
     let ms = r.elapsed.as_millis();
     match (output, lang) {
         (Some(out), Lang::Id) => format!(
-            "Selesai: {} kabupaten/kota, {} berita, {} berkas dibuat, {} berkas disalin ke {} dalam {ms} ms.",
+            "Selesai: {} kabupaten/kota, {} berita, {} berkas dibuat, {} berkas disalin ({} tidak berubah) ke {} dalam {ms} ms.",
             r.regencies,
             r.news,
             r.rendered,
             r.copied,
+            r.unchanged,
             out.display()
         ),
         (Some(out), Lang::En) => format!(
-            "Done: {} regencies, {} news items, {} files made, {} files copied to {} in {ms} ms.",
+            "Done: {} regencies, {} news items, {} files made, {} files copied ({} unchanged) to {} in {ms} ms.",
             r.regencies,
             r.news,
             r.rendered,
             r.copied,
+            r.unchanged,
             out.display()
         ),
         (None, Lang::Id) => format!(

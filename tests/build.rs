@@ -229,3 +229,50 @@ fn feeds_sitemap_robots_and_export_describe_the_site() {
             .contains("ErrorDocument 404 /404.html")
     );
 }
+
+#[test]
+fn unchanged_files_keep_their_inode_and_mtime_across_builds() {
+    use std::os::unix::fs::MetadataExt;
+    let site = built(TestSite::new().file("berita/kedua.md", &news("Kedua", "2022-09-01", "")));
+    let out = site.out();
+    let meta = |rel: &str| std::fs::metadata(out.join(rel)).unwrap();
+    let (page_before, list_before) = (meta("berita/pertama/index.html"), meta("berita/index.html"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let site = built(site.file("berita/kedua.md", &news("Kedua Diubah", "2022-09-01", "")));
+    let (page_after, list_after) = (meta("berita/pertama/index.html"), meta("berita/index.html"));
+    assert_eq!(
+        page_before.ino(),
+        page_after.ino(),
+        "an untouched page is the same file"
+    );
+    assert_eq!(page_before.mtime_nsec(), page_after.mtime_nsec());
+    assert_ne!(
+        list_before.ino(),
+        list_after.ino(),
+        "the list showing the changed title is rewritten"
+    );
+    assert!(site.read("berita/index.html").contains("Kedua Diubah"));
+}
+
+#[test]
+fn related_news_share_programs_or_tags() {
+    let site = built(
+        TestSite::new()
+            .file(
+                "berita/a.md",
+                &news(
+                    "Alpha",
+                    "2023-01-01",
+                    "programs: [satu-data]\ntags: [data]\n",
+                ),
+            )
+            .file("berita/b.md", &news("Beta", "2023-01-02", "tags: [lain]\n")),
+    );
+    let page = site.read("berita/a/index.html");
+    let related = &page[page.find("Berita terkait").expect("related section")..];
+    assert!(
+        related.contains("Berita Pertama"),
+        "shares the program satu-data"
+    );
+    assert!(!related.contains("Beta"), "shares nothing");
+}

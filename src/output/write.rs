@@ -24,6 +24,8 @@ pub struct WriteReport {
     pub rendered: usize,
     /// Files copied as they are.
     pub copied: usize,
+    /// Of those, files identical to the previous build's, kept as they were.
+    pub unchanged: usize,
 }
 
 /// Refuses an output folder that is, contains or is inside the content folder.
@@ -122,6 +124,11 @@ pub struct Staging {
     rendered: AtomicUsize,
     /// Files copied so far.
     copied: AtomicUsize,
+    /// Files whose bytes equal the previous output's, linked instead of written.
+    unchanged: AtomicUsize,
+    /// The previous output, when it is ours: unchanged files are hard-linked from it, so they
+    /// keep their mtime (rsync and deploy tools skip them) and cost no writing.
+    previous: Option<PathBuf>,
     /// Whether it has been swapped in.
     committed: bool,
 }
@@ -138,11 +145,14 @@ impl Staging {
         fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
         fs::write(dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| Diagnostic::io(&dir.join(MARKER), &e))?;
+        let previous = Some(out.to_path_buf()).filter(|o| o.join(MARKER).is_file());
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
             rendered: AtomicUsize::new(0),
             copied: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            previous,
             committed: false,
         })
     }
@@ -151,12 +161,8 @@ impl Staging {
     pub fn write(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
         let written: Vec<Result<(), Diagnostic>> = files
             .par_iter()
-            .map(|f| write_file(&self.dir.join(&f.path), &f.bytes))
-            .chain(
-                copies
-                    .par_iter()
-                    .map(|c| copy_file(&c.from, &self.dir.join(&c.to))),
-            )
+            .map(|f| self.place_file(&f.path, &f.bytes))
+            .chain(copies.par_iter().map(|c| self.place_copy(c)))
             .collect();
         let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
         if !errors.is_empty() {
@@ -167,6 +173,42 @@ impl Staging {
         Ok(())
     }
 
+    /// The previous output's file at `rel`, if its bytes are `bytes`.
+    fn unchanged_previous(&self, rel: &Path, bytes: &[u8]) -> Option<PathBuf> {
+        let old = self.previous.as_ref()?.join(rel);
+        let same = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&old).is_ok_and(|b| b == bytes);
+        same.then_some(old)
+    }
+
+    /// Links `old` into the new output at `dest`; false when the file system refuses.
+    fn link_unchanged(&self, old: &Path, dest: &Path) -> bool {
+        let linked = fs::hard_link(old, dest).is_ok();
+        if linked {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
+    }
+
+    fn place_file(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let dest = self.dir.join(rel);
+        make_parent(&dest)?;
+        match self.unchanged_previous(rel, bytes) {
+            Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
+            _ => fs::write(&dest, bytes).map_err(|e| Diagnostic::io(&dest, &e)),
+        }
+    }
+
+    fn place_copy(&self, copy: &CopiedFile) -> Result<(), Diagnostic> {
+        let dest = self.dir.join(&copy.to);
+        make_parent(&dest)?;
+        let source = fs::read(&copy.from).map_err(|e| Diagnostic::io(&copy.from, &e))?;
+        match self.unchanged_previous(&copy.to, &source) {
+            Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
+            _ => fs::write(&dest, &source).map_err(|e| Diagnostic::io(&dest, &e)),
+        }
+    }
+
     /// Swaps the new output in place of the old one.
     pub fn commit(mut self) -> Result<WriteReport, Diagnostics> {
         swap_in(&self.dir, &self.out)?;
@@ -174,6 +216,7 @@ impl Staging {
         Ok(WriteReport {
             rendered: self.rendered.load(Ordering::Relaxed),
             copied: self.copied.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
         })
     }
 }
@@ -209,20 +252,11 @@ pub fn write_site(
     staging.commit()
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+fn make_parent(path: &Path) -> Result<(), Diagnostic> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e)),
+        None => Ok(()),
     }
-    fs::write(path, bytes).map_err(|e| Diagnostic::io(path, &e))
-}
-
-fn copy_file(from: &Path, to: &Path) -> Result<(), Diagnostic> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
-    }
-    fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|e| Diagnostic::io(from, &e))
 }
 
 /// Moves the old output aside, the new one in, then deletes the old one.
