@@ -276,3 +276,31 @@ fn related_news_share_programs_or_tags() {
     );
     assert!(!related.contains("Beta"), "shares nothing");
 }
+
+#[test]
+fn a_theme_folder_named_in_site_yaml_overrides_the_default() {
+    let yaml = format!("{SITE_YAML}theme: balai\n");
+    let site = built(
+        TestSite::new()
+            .file("site.yaml", &yaml)
+            .file("themes/balai/templates/404.html", "{% extends \"base.html\" %}{% block content %}<p>Tema Balai: {{ t.tidak_ada }}</p>{% endblock content %}")
+            .file("themes/balai/i18n/id.yaml", "tidak_ada: \"Halaman ini tidak ada di Balai\"\n")
+            .file("themes/balai/static/balai.css", "body{}"),
+    );
+    assert!(
+        site.read("404.html")
+            .contains("Tema Balai: Halaman ini tidak ada di Balai")
+    );
+    assert!(site.out().join("balai.css").is_file());
+    assert!(
+        site.read("index.html").contains("Berita terbaru"),
+        "templates the theme lacks come from the default theme"
+    );
+    let bad = TestSite::new().file("site.yaml", &format!("{SITE_YAML}theme: hilang\n"));
+    let out = bad.build();
+    assert!(
+        stderr(&out).contains("tema `hilang` tidak ditemukan"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -54,6 +54,7 @@ def corpus(work, flavor, regencies, posts):
 def timed(cmd, out_dir):
     """Runs cmd into a fresh out_dir; returns (wall s, cpu s, peak RSS MB) of that process."""
     shutil.rmtree(out_dir, ignore_errors=True)
+    os.sync()  # start every run with the previous run's writes on disk
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
