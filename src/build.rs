@@ -55,8 +55,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Where finished files go: a new output folder, or nowhere (`check`).
-trait Sink: Sync {
+/// Where finished files go: a new output folder, memory (`serve`), or nowhere (`check`).
+pub trait Sink: Sync {
+    /// Takes a batch of rendered files and files to copy.
     fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics>;
 }
 
@@ -81,11 +82,18 @@ impl Sink for Discard {
 }
 
 /// What the in-memory part of a build found.
-struct Summary {
-    news: usize,
-    regencies: usize,
-    lang: Lang,
-    warnings: Diagnostics,
+#[derive(Debug)]
+pub struct Summary {
+    /// Published news items.
+    pub news: usize,
+    /// Regencies built or aggregated.
+    pub regencies: usize,
+    /// The site's language.
+    pub lang: Lang,
+    /// Problems that did not stop the build.
+    pub warnings: Diagnostics,
+    /// The path prefix of every URL (a sub-path `base_url`), usually empty.
+    pub base_path: String,
 }
 
 /// Builds `opts.input` into `opts.output`, or reports every problem found and writes nothing.
@@ -93,7 +101,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_location(&opts.input, &opts.output)?;
     let staging = Staging::begin(&opts.output)?;
-    let summary = build_into(opts, &staging)?;
+    let summary = build_to(opts, &staging)?;
     let report = staging.commit()?;
     Ok(BuildReport {
         rendered: report.rendered,
@@ -111,7 +119,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let sink = Discard::default();
-    let summary = build_into(opts, &sink)?;
+    let summary = build_to(opts, &sink)?;
     let (rendered, copied) = sink.0.lock().map(|n| *n).unwrap_or_default();
     Ok(BuildReport {
         rendered,
@@ -125,7 +133,8 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
-fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+/// Loads, models and renders `opts.input`, handing every finished file to `sink`.
+pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     if opts.input.join("province.yaml").is_file() {
         return build_province_into(opts, sink);
     }
@@ -141,6 +150,7 @@ fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnosti
         regencies: 1,
         lang: site.lang,
         warnings: Diagnostics::default(),
+        base_path: site.urls.base_path.clone(),
     })
 }
 
@@ -292,6 +302,7 @@ fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, 
                 .count(),
         lang,
         warnings,
+        base_path: base.path().to_string(),
     })
 }
 

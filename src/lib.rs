@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod output;
 pub mod province;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildOptions, BuildReport, build, check};

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::error::Lang;
+use cerdas::serve::{ServeEvent, ServeOptions};
 
 /// cerdas: pembuat situs statis untuk portal smart city kabupaten/kota dan provinsi.
 /// (A static site generator for regency and province smart city portals.)
@@ -45,6 +46,20 @@ enum Command {
         #[arg(long)]
         keep_going: bool,
     },
+    /// Pratinjau di peramban, dibangun ulang setiap kali berkas disimpan
+    /// (preview in the browser, rebuilt on every save).
+    Serve {
+        /// Folder situs atau provinsi (the site or province folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port pertama yang dicoba (first port to try).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Alamat yang didengar; selain 127.0.0.1 terlihat dari komputer lain
+        /// (address to listen on; anything but loopback is visible to other machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Periksa semua berkas tanpa menulis apa pun (check everything, write nothing).
     Check {
         /// Folder situs atau provinsi (the site or province folder).
@@ -81,6 +96,7 @@ fn main() -> ExitCode {
             }),
             None,
         ),
+        Command::Serve { dir, port, bind } => return serve(dir, port, bind, forced),
     };
     match result {
         Ok(report) => {
@@ -96,6 +112,82 @@ fn main() -> ExitCode {
         }
         Err(errors) => {
             eprint!("{}", errors.render(forced.unwrap_or_default()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) -> ExitCode {
+    let shown = lang.unwrap_or_default();
+    let options = ServeOptions {
+        input: dir,
+        bind,
+        port,
+        lang,
+    };
+    let result = cerdas::serve::run(options, |event| match event {
+        ServeEvent::PortTaken(p) => match shown {
+            Lang::Id => eprintln!("port {p} sudah dipakai, mencoba port berikutnya"),
+            Lang::En => eprintln!("port {p} is taken, trying the next one"),
+        },
+        ServeEvent::NotLoopback(ip) => match shown {
+            Lang::Id => eprintln!(
+                "peringatan: {ip} bukan 127.0.0.1; pratinjau ini bisa dibuka dari komputer lain"
+            ),
+            Lang::En => {
+                eprintln!("warning: {ip} is not loopback; other machines can open this preview")
+            }
+        },
+        ServeEvent::Listening {
+            url,
+            elapsed,
+            errors,
+        } => {
+            if let Some(e) = errors {
+                eprint!("{e}");
+            }
+            match shown {
+                Lang::Id => println!(
+                    "Pratinjau siap di {url} ({} ms). Tekan Ctrl-C untuk berhenti.",
+                    elapsed.as_millis()
+                ),
+                Lang::En => println!(
+                    "Preview ready at {url} ({} ms). Press Ctrl-C to stop.",
+                    elapsed.as_millis()
+                ),
+            }
+        }
+        ServeEvent::Rebuilt {
+            paths,
+            elapsed,
+            errors,
+        } => {
+            let names: Vec<String> = paths
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            match errors {
+                Some(e) => eprint!("{e}"),
+                None => match shown {
+                    Lang::Id => println!(
+                        "Dibangun ulang dalam {} ms: {}",
+                        elapsed.as_millis(),
+                        names.join(", ")
+                    ),
+                    Lang::En => println!(
+                        "Rebuilt in {} ms: {}",
+                        elapsed.as_millis(),
+                        names.join(", ")
+                    ),
+                },
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            eprint!("{}", errors.render(shown));
             ExitCode::FAILURE
         }
     }

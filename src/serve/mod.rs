@@ -1,0 +1,411 @@
+//! `cerdas serve`: builds the site into memory, serves it on 127.0.0.1, watches the content
+//! folder and rebuilds on every save, and tells open tabs to reload by Server-Sent Events.
+//! While the content has errors every page shows them over the last good build.
+//!
+//! Nothing is written to disk: the output lives in memory and copied files are read from
+//! their sources when asked for.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, Sink, build_to};
+use crate::error::{Diagnostic, Diagnostics, Lang, Text};
+use crate::render::{OutputFile, escape_html};
+use crate::site::CopiedFile;
+use http::{Entry, Resolved, Served, content_type, etag, inject};
+use reload::Clients;
+
+/// How `cerdas serve` was asked to run.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The regency or province folder.
+    pub input: PathBuf,
+    /// The address to listen on (loopback unless asked otherwise).
+    pub bind: IpAddr,
+    /// The first port to try; 0 lets the system choose.
+    pub port: u16,
+    /// The language of messages.
+    pub lang: Option<Lang>,
+}
+
+/// The site being served and the problems of the latest build, if any.
+#[derive(Debug, Default)]
+struct State {
+    /// The last good build.
+    served: Served,
+    /// The latest build's errors, shown over every page until fixed.
+    errors: Option<Diagnostics>,
+}
+
+/// Collects a build in memory.
+#[derive(Default)]
+struct MemorySink(Mutex<HashMap<String, Entry>>);
+
+impl Sink for MemorySink {
+    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+        if let Ok(mut map) = self.0.lock() {
+            for f in files {
+                map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes.clone())));
+            }
+            for c in copies {
+                map.insert(key_of(&c.to), Entry::File(c.from.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn key_of(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A running dev server.
+pub struct Server {
+    /// The address it answers on.
+    pub addr: SocketAddr,
+    state: Arc<RwLock<State>>,
+    clients: Clients,
+    options: ServeOptions,
+    base_url: String,
+}
+
+impl Server {
+    /// Binds the port (trying the next ones when taken) and builds the site once.
+    pub fn start(
+        options: ServeOptions,
+        on_port_taken: impl Fn(u16),
+    ) -> Result<(Server, tiny_http::Server), Diagnostics> {
+        let listener = bind(options.bind, options.port, on_port_taken)?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Diagnostic::io(Path::new("127.0.0.1"), &e))?;
+        set_nodelay(&listener);
+        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| {
+            Diagnostic::file(
+                "serve",
+                Text::new(
+                    format!("server tidak dapat dimulai: {e}"),
+                    format!("the server cannot start: {e}"),
+                ),
+            )
+        })?;
+        let host = match addr.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        let server = Server {
+            addr,
+            state: Arc::new(RwLock::new(State::default())),
+            clients: Clients::default(),
+            base_url: format!("http://{host}:{}", addr.port()),
+            options,
+        };
+        server.rebuild();
+        Ok((server, http))
+    }
+
+    /// The address to open in a browser.
+    pub fn url(&self) -> String {
+        let base_path = self
+            .state
+            .read()
+            .map(|s| s.served.base_path.clone())
+            .unwrap_or_default();
+        format!("{}{base_path}/", self.base_url)
+    }
+
+    /// The current errors, rendered for the terminal.
+    pub fn errors_text(&self, lang: Lang) -> Option<String> {
+        self.state
+            .read()
+            .ok()?
+            .errors
+            .as_ref()
+            .map(|d| d.render(lang))
+    }
+
+    /// Builds the whole site into memory; on success it replaces what is served, on failure
+    /// the last good build stays and the errors are shown over it. Returns the time taken.
+    pub fn rebuild(&self) -> Duration {
+        let started = Instant::now();
+        let opts = BuildOptions {
+            input: self.options.input.clone(),
+            base_url: Some(self.base_url.clone()),
+            ..BuildOptions::default()
+        };
+        let sink = MemorySink::default();
+        let result = build_to(&opts, &sink);
+        if let Ok(mut state) = self.state.write() {
+            match result {
+                Ok(summary) => {
+                    state.served = Served {
+                        files: sink.0.into_inner().unwrap_or_default(),
+                        base_path: summary.base_path,
+                    };
+                    state.errors = None;
+                }
+                Err(errors) => state.errors = Some(errors),
+            }
+        }
+        started.elapsed()
+    }
+
+    /// Tells every open tab what changed: only stylesheets, or everything.
+    pub fn notify(&self, css_only: bool) {
+        let has_errors = self
+            .state
+            .read()
+            .map(|s| s.errors.is_some())
+            .unwrap_or(false);
+        self.clients.broadcast(if css_only && !has_errors {
+            "css"
+        } else {
+            "reload"
+        });
+    }
+
+    /// Answers requests on `workers` threads until the process ends.
+    pub fn serve(self: &Arc<Self>, http: tiny_http::Server, workers: usize) {
+        let http = Arc::new(http);
+        for _ in 0..workers.max(1) {
+            let (me, http) = (Arc::clone(self), Arc::clone(&http));
+            std::thread::spawn(move || {
+                for request in http.incoming_requests() {
+                    me.answer(request);
+                }
+            });
+        }
+        let me = Arc::clone(self);
+        std::thread::spawn(move || me.clients.heartbeat_forever(Duration::from_secs(10)));
+    }
+
+    fn answer(&self, request: tiny_http::Request) {
+        if request.url().split('?').next() == Some(http::RELOAD_PATH) {
+            self.clients.subscribe(request);
+            return;
+        }
+        let method = request.method().clone();
+        if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+            let _ = request.respond(tiny_http::Response::empty(405));
+            return;
+        }
+        let Ok(state) = self.state.read() else {
+            let _ = request.respond(tiny_http::Response::empty(500));
+            return;
+        };
+        let overlay = state
+            .errors
+            .as_ref()
+            .map(|d| error_overlay(d, self.options.lang.unwrap_or_default()));
+        let (status, key) = match state.served.resolve(request.url()) {
+            Resolved::File(key) => (200, Some(key)),
+            Resolved::Redirect(to) => {
+                let header = tiny_http::Header::from_bytes("Location", to.as_bytes());
+                let mut response = tiny_http::Response::empty(301);
+                if let Ok(h) = header {
+                    response.add_header(h);
+                }
+                let _ = request.respond(response);
+                return;
+            }
+            Resolved::NotFound => (
+                404,
+                Some("404.html".to_string()).filter(|k| state.served.files.contains_key(k)),
+            ),
+            Resolved::Bad => (400, None),
+        };
+        let body = key.as_ref().and_then(|k| {
+            let bytes = match state.served.files.get(k)? {
+                Entry::Bytes(b) => b.as_ref().clone(),
+                Entry::File(path) => std::fs::read(path).ok()?,
+            };
+            Some(if k.ends_with(".html") {
+                inject(&bytes, overlay.as_deref())
+            } else {
+                bytes
+            })
+        });
+        let body = match (body, overlay) {
+            (Some(b), _) => b,
+            (None, Some(o)) if status == 404 => {
+                inject(b"<!doctype html><html><body></body></html>", Some(&o))
+            }
+            (None, _) => Vec::new(),
+        };
+        drop(state);
+        respond(request, status, key.as_deref().unwrap_or("x.html"), body);
+    }
+}
+
+fn respond(request: tiny_http::Request, status: u16, key: &str, body: Vec<u8>) {
+    let tag = etag(&body);
+    let not_modified = status == 200
+        && request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == tag);
+    let headers = [
+        ("Content-Type", content_type(key)),
+        ("ETag", tag.as_str()),
+        ("Cache-Control", "no-cache"),
+    ];
+    let mut response = if not_modified {
+        tiny_http::Response::from_data(Vec::new()).with_status_code(304)
+    } else {
+        tiny_http::Response::from_data(body).with_status_code(status)
+    };
+    for (name, value) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+/// The errors as a readable panel over the page: file, line, column, what and how to fix.
+pub fn error_overlay(errors: &Diagnostics, lang: Lang) -> String {
+    let title = match lang {
+        Lang::Id => format!(
+            "{} galat di konten; halaman di bawah ini adalah versi terakhir yang berhasil dibuat",
+            errors.0.len()
+        ),
+        Lang::En => format!(
+            "{} error(s) in the content; the page below is the last good build",
+            errors.0.len()
+        ),
+    };
+    let items: String = errors
+        .0
+        .iter()
+        .map(|d| format!("<pre>{}</pre>", escape_html(&d.render(lang))))
+        .collect();
+    format!(
+        "<div id=\"cerdas-galat\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,24,28,.94);color:#fff;padding:1.5rem;font:15px/1.5 system-ui,sans-serif\">\
+<h2 style=\"margin:0 0 1rem;color:#ffd24d\">{}</h2>{items}</div>\
+<style>#cerdas-galat pre{{white-space:pre-wrap;background:#000;color:#f6f6f6;padding:1rem;border-left:4px solid #e5484d;border-radius:6px;font:14px/1.45 ui-monospace,monospace}}</style>",
+        escape_html(&title)
+    )
+}
+
+fn bind(ip: IpAddr, port: u16, on_port_taken: impl Fn(u16)) -> Result<TcpListener, Diagnostics> {
+    let tries = if port == 0 { 1 } else { 20 };
+    let mut last_err = None;
+    for p in (0..tries).map(|i| port.saturating_add(i)) {
+        match TcpListener::bind((ip, p)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                on_port_taken(p);
+                last_err = Some(e);
+            }
+            Err(e) => {
+                last_err = Some(e);
+                break;
+            }
+        }
+    }
+    let err = last_err.map(|e| e.to_string()).unwrap_or_default();
+    Err(Diagnostic::file(
+        "serve",
+        Text::new(
+            format!("tidak dapat membuka port {port} di {ip}: {err}"),
+            format!("cannot open port {port} on {ip}: {err}"),
+        ),
+    )
+    .with_hint(Text::new(
+        "pilih port lain dengan --port",
+        "choose another port with --port",
+    ))
+    .into())
+}
+
+/// Sets TCP_NODELAY on the listening socket; accepted connections inherit it on Linux, so
+/// small responses and reload events go out at once.
+fn set_nodelay(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let one: libc::c_int = 1;
+        // SAFETY: a valid socket descriptor and a pointer to a live c_int of the given size.
+        unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+}
+
+/// What `run` reports as it goes, for the command line to print.
+#[derive(Debug)]
+pub enum ServeEvent {
+    /// A port was taken; the next one is tried.
+    PortTaken(u16),
+    /// Serving on a non-loopback address: other machines can see the preview.
+    NotLoopback(IpAddr),
+    /// The first build is done and the server answers at `url`.
+    Listening {
+        /// The address to open.
+        url: String,
+        /// How long the first build took.
+        elapsed: Duration,
+        /// The build's errors, rendered, if it had any.
+        errors: Option<String>,
+    },
+    /// A change was rebuilt.
+    Rebuilt {
+        /// The changed files.
+        paths: Vec<PathBuf>,
+        /// How long the rebuild took.
+        elapsed: Duration,
+        /// The build's errors, rendered, if it had any.
+        errors: Option<String>,
+    },
+}
+
+/// Serves `options.input` until the process is stopped, reporting through `report`.
+pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<(), Diagnostics> {
+    let lang = options.lang.unwrap_or_default();
+    if !options.bind.is_loopback() {
+        report(ServeEvent::NotLoopback(options.bind));
+    }
+    let started = Instant::now();
+    let ports_taken = Mutex::new(Vec::new());
+    let (server, http) = Server::start(options.clone(), |p| {
+        if let Ok(mut v) = ports_taken.lock() {
+            v.push(p);
+        }
+    })?;
+    for p in ports_taken.into_inner().unwrap_or_default() {
+        report(ServeEvent::PortTaken(p));
+    }
+    let server = Arc::new(server);
+    let (_watcher, changes) = watch::watch(&options.input)?;
+    server.serve(http, 4);
+    report(ServeEvent::Listening {
+        url: server.url(),
+        elapsed: started.elapsed(),
+        errors: server.errors_text(lang),
+    });
+    for mut change in changes {
+        change.paths.sort();
+        change.paths.dedup();
+        let elapsed = server.rebuild();
+        server.notify(change.css_only);
+        report(ServeEvent::Rebuilt {
+            paths: change.paths,
+            elapsed,
+            errors: server.errors_text(lang),
+        });
+    }
+    Ok(())
+}

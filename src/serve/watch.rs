@@ -1,0 +1,96 @@
+//! Watching the content folder: debounced events, reads and editor leftovers ignored, and a
+//! note of whether only stylesheets changed.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::error::{Diagnostic, Diagnostics, Text};
+
+/// What a batch of file events amounts to.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The changed files.
+    pub paths: Vec<PathBuf>,
+    /// Whether every changed file is a stylesheet.
+    pub css_only: bool,
+}
+
+/// Whether a path is an editor's temporary file rather than content.
+pub fn is_editor_leftover(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || name == "4913"
+        || name.ends_with(".tmp")
+        || name.starts_with(".goutputstream")
+}
+
+/// Starts watching `dir`; changes arrive on the returned channel. Keep the returned watcher
+/// alive for as long as changes are wanted.
+pub fn watch(dir: &Path) -> Result<(impl Drop, Receiver<Change>), Diagnostics> {
+    let (tx, rx) = channel();
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(40),
+        None,
+        move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .flat_map(|e| e.paths.iter().cloned())
+                .filter(|p| !is_editor_leftover(p))
+                .collect();
+            if paths.is_empty() {
+                return;
+            }
+            let css_only = paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|x| x == "css"));
+            let _ = tx.send(Change { paths, css_only });
+        },
+    )
+    .map_err(|e| watch_error(dir, &e.to_string()))?;
+    debouncer
+        .watch(dir, RecursiveMode::Recursive)
+        .map_err(|e| watch_error(dir, &e.to_string()))?;
+    Ok((debouncer, rx))
+}
+
+fn watch_error(dir: &Path, err: &str) -> Diagnostics {
+    Diagnostic::file(
+        dir,
+        Text::new(
+            format!("folder tidak dapat diawasi: {err}"),
+            format!("cannot watch the folder: {err}"),
+        ),
+    )
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_not_content() {
+        for name in [
+            "berita/a.md.swp",
+            "berita/a.md~",
+            "berita/.#a.md",
+            "berita/4913",
+            "x.tmp",
+        ] {
+            assert!(is_editor_leftover(Path::new(name)), "{name}");
+        }
+        assert!(!is_editor_leftover(Path::new("berita/a.md")));
+    }
+}

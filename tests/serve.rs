@@ -1,0 +1,250 @@
+//! `cerdas serve` for real: a temp copy of a sample site, a free port on 127.0.0.1, edits on
+//! disk, and what the server answers. Every wait is bounded in time.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Serving {
+    child: Child,
+    addr: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Starts `cerdas serve` on a copy of content-sample/agam, on a port the system picks.
+fn serve_agam() -> Serving {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample/agam"),
+        &dir.path().join("agam"),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args(["serve", "agam", "--port", "0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = line.find("http://").expect("the address is printed") + "http://".len();
+    let addr = line[start..].split('/').next().unwrap().to_string();
+    Serving { child, addr, dir }
+}
+
+impl Serving {
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("agam").join(rel)
+    }
+
+    /// Sends a raw request and returns (status, headers, body).
+    fn request(&self, raw: &str) -> (u16, String, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        ));
+        (status, body)
+    }
+
+    /// Polls `path` until its body satisfies `ok`, for at most 10 seconds.
+    fn wait_for(&self, path: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (_, body) = self.get(path);
+            if ok(&body) || Instant::now() > deadline {
+                return body;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+const RAPAT: &str = "berita/rapat-evaluasi-quick-win.md";
+
+#[test]
+fn an_edit_changes_the_page_and_sends_a_reload_event() {
+    let s = serve_agam();
+    let mut events = TcpStream::connect(&s.addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    events
+        .write_all(b"GET /__cerdas/reload HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut seen = String::new();
+    while !seen.contains("terhubung") {
+        assert!(
+            reader.read_line(&mut seen).unwrap() > 0,
+            "stream closed: {seen}"
+        );
+    }
+    assert!(seen.contains("text/event-stream"));
+    let page = s.get("/berita/rapat-evaluasi-quick-win/").1;
+    assert!(
+        page.contains("/__cerdas/reload"),
+        "serve injects the reload script"
+    );
+    let text = std::fs::read_to_string(s.path(RAPAT)).unwrap();
+    std::fs::write(
+        s.path(RAPAT),
+        text.replace(
+            "Rapat Evaluasi Quick Win Smart City Agam",
+            "Judul Baru Rapat Evaluasi",
+        ),
+    )
+    .unwrap();
+    let mut event = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !event.contains("event: reload") && Instant::now() < deadline {
+        let _ = reader.read_line(&mut event);
+    }
+    assert!(event.contains("event: reload"), "{event}");
+    assert!(
+        s.get("/berita/rapat-evaluasi-quick-win/")
+            .1
+            .contains("Judul Baru Rapat Evaluasi")
+    );
+    assert!(
+        s.get("/berita/").1.contains("Judul Baru Rapat Evaluasi"),
+        "the list shows the new title"
+    );
+}
+
+#[test]
+fn a_broken_front_matter_shows_its_error_and_fixing_it_recovers() {
+    let s = serve_agam();
+    let good = std::fs::read_to_string(s.path(RAPAT)).unwrap();
+    std::fs::write(
+        s.path(RAPAT),
+        good.replace("date: 2022-11-21T13:30:00+07:00", "date: 2022-02-30"),
+    )
+    .unwrap();
+    let page = s.wait_for("/", |b| b.contains("cerdas-galat"));
+    assert!(
+        page.contains("berita/rapat-evaluasi-quick-win.md:3:7"),
+        "the error names file, line and column"
+    );
+    assert!(page.contains("Februari 2022 hanya 28 hari"));
+    assert!(
+        page.contains("Kabupaten Agam"),
+        "the last good page stays underneath"
+    );
+    std::fs::write(s.path(RAPAT), &good).unwrap();
+    let page = s.wait_for("/", |b| !b.contains("cerdas-galat"));
+    assert!(
+        !page.contains("cerdas-galat"),
+        "fixing the file removes the error"
+    );
+}
+
+#[test]
+fn a_deleted_news_item_leaves_its_list_page() {
+    let s = serve_agam();
+    assert!(s.get("/berita/").1.contains("Rapat Evaluasi Quick Win"));
+    std::fs::remove_file(s.path(RAPAT)).unwrap();
+    let list = s.wait_for("/berita/", |b| !b.contains("Rapat Evaluasi Quick Win"));
+    assert!(!list.contains("Rapat Evaluasi Quick Win"));
+    assert_eq!(s.get("/berita/rapat-evaluasi-quick-win/").0, 404);
+}
+
+#[test]
+fn no_request_path_leaves_the_site() {
+    let s = serve_agam();
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/berita/..\\..\\site.yaml",
+        "/%00",
+        "/%zz",
+        "//etc/passwd",
+        "/site.yaml",
+        "/berita/rapat-evaluasi-quick-win.md",
+    ] {
+        let (status, body) = s.get(path);
+        assert!(status == 400 || status == 404, "{path} answered {status}");
+        assert!(
+            !body.contains("root:") && !body.contains("base_url"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn types_not_found_head_and_etags() {
+    let s = serve_agam();
+    let (status, head, _) =
+        s.request("GET /cerdas.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css"));
+    let (status, _, body) =
+        s.request("GET /tidak-ada/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Halaman tidak ditemukan"),
+        "the site's own 404 page"
+    );
+    let (status, head, body) = s.request("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    let etag = head
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("etag:"))
+        .unwrap()
+        .split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .to_string();
+    let (status, _, _) = s.request(&format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 304);
+    let (status, head, _) =
+        s.request("GET /berita/foo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 404, "{head}");
+    let (status, head, _) =
+        s.request("GET /berita HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /berita/"));
+}
