@@ -237,7 +237,7 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
         "page",
         &meta(urls, &dims_title, &dims_title, "dimensi/", "website"),
     );
-    jobs.push(job("dimensi/index.html", "province/dimensi_list.html", ctx));
+    jobs.push(job("dimensi/index.html", "dimensi_list.html", ctx));
     for d in Dimension::ALL {
         let items = p.news_in_dimension(d.slug());
         let dim_cards: Vec<NewsCard> = items.iter().map(|&i| cards[i]).collect();

@@ -74,16 +74,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/province/directory.html"),
     ),
     (
-        "province/dimensi_list.html",
-        include_str!("../../themes/default/templates/province/dimensi_list.html"),
-    ),
-    (
         "province/dimensi.html",
         include_str!("../../themes/default/templates/province/dimensi.html"),
     ),
     (
         "province/progres.html",
         include_str!("../../themes/default/templates/province/progres.html"),
+    ),
+    (
+        "partials/dimension_tiles.html",
+        include_str!("../../themes/default/templates/partials/dimension_tiles.html"),
     ),
     (
         "partials/news_card.html",
