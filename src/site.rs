@@ -465,7 +465,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let masterplan = content.masterplan.as_ref().map(|doc| {
         let md = render_markdown(doc.body(), doc.dir(), &index);
         errors.extend(broken_ref_errors(doc, &md, &index));
-        errors.extend(check_masterplan_refs(doc, &program_refs, &content.root));
+        errors.extend(check_masterplan_refs(doc, &program_refs));
         masterplan_page(doc, md.html, &urls, &programs, &program_refs)
     });
 
@@ -741,7 +741,6 @@ fn missing_asset_error<M>(doc: &Doc<M>, key: &str, file: &str) -> Diagnostic {
 fn check_masterplan_refs(
     doc: &Doc<MasterplanMeta>,
     programs: &HashMap<&Slug, ProgramRef>,
-    _root: &Path,
 ) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = doc
         .meta
@@ -925,12 +924,11 @@ fn program_ref(doc: &Doc<ProgramMeta>, urls: &Urls) -> ProgramRef {
     }
 }
 
-fn asset_view<M>(doc: &Doc<M>, file: &str, alt: &str, page_path: &str, urls: &Urls) -> ImageView {
+fn asset_view(file: &str, alt: &str, page_path: &str, urls: &Urls) -> ImageView {
     let site_path = match file.strip_prefix('/') {
         Some(abs) => abs.to_string(),
         None => format!("{page_path}{file}"),
     };
-    let _ = doc;
     ImageView {
         url: urls.path(&site_path),
         permalink: urls.permalink(&site_path),
@@ -991,7 +989,6 @@ fn news_page(
             .collect(),
         cover: m.cover.as_ref().map(|c| {
             asset_view(
-                doc,
                 c,
                 m.cover_alt.as_deref().unwrap_or_default(),
                 &page_path,
@@ -1001,7 +998,7 @@ fn news_page(
         photos: m
             .photos
             .iter()
-            .map(|p| asset_view(doc, &p.src, &p.caption, &page_path, urls))
+            .map(|p| asset_view(&p.src, &p.caption, &page_path, urls))
             .collect(),
         related: Vec::new(),
         extra: m.extra.clone(),

@@ -88,6 +88,16 @@ impl<'a> From<&'a ProvinceNews> for NewsCard<'a> {
     }
 }
 
+/// A dimension as the home page and the dimension list show it, with its counts.
+#[derive(Serialize)]
+pub(crate) struct DimensionSummary {
+    pub(crate) slug: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) url: String,
+    pub(crate) news_count: usize,
+    pub(crate) program_count: usize,
+}
+
 /// A link to one page of a paginated list.
 #[derive(Serialize)]
 struct PageLink {

@@ -6,8 +6,8 @@ use tera::{Context, Tera};
 
 use super::theme::Theme;
 use super::{
-    Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for,
-    theme_string,
+    DimensionSummary, Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs,
+    tera_for, theme_string,
 };
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
@@ -38,15 +38,6 @@ struct ProvinceView<'a> {
     province: Option<String>,
     parent: Option<()>,
     tagline: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DimensionSummary {
-    slug: &'static str,
-    title: &'static str,
-    url: String,
-    news_count: usize,
-    program_count: usize,
 }
 
 fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {

@@ -5,8 +5,8 @@ use tera::{Context, Tera};
 
 use super::theme::Theme;
 use super::{
-    Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs, tera_for,
-    theme_string,
+    DimensionSummary, Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs,
+    tera_for, theme_string,
 };
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
@@ -41,15 +41,6 @@ struct SiteView<'a> {
     tagline: Option<String>,
 }
 
-#[derive(Serialize)]
-struct DimensionSummary<'a> {
-    slug: &'a str,
-    title: &'a str,
-    url: &'a str,
-    news_count: usize,
-    program_count: usize,
-}
-
 fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = tera_for(theme)?;
     let urls = &site.urls;
@@ -74,13 +65,14 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
         parent: &site.parent,
         tagline: None,
     };
-    let dims: Vec<DimensionSummary> = site
-        .dimensions
+    // `site.dimensions` holds the six terms in `Dimension::ALL` order.
+    let dims: Vec<DimensionSummary> = crate::content::types::Dimension::ALL
         .iter()
-        .map(|t| DimensionSummary {
-            slug: &t.slug,
-            title: &t.title,
-            url: &t.url,
+        .zip(&site.dimensions)
+        .map(|(d, t)| DimensionSummary {
+            slug: d.slug(),
+            title: d.title(),
+            url: t.url.clone(),
             news_count: t.news.len(),
             program_count: site
                 .programs
