@@ -55,14 +55,33 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// Which part of the site a batch of files belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The whole site of a regency build, or a province's own pages.
+    Main,
+    /// The regency at this index of `province.yaml`'s list, under `/<slug>/`.
+    Regency(usize),
+}
+
 /// Where finished files go: a new output folder, memory (`serve`), or nowhere (`check`).
 pub trait Sink: Sync {
-    /// Takes a batch of rendered files and files to copy.
-    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics>;
+    /// Takes a batch of rendered files and files to copy of one part of the site.
+    fn accept(
+        &self,
+        part: Part,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+    ) -> Result<(), Diagnostics>;
 }
 
 impl Sink for Staging {
-    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+    fn accept(
+        &self,
+        _: Part,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+    ) -> Result<(), Diagnostics> {
         self.write(files, copies)
     }
 }
@@ -72,7 +91,12 @@ impl Sink for Staging {
 struct Discard(Mutex<(usize, usize)>);
 
 impl Sink for Discard {
-    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
+    fn accept(
+        &self,
+        _: Part,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+    ) -> Result<(), Diagnostics> {
         if let Ok(mut n) = self.0.lock() {
             n.0 += files.len();
             n.1 += copies.len();
@@ -144,7 +168,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .map(parse_base_url_flag)
         .transpose()?;
     let (site, files, copies) = build_regency(&opts.input, base.as_ref(), None)?;
-    sink.accept(&files, &copies)?;
+    sink.accept(Part::Main, &files, &copies)?;
     Ok(Summary {
         news: site.news.len(),
         regencies: 1,
@@ -214,105 +238,175 @@ const PROVINCE_RESERVED: [&str; 8] = [
 ];
 
 fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
-    let root = &opts.input;
-    let file = Path::new("province.yaml");
-    let source = std::fs::read_to_string(root.join(file))
-        .map_err(|e| Diagnostic::io(&root.join(file), &e))?;
-    let config = parse_province_config(file, &source)?;
-    let base = match opts.base_url.as_deref() {
-        Some(text) => parse_base_url_flag(text)?,
-        None => config.base_url.clone(),
-    };
-    let portal = ParentPortal {
-        name: config.name.clone(),
-        url: format!("{}/", base.path()),
-    };
-    // Regencies are built in parallel a few at a time (as many as there are threads), each
-    // one also parallel inside: both cores stay busy while memory stays that of a few
-    // regencies, not of all of them at once. Exports are fetched all at once.
-    let label_of = |entry: &RegencyEntry| match entry {
-        RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
-    };
-    let load = |entry: &RegencyEntry| {
-        let result = load_regency(root, entry, &base, &portal, file, &source, sink);
-        (
-            label_of(entry),
-            result.map_err(|d| label_errors(d, &label_of(entry))),
-        )
-    };
-    let (exports, folders): (Vec<_>, Vec<_>) = config
-        .regencies
-        .iter()
-        .enumerate()
-        .partition(|(_, e)| matches!(e, RegencyEntry::Export(_)));
-    let mut results: Vec<(usize, Loaded)> =
-        exports.par_iter().map(|(i, e)| (*i, load(e))).collect();
-    for batch in folders.chunks(rayon::current_num_threads().max(1)) {
-        results.extend(
-            batch
-                .par_iter()
-                .map(|(i, e)| (*i, load(e)))
-                .collect::<Vec<_>>(),
-        );
+    ProvinceBuild::load(opts, sink)?.aggregate(sink)
+}
+
+/// A province build that can be redone in parts: `serve` keeps it, and a change inside one
+/// regency's folder rebuilds that regency and the aggregate pages only.
+pub struct ProvinceBuild {
+    root: PathBuf,
+    file: PathBuf,
+    source: String,
+    config: ProvinceConfig,
+    base: BaseUrl,
+    portal: ParentPortal,
+    keep_going: bool,
+    /// What each regency of `province.yaml` gave, in its order.
+    loaded: Vec<Loaded>,
+}
+
+impl ProvinceBuild {
+    /// Reads `province.yaml` and builds (or fetches) every regency, handing their files to
+    /// `sink`. Regencies are built in parallel a few at a time (as many as there are
+    /// threads), each one also parallel inside: both cores stay busy while memory stays that
+    /// of a few regencies, not of all of them at once. Exports are fetched all at once.
+    pub fn load(opts: &BuildOptions, sink: &dyn Sink) -> Result<ProvinceBuild, Diagnostics> {
+        let root = opts.input.clone();
+        let file = PathBuf::from("province.yaml");
+        let source = std::fs::read_to_string(root.join(&file))
+            .map_err(|e| Diagnostic::io(&root.join(&file), &e))?;
+        let config = parse_province_config(&file, &source)?;
+        let base = match opts.base_url.as_deref() {
+            Some(text) => parse_base_url_flag(text)?,
+            None => config.base_url.clone(),
+        };
+        let portal = ParentPortal {
+            name: config.name.clone(),
+            url: format!("{}/", base.path()),
+        };
+        let mut build = ProvinceBuild {
+            root,
+            file,
+            source,
+            config,
+            base,
+            portal,
+            keep_going: opts.keep_going,
+            loaded: Vec::new(),
+        };
+        let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
+            .partition(|&i| matches!(build.config.regencies[i], RegencyEntry::Export(_)));
+        let mut results: Vec<(usize, Loaded)> = exports
+            .par_iter()
+            .map(|&i| (i, build.load_one(i, sink)))
+            .collect();
+        for batch in folders.chunks(rayon::current_num_threads().max(1)) {
+            results.extend(
+                batch
+                    .par_iter()
+                    .map(|&i| (i, build.load_one(i, sink)))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        results.sort_by_key(|(i, _)| *i);
+        build.loaded = results.into_iter().map(|(_, r)| r).collect();
+        Ok(build)
     }
-    results.sort_by_key(|(i, _)| *i);
-    let results = results.into_iter().map(|(_, r)| r);
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
-    let mut built = Vec::new();
-    for (label, result) in results {
-        match result {
-            Ok(s) => {
-                if let RegencySource::Built(e) = &s {
-                    built.push(e.site.slug.clone());
-                }
-                sources.push(s);
-            }
-            Err(d) => {
-                errors.extend(d.0);
-                sources.push(RegencySource::Failed { label });
-            }
+
+    /// Builds or fetches the regency at `index`.
+    fn load_one(&self, index: usize, sink: &dyn Sink) -> Loaded {
+        let entry = &self.config.regencies[index];
+        let label = match entry {
+            RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
+        };
+        let result = load_regency(
+            &self.root,
+            entry,
+            index,
+            &self.base,
+            &self.portal,
+            &self.file,
+            &self.source,
+            sink,
+        )
+        .map_err(|d| label_errors(d, &label));
+        (label, result)
+    }
+
+    /// The index of the regency whose folder holds `path`, if any.
+    pub fn regency_of(&self, path: &Path) -> Option<usize> {
+        self.config.regencies.iter().position(|entry| match entry {
+            RegencyEntry::Folder(f) => path.starts_with(self.root.join(f)),
+            RegencyEntry::Export(_) => false,
+        })
+    }
+
+    /// Builds the regency at `index` again, handing its files to `sink`.
+    pub fn reload(&mut self, index: usize, sink: &dyn Sink) {
+        if index < self.loaded.len() {
+            self.loaded[index] = self.load_one(index, sink);
         }
     }
-    errors.extend(check_regency_slugs(&sources, file, &source));
-    let warnings = if errors.is_empty() {
-        Diagnostics::default()
-    } else if opts.keep_going
-        && sources
-            .iter()
-            .any(|s| !matches!(s, RegencySource::Failed { .. }))
-    {
-        Diagnostics(errors)
-    } else {
-        return Err(Diagnostics(errors));
-    };
-    let lang = config.language.lang();
-    let (logo_url, logo_copy) = province_logo(root, &config, &base, file, &source)?;
-    let province = build_province(config, &sources, logo_url);
-    let theme = load_theme(root, &source, None, None, lang)?;
-    let mut files = render_province(&province, &theme)?;
-    files.extend(province_files(&province, &built));
-    sink.accept(&files, &logo_copy)?;
-    Ok(Summary {
-        news: province.news.len(),
-        regencies: built.len()
-            + sources
+
+    /// Checks the regencies together and writes the province's own pages to `sink`.
+    pub fn aggregate(&self, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+        let mut sources = Vec::new();
+        let mut errors = Vec::new();
+        let mut built = Vec::new();
+        for (label, result) in &self.loaded {
+            match result {
+                Ok(s) => {
+                    if let RegencySource::Built(e) = s {
+                        built.push(e.site.slug.clone());
+                    }
+                    sources.push(s.clone());
+                }
+                Err(d) => {
+                    errors.extend(d.0.iter().cloned());
+                    sources.push(RegencySource::Failed {
+                        label: label.clone(),
+                    });
+                }
+            }
+        }
+        errors.extend(check_regency_slugs(&sources, &self.file, &self.source));
+        let warnings = if errors.is_empty() {
+            Diagnostics::default()
+        } else if self.keep_going
+            && sources
                 .iter()
-                .filter(|s| matches!(s, RegencySource::External(_)))
-                .count(),
-        lang,
-        warnings,
-        base_path: base.path().to_string(),
-    })
+                .any(|s| !matches!(s, RegencySource::Failed { .. }))
+        {
+            Diagnostics(errors)
+        } else {
+            return Err(Diagnostics(errors));
+        };
+        let lang = self.config.language.lang();
+        let (logo_url, logo_copy) = province_logo(
+            &self.root,
+            &self.config,
+            &self.base,
+            &self.file,
+            &self.source,
+        )?;
+        let province = build_province(self.config.clone(), &sources, logo_url);
+        let theme = load_theme(&self.root, &self.source, None, None, lang)?;
+        let mut files = render_province(&province, &theme)?;
+        files.extend(province_files(&province, &built));
+        sink.accept(Part::Main, &files, &logo_copy)?;
+        let external = sources
+            .iter()
+            .filter(|s| matches!(s, RegencySource::External(_)))
+            .count();
+        Ok(Summary {
+            news: province.news.len(),
+            regencies: built.len() + external,
+            lang,
+            warnings,
+            base_path: self.base.path().to_string(),
+        })
+    }
 }
 
 /// A regency as written in `province.yaml`, and what loading it gave.
 type Loaded = (String, Result<RegencySource, Diagnostics>);
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
+#[allow(clippy::too_many_arguments)]
 fn load_regency(
     root: &Path,
     entry: &RegencyEntry,
+    index: usize,
     base: &BaseUrl,
     portal: &ParentPortal,
     file: &Path,
@@ -353,7 +447,7 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
-            sink.accept(&files, &copies)?;
+            sink.accept(Part::Regency(index), &files, &copies)?;
             Ok(RegencySource::Built(export_site(&site)))
         }
     }

@@ -1,5 +1,6 @@
 //! The `cerdas` command line: parses arguments, calls the library, prints, sets the exit code.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -125,37 +126,31 @@ fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) ->
         port,
         lang,
     };
+    let text = |id: String, en: String| if shown == Lang::En { en } else { id };
     let result = cerdas::serve::run(options, |event| match event {
-        ServeEvent::PortTaken(p) => match shown {
-            Lang::Id => eprintln!("port {p} sudah dipakai, mencoba port berikutnya"),
-            Lang::En => eprintln!("port {p} is taken, trying the next one"),
-        },
-        ServeEvent::NotLoopback(ip) => match shown {
-            Lang::Id => eprintln!(
+        ServeEvent::PortTaken(p) => say_err(text(
+            format!("port {p} sudah dipakai, mencoba port berikutnya"),
+            format!("port {p} is taken, trying the next one"),
+        )),
+        ServeEvent::NotLoopback(ip) => say_err(text(
+            format!(
                 "peringatan: {ip} bukan 127.0.0.1; pratinjau ini bisa dibuka dari komputer lain"
             ),
-            Lang::En => {
-                eprintln!("warning: {ip} is not loopback; other machines can open this preview")
-            }
-        },
+            format!("warning: {ip} is not loopback; other machines can open this preview"),
+        )),
         ServeEvent::Listening {
             url,
             elapsed,
             errors,
         } => {
             if let Some(e) = errors {
-                eprint!("{e}");
+                say_err(e);
             }
-            match shown {
-                Lang::Id => println!(
-                    "Pratinjau siap di {url} ({} ms). Tekan Ctrl-C untuk berhenti.",
-                    elapsed.as_millis()
-                ),
-                Lang::En => println!(
-                    "Preview ready at {url} ({} ms). Press Ctrl-C to stop.",
-                    elapsed.as_millis()
-                ),
-            }
+            let ms = elapsed.as_millis();
+            say(text(
+                format!("Pratinjau siap di {url} ({ms} ms). Tekan Ctrl-C untuk berhenti."),
+                format!("Preview ready at {url} ({ms} ms). Press Ctrl-C to stop."),
+            ));
         }
         ServeEvent::Rebuilt {
             paths,
@@ -167,30 +162,34 @@ fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) ->
                 .filter_map(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
                 .collect();
+            let (ms, names) = (elapsed.as_millis(), names.join(", "));
             match errors {
-                Some(e) => eprint!("{e}"),
-                None => match shown {
-                    Lang::Id => println!(
-                        "Dibangun ulang dalam {} ms: {}",
-                        elapsed.as_millis(),
-                        names.join(", ")
-                    ),
-                    Lang::En => println!(
-                        "Rebuilt in {} ms: {}",
-                        elapsed.as_millis(),
-                        names.join(", ")
-                    ),
-                },
+                Some(e) => say_err(e),
+                None => say(text(
+                    format!("Dibangun ulang dalam {ms} ms: {names}"),
+                    format!("Rebuilt in {ms} ms: {names}"),
+                )),
             }
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(errors) => {
-            eprint!("{}", errors.render(shown));
+            say_err(errors.render(shown));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a line to stdout; a closed stdout (the preview piped into `head`) must not stop the
+/// server, so write errors are ignored.
+fn say(line: String) {
+    let _ = writeln!(std::io::stdout(), "{}", line.trim_end());
+}
+
+/// Prints to stderr, ignoring write errors like [`say`].
+fn say_err(text: String) {
+    let _ = writeln!(std::io::stderr(), "{}", text.trim_end());
 }
 
 fn summary_line(r: &BuildReport, output: Option<&PathBuf>, lang: Lang) -> String {

@@ -248,3 +248,130 @@ fn types_not_found_head_and_etags() {
     assert_eq!(status, 301);
     assert!(head.contains("Location: /berita/"));
 }
+
+/// Starts `cerdas serve` on a copy of the whole sample province.
+fn serve_province() -> Serving {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample"),
+        &dir.path().join("agam"),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args(["serve", "agam", "--port", "0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    // Keep reading what the server prints, as a terminal would.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let start = line.find("http://").expect("the address is printed") + "http://".len();
+    let addr = line[start..].split('/').next().unwrap().to_string();
+    Serving { child, addr, dir }
+}
+
+fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            files_under(&e.path(), base, out);
+        } else {
+            out.push(
+                e.path()
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sequence_of_edits_served_equals_a_full_build() {
+    // The "agam" folder here holds the whole province (see serve_province).
+    let s = serve_province();
+    let news = "agam/berita/rapat-evaluasi-quick-win.md";
+    let text = std::fs::read_to_string(s.path(news)).unwrap();
+    std::fs::write(
+        s.path(news),
+        text.replace(
+            "Rapat Evaluasi Quick Win Smart City Agam Bahas Data Terpadu",
+            "Rapat Quick Win Diubah",
+        ),
+    )
+    .unwrap();
+    s.wait_for("/berita/", |b| b.contains("Rapat Quick Win Diubah"));
+    std::fs::write(s.path("kota-solok/berita/berita-baru.md"), "---\ntitle: \"Berita Baru Kota Solok\"\ndate: 2024-01-15\nauthor: \"Humas Kota Solok\"\ndimensions: [smart-economy]\ntags: [umkm]\n---\nIsi berita baru.\n").unwrap();
+    s.wait_for("/kota-solok/berita/", |b| {
+        b.contains("Berita Baru Kota Solok")
+    });
+    std::fs::remove_file(s.path("kota-padang/berita/rapat-koordinasi-command-center.md")).unwrap();
+    s.wait_for("/berita/kota-padang/", |b| {
+        !b.contains("Pusat Kendali Kota</a>") && !b.contains("Rapat Koordinasi Pemanfaatan")
+    });
+    let prog = "padang-pariaman/program/puskesmas-antrean-daring.md";
+    let text = std::fs::read_to_string(s.path(prog)).unwrap();
+    std::fs::write(
+        s.path(prog),
+        text.replace("status: rencana", "status: berjalan"),
+    )
+    .unwrap();
+    s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
+        b.contains("status-berjalan")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    // A full build of the same folder, at the address the server uses.
+    let out = s.dir.path().join("full");
+    let built = Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args([
+            "build",
+            "agam",
+            "-o",
+            "full",
+            "--base-url",
+            &format!("http://{}", s.addr),
+        ])
+        .current_dir(s.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let mut files = Vec::new();
+    files_under(&out, &out, &mut files);
+    let script_start = "<script>(function(){var s=new EventSource(";
+    let mut differ = Vec::new();
+    for rel in files
+        .iter()
+        .filter(|f| !f.ends_with(".cerdas") && !f.ends_with(".jpg") && !f.ends_with(".pdf"))
+    {
+        let (status, body) = s.get(&format!("/{rel}"));
+        let served = match body.find(script_start) {
+            Some(i) => format!(
+                "{}{}",
+                &body[..i],
+                &body[i..][body[i..].find("</script>").unwrap() + "</script>".len()..]
+            ),
+            None => body,
+        };
+        let expected = std::fs::read_to_string(out.join(rel)).unwrap();
+        if status != 200 || served != expected {
+            differ.push(rel.clone());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "served pages differ from a full build: {differ:?}"
+    );
+    assert!(
+        files.len() > 200,
+        "the whole province was compared ({} files)",
+        files.len()
+    );
+}

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Sink, build_to};
+use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::render::{OutputFile, escape_html};
 use crate::site::CopiedFile;
@@ -35,22 +35,33 @@ pub struct ServeOptions {
     pub lang: Option<Lang>,
 }
 
+/// The files of one part of the site, by output path.
+type Files = HashMap<String, Entry>;
+
 /// The site being served and the problems of the latest build, if any.
 #[derive(Debug, Default)]
 struct State {
-    /// The last good build.
+    /// The last good build of each part (a regency's portal, the province's own pages).
+    parts: HashMap<Part, Files>,
+    /// All parts together, as served.
     served: Served,
     /// The latest build's errors, shown over every page until fixed.
     errors: Option<Diagnostics>,
 }
 
-/// Collects a build in memory.
+/// Collects a build in memory, part by part.
 #[derive(Default)]
-struct MemorySink(Mutex<HashMap<String, Entry>>);
+struct MemorySink(Mutex<HashMap<Part, Files>>);
 
 impl Sink for MemorySink {
-    fn accept(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
-        if let Ok(mut map) = self.0.lock() {
+    fn accept(
+        &self,
+        part: Part,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+    ) -> Result<(), Diagnostics> {
+        if let Ok(mut parts) = self.0.lock() {
+            let map = parts.entry(part).or_default();
             for f in files {
                 map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes.clone())));
             }
@@ -74,6 +85,8 @@ pub struct Server {
     clients: Clients,
     options: ServeOptions,
     base_url: String,
+    /// A province build kept between saves, so one regency's change rebuilds only it.
+    province: Mutex<Option<ProvinceBuild>>,
 }
 
 impl Server {
@@ -106,8 +119,9 @@ impl Server {
             clients: Clients::default(),
             base_url: format!("http://{host}:{}", addr.port()),
             options,
+            province: Mutex::new(None),
         };
-        server.rebuild();
+        server.rebuild(&[]);
         Ok((server, http))
     }
 
@@ -131,9 +145,11 @@ impl Server {
             .map(|d| d.render(lang))
     }
 
-    /// Builds the whole site into memory; on success it replaces what is served, on failure
-    /// the last good build stays and the errors are shown over it. Returns the time taken.
-    pub fn rebuild(&self) -> Duration {
+    /// Builds the site into memory after a change to `changed` (all of it when empty or when
+    /// the change is not inside one regency of a province). On success the new files replace
+    /// what is served; on failure the last good build stays and the errors are shown over it.
+    /// Returns the time taken.
+    pub fn rebuild(&self, changed: &[PathBuf]) -> Duration {
         let started = Instant::now();
         let opts = BuildOptions {
             input: self.options.input.clone(),
@@ -141,12 +157,27 @@ impl Server {
             ..BuildOptions::default()
         };
         let sink = MemorySink::default();
-        let result = build_to(&opts, &sink);
+        let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
+            self.rebuild_province(&opts, changed, &sink)
+        } else {
+            (build_to(&opts, &sink), true)
+        };
+        let new_parts = sink.0.into_inner().unwrap_or_default();
         if let Ok(mut state) = self.state.write() {
             match result {
                 Ok(summary) => {
+                    if replace_all {
+                        state.parts = new_parts;
+                    } else {
+                        state.parts.extend(new_parts);
+                    }
+                    let files = state
+                        .parts
+                        .values()
+                        .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
+                        .collect();
                     state.served = Served {
-                        files: sink.0.into_inner().unwrap_or_default(),
+                        files,
                         base_path: summary.base_path,
                     };
                     state.errors = None;
@@ -155,6 +186,44 @@ impl Server {
             }
         }
         started.elapsed()
+    }
+
+    /// A province: only the changed regency and the aggregate pages when the change is inside
+    /// one regency's folder and a build is kept; everything otherwise. Says whether the result
+    /// replaces every part.
+    fn rebuild_province(
+        &self,
+        opts: &BuildOptions,
+        changed: &[PathBuf],
+        sink: &MemorySink,
+    ) -> (Result<Summary, Diagnostics>, bool) {
+        let Ok(mut kept) = self.province.lock() else {
+            return (build_to(opts, sink), true);
+        };
+        let root = std::fs::canonicalize(&opts.input).unwrap_or_else(|_| opts.input.clone());
+        let regency = kept.as_ref().and_then(|pb| {
+            let mut indexes = changed.iter().map(|p| {
+                let rel = p.strip_prefix(&root).unwrap_or(p);
+                pb.regency_of(&opts.input.join(rel))
+            });
+            let first = indexes.next()??;
+            indexes.all(|i| i == Some(first)).then_some(first)
+        });
+        if let (Some(index), Some(pb)) = (regency, kept.as_mut()) {
+            pb.reload(index, sink);
+            return (pb.aggregate(sink), false);
+        }
+        match ProvinceBuild::load(opts, sink) {
+            Ok(pb) => {
+                let result = pb.aggregate(sink);
+                *kept = Some(pb);
+                (result, true)
+            }
+            Err(e) => {
+                *kept = None;
+                (Err(e), true)
+            }
+        }
     }
 
     /// Tells every open tab what changed: only stylesheets, or everything.
@@ -399,7 +468,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
     for mut change in changes {
         change.paths.sort();
         change.paths.dedup();
-        let elapsed = server.rebuild();
+        let elapsed = server.rebuild(&change.paths);
         server.notify(change.css_only);
         report(ServeEvent::Rebuilt {
             paths: change.paths,
