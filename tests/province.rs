@@ -309,3 +309,39 @@ fn a_broken_regency_fails_the_build_labelled_unless_keep_going() {
     assert!(site.out().join("uji/index.html").is_file());
     assert!(!site.out().join("kota-uji").exists());
 }
+
+#[test]
+fn an_export_url_that_does_not_answer_times_out_with_a_clear_error() {
+    // A listener that accepts and never answers, for at most 20 seconds.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        listener.set_nonblocking(true).unwrap();
+        let mut held = Vec::new();
+        while Instant::now() < deadline && held.len() < 5 {
+            match listener.accept() {
+                Ok((stream, _)) => held.push(stream),
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        std::thread::sleep(
+            deadline
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_secs(5)),
+        );
+    });
+    let site = province(&format!("  - export: \"http://{addr}/data.json\"\n"));
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args(["build", "prov", "-o", "public"])
+        .env("CERDAS_FETCH_TIMEOUT", "1")
+        .current_dir(site.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("tidak ada jawaban dalam 1 detik"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(!site.out().exists());
+}

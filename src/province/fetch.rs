@@ -7,8 +7,16 @@ use std::time::Duration;
 use crate::error::{Diagnostic, Text};
 use crate::export::Export;
 
-/// The longest a fetch may take.
+/// The longest a fetch may take, unless `CERDAS_FETCH_TIMEOUT` (whole seconds) says otherwise.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The fetch timeout in force: `CERDAS_FETCH_TIMEOUT` seconds when set to a number, else 15 s.
+fn fetch_timeout() -> Duration {
+    std::env::var("CERDAS_FETCH_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(FETCH_TIMEOUT, Duration::from_secs)
+}
 /// The largest `data.json` accepted (a regency with tens of thousands of news items fits).
 pub const MAX_EXPORT_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -62,7 +70,7 @@ pub fn read_export(
 
 fn fetch_url(url: &str) -> Result<Vec<u8>, (String, String)> {
     let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(FETCH_TIMEOUT))
+        .timeout_global(Some(fetch_timeout()))
         .build()
         .new_agent();
     let mut response = agent.get(url).call().map_err(|e| describe(&e))?;
@@ -77,8 +85,11 @@ fn fetch_url(url: &str) -> Result<Vec<u8>, (String, String)> {
 fn describe(err: &ureq::Error) -> (String, String) {
     match err {
         ureq::Error::Timeout(_) => (
-            format!("tidak ada jawaban dalam {} detik", FETCH_TIMEOUT.as_secs()),
-            format!("no answer within {} seconds", FETCH_TIMEOUT.as_secs()),
+            format!(
+                "tidak ada jawaban dalam {} detik",
+                fetch_timeout().as_secs()
+            ),
+            format!("no answer within {} seconds", fetch_timeout().as_secs()),
         ),
         ureq::Error::StatusCode(code) => (
             format!("server menjawab HTTP {code}"),
