@@ -34,11 +34,17 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Starts `cerdas serve` on a copy of content-sample/agam, on a port the system picks.
 fn serve_agam() -> Serving {
+    serve_agam_with(|_| {})
+}
+
+/// Like [`serve_agam`], with `setup` run on the temp folder before the server starts.
+fn serve_agam_with(setup: impl FnOnce(&Path)) -> Serving {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample/agam"),
         &dir.path().join("agam"),
     );
+    setup(dir.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
         .args(["serve", "agam", "--port", "0"])
         .current_dir(dir.path())
@@ -373,5 +379,32 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
         files.len() > 200,
         "the whole province was compared ({} files)",
         files.len()
+    );
+}
+
+#[test]
+fn a_theme_folder_beside_the_site_is_watched_too() {
+    let template = |word: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<p>Tema {word}</p>{{% endblock content %}}"
+        )
+    };
+    let s = serve_agam_with(|dir| {
+        std::fs::create_dir_all(dir.join("themes/balai/templates")).unwrap();
+        std::fs::write(
+            dir.join("themes/balai/templates/404.html"),
+            template("pertama"),
+        )
+        .unwrap();
+        let yaml = std::fs::read_to_string(dir.join("agam/site.yaml")).unwrap();
+        std::fs::write(dir.join("agam/site.yaml"), format!("{yaml}theme: balai\n")).unwrap();
+    });
+    assert!(s.get("/tidak-ada/").1.contains("Tema pertama"));
+    let theme = s.dir.path().join("themes/balai/templates");
+    std::fs::write(theme.join("404.html"), template("kedua")).unwrap();
+    let page = s.wait_for("/tidak-ada/", |b| b.contains("Tema kedua"));
+    assert!(
+        page.contains("Tema kedua"),
+        "editing the theme template rebuilds"
     );
 }

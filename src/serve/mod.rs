@@ -458,7 +458,14 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
         report(ServeEvent::PortTaken(p));
     }
     let server = Arc::new(server);
-    let (_watcher, changes) = watch::watch(&options.input)?;
+    // Theme folders beside the content folder (`theme: x` found in `../themes/x`) are
+    // watched too, so editing a template reloads the page.
+    let mut dirs = vec![options.input.clone()];
+    let themes = options.input.join("..").join("themes");
+    if themes.is_dir() {
+        dirs.push(themes);
+    }
+    let (_watcher, changes) = watch::watch(&dirs)?;
     server.serve(http, 4);
     report(ServeEvent::Listening {
         url: server.url(),

@@ -34,9 +34,9 @@ pub fn is_editor_leftover(path: &Path) -> bool {
         || name.starts_with(".goutputstream")
 }
 
-/// Starts watching `dir`; changes arrive on the returned channel. Keep the returned watcher
-/// alive for as long as changes are wanted.
-pub fn watch(dir: &Path) -> Result<(impl Drop, Receiver<Change>), Diagnostics> {
+/// Starts watching `dirs` (the content folder first); changes arrive on the returned channel.
+/// Keep the returned watcher alive for as long as changes are wanted.
+pub fn watch(dirs: &[PathBuf]) -> Result<(impl Drop, Receiver<Change>), Diagnostics> {
     let (tx, rx) = channel();
     let mut debouncer = new_debouncer(
         Duration::from_millis(40),
@@ -58,10 +58,17 @@ pub fn watch(dir: &Path) -> Result<(impl Drop, Receiver<Change>), Diagnostics> {
             let _ = tx.send(Change { paths, css_only });
         },
     )
-    .map_err(|e| watch_error(dir, &e.to_string()))?;
-    debouncer
-        .watch(dir, RecursiveMode::Recursive)
-        .map_err(|e| watch_error(dir, &e.to_string()))?;
+    .map_err(|e| {
+        watch_error(
+            dirs.first().map_or(Path::new("."), PathBuf::as_path),
+            &e.to_string(),
+        )
+    })?;
+    for dir in dirs {
+        debouncer
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(|e| watch_error(dir, &e.to_string()))?;
+    }
     Ok((debouncer, rx))
 }
 
