@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{BaseUrl, SiteConfig};
+use crate::content::image_info::{ImageInfo, read_image_info};
 use crate::content::kinds::{
     BeritaMeta, EventKind, Extra, HalamanMeta, Indicator, MasterplanMeta, MasterplanStatus,
     ProgramMeta, ProgramStatus, Years,
@@ -137,6 +138,10 @@ pub struct ImageView {
     pub permalink: String,
     /// What it shows.
     pub alt: String,
+    /// Width in pixels, when known.
+    pub width: Option<u32>,
+    /// Height in pixels, when known.
+    pub height: Option<u32>,
 }
 
 /// The event a news item reports.
@@ -416,19 +421,20 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .collect();
 
     let published: Vec<&Doc<BeritaMeta>> = content.news.iter().filter(|n| !n.meta.draft).collect();
-    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>)> = published
+    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, ImageInfos)> = published
         .par_iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
             let mut errs = broken_ref_errors(doc, &md, &index);
-            errs.extend(check_news_refs(doc, &program_refs, &index));
-            (md, errs)
+            let (ref_errors, images) = check_news_refs(doc, &program_refs, &index, &content.root);
+            errs.extend(ref_errors);
+            (md, errs, images)
         })
         .collect();
     let mut news: Vec<NewsPage> = Vec::with_capacity(published.len());
-    for (doc, (md, errs)) in published.iter().zip(rendered_news) {
+    for (doc, (md, errs, images)) in published.iter().zip(rendered_news) {
         errors.extend(errs);
-        news.push(news_page(doc, md, &urls, lang, &program_refs));
+        news.push(news_page(doc, md, &urls, lang, &program_refs, &images));
     }
     news.sort_by(|a, b| {
         b.date
@@ -678,11 +684,17 @@ fn unknown_program_error<M>(
     .with_hint(hint)
 }
 
+/// The pictures of a news item that were read, by their name in the front matter.
+type ImageInfos = HashMap<String, ImageInfo>;
+
+/// Errors in a news item's references, and the size of each picture it shows.
 fn check_news_refs(
     doc: &Doc<BeritaMeta>,
     programs: &HashMap<&Slug, ProgramRef>,
     index: &ContentIndex,
-) -> Vec<Diagnostic> {
+    root: &Path,
+) -> (Vec<Diagnostic>, ImageInfos) {
+    let mut images = ImageInfos::new();
     let mut errors: Vec<Diagnostic> = doc
         .meta
         .programs
@@ -710,14 +722,46 @@ fn check_news_refs(
         }
         if !asset_exists(doc, cover, index) {
             errors.push(missing_asset_error(doc, "cover", cover));
+        } else {
+            read_picture(doc, "cover", cover, root, &mut images, &mut errors);
         }
     }
     for photo in &doc.meta.photos {
         if !asset_exists(doc, &photo.src, index) {
             errors.push(missing_asset_error(doc, "photos", &photo.src));
+        } else {
+            read_picture(doc, "photos", &photo.src, root, &mut images, &mut errors);
         }
     }
-    errors
+    (errors, images)
+}
+
+/// Reads the picture `file` named under `key`, keeping its size or reporting what is wrong.
+fn read_picture<M>(
+    doc: &Doc<M>,
+    key: &str,
+    file: &str,
+    root: &Path,
+    images: &mut ImageInfos,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let source = match (file.strip_prefix('/'), &doc.bundle_dir) {
+        (Some(abs), _) => root.join("static").join(abs),
+        (None, Some(dir)) => root.join(dir).join(file),
+        (None, None) => return,
+    };
+    match read_image_info(&source) {
+        Ok(info) => {
+            images.insert(file.to_string(), info);
+        }
+        Err((message, hint)) => {
+            let message = Text::new(
+                format!("{file}: {}", message.id),
+                format!("{file}: {}", message.en),
+            );
+            errors.push(doc.error_at(key, file, message).with_hint(hint));
+        }
+    }
 }
 
 fn asset_exists<M>(doc: &Doc<M>, file: &str, index: &ContentIndex) -> bool {
@@ -884,6 +928,16 @@ fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
     };
     let logo_path = Path::new(logo.trim_start_matches('/'));
     if content.static_files.iter().any(|f| f == logo_path) {
+        if let Err((message, hint)) = read_image_info(&content.root.join("static").join(logo_path))
+        {
+            let source = &content.config_source;
+            let (line, col) = crate::content::locate_in_source(source, "logo", logo);
+            let message = Text::new(
+                format!("logo {logo}: {}", message.id),
+                format!("logo {logo}: {}", message.en),
+            );
+            errors.push(Diagnostic::at("site.yaml", source, line, col, message).with_hint(hint));
+        }
         return;
     }
     let source = &content.config_source;
@@ -924,7 +978,13 @@ fn program_ref(doc: &Doc<ProgramMeta>, urls: &Urls) -> ProgramRef {
     }
 }
 
-fn asset_view(file: &str, alt: &str, page_path: &str, urls: &Urls) -> ImageView {
+fn asset_view(
+    file: &str,
+    alt: &str,
+    page_path: &str,
+    urls: &Urls,
+    info: Option<&ImageInfo>,
+) -> ImageView {
     let site_path = match file.strip_prefix('/') {
         Some(abs) => abs.to_string(),
         None => format!("{page_path}{file}"),
@@ -933,6 +993,8 @@ fn asset_view(file: &str, alt: &str, page_path: &str, urls: &Urls) -> ImageView 
         url: urls.path(&site_path),
         permalink: urls.permalink(&site_path),
         alt: alt.to_string(),
+        width: info.and_then(|i| i.width),
+        height: info.and_then(|i| i.height),
     }
 }
 
@@ -942,6 +1004,7 @@ fn news_page(
     urls: &Urls,
     lang: Lang,
     programs: &HashMap<&Slug, ProgramRef>,
+    images: &ImageInfos,
 ) -> NewsPage {
     let m = &doc.meta;
     let page_path = format!("berita/{}/", doc.slug);
@@ -993,12 +1056,21 @@ fn news_page(
                 m.cover_alt.as_deref().unwrap_or_default(),
                 &page_path,
                 urls,
+                images.get(c.as_str()),
             )
         }),
         photos: m
             .photos
             .iter()
-            .map(|p| asset_view(&p.src, &p.caption, &page_path, urls))
+            .map(|p| {
+                asset_view(
+                    &p.src,
+                    &p.caption,
+                    &page_path,
+                    urls,
+                    images.get(p.src.as_str()),
+                )
+            })
             .collect(),
         related: Vec::new(),
         extra: m.extra.clone(),

@@ -73,16 +73,19 @@ fn bundle_files_are_copied_beside_the_page_and_links_rewritten() {
     let site = built(
         TestSite::new()
             .file("berita/bundel/index.md", body)
-            .bytes("berita/bundel/sampul.jpg", b"\xff\xd8\xff\xd9"),
+            .bytes("berita/bundel/sampul.jpg", &tiny_jpeg(1200, 675)),
     );
     assert_eq!(
         std::fs::read(site.out().join("berita/bundel/sampul.jpg")).unwrap(),
-        b"\xff\xd8\xff\xd9"
+        tiny_jpeg(1200, 675)
     );
     let page = site.read("berita/bundel/index.html");
     assert!(page.contains(r#"href="/berita/pertama/""#), "{page}");
     assert!(page.contains(r#"href="/program/satu-data/""#));
-    assert!(page.contains(r#"alt="Aula penuh peserta""#));
+    assert!(
+        page.contains(r#"alt="Aula penuh peserta" width="1200" height="675""#),
+        "the cover has its size: no layout shift"
+    );
     assert!(page.contains(
         r#"<meta property="og:image" content="https://uji.example.go.id/berita/bundel/sampul.jpg">"#
     ));

@@ -86,7 +86,7 @@ fn cover_without_alt_text_is_reported() {
             "berita/foto/index.md",
             &news("Foto", "2022-08-16", "cover: sampul.jpg\n"),
         )
-        .bytes("berita/foto/sampul.jpg", b"\xff\xd8\xff\xd9");
+        .bytes("berita/foto/sampul.jpg", &tiny_jpeg(800, 450));
     let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:6:1");
     assert!(
         err.contains("tidak punya teks alternatif (`cover_alt`)"),
@@ -198,6 +198,52 @@ fn a_link_copied_into_a_bundle_gets_the_working_path_suggested() {
     let err = assert_fails_at(&site, &site.build(), "berita/bundel/index.md:6:7");
     assert!(
         err.contains("mungkin maksud Anda `../pertama.md`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cover_that_is_not_a_picture_is_reported() {
+    let site = TestSite::new()
+        .file(
+            "berita/foto/index.md",
+            &news(
+                "Foto",
+                "2022-08-16",
+                "cover: sampul.jpg\ncover_alt: \"Aula\"\n",
+            ),
+        )
+        .file("berita/foto/sampul.jpg", "ini bukan foto");
+    let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:6:8");
+    assert!(
+        err.contains("sampul.jpg: berkas ini bukan gambar JPEG, PNG, GIF, WebP atau SVG"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cut_short_photo_is_reported() {
+    let site = TestSite::new()
+        .file("berita/foto/index.md", &news("Foto", "2022-08-16", "cover: sampul.jpg\ncover_alt: \"Aula\"\nphotos:\n  - src: dua.jpg\n    caption: \"Peserta\"\n"))
+        .bytes("berita/foto/sampul.jpg", &tiny_jpeg(800, 450))
+        .bytes("berita/foto/dua.jpg", &tiny_jpeg(800, 450)[..12]);
+    let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:9:10");
+    assert!(
+        err.contains("dua.jpg: gambar rusak atau terpotong"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_svg_logo_with_script_is_refused() {
+    let yaml = format!("{SITE_YAML}logo: logo.svg\n");
+    let site = TestSite::new().file("site.yaml", &yaml).file(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    let err = assert_fails_at(&site, &site.build(), "site.yaml:9:7");
+    assert!(
+        err.contains("logo logo.svg: gambar SVG ini memuat skrip"),
         "{err}"
     );
 }

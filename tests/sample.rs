@@ -107,6 +107,10 @@ fn every_sample_regency_builds_every_page_kind() {
             "{folder}: cover as OpenGraph image"
         );
         assert!(
+            news.contains(r#"width="1600" height="1000""#),
+            "{folder}: the cover photo has its size"
+        );
+        assert!(
             site.out
                 .join(format!("berita/{event}/foto-utama.jpg"))
                 .is_file(),

@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod frontmatter;
+pub mod image_info;
 pub mod kinds;
 pub mod types;
 

@@ -111,3 +111,14 @@ pub fn assert_fails_at(site: &TestSite, out: &Output, location: &str) -> String 
     assert!(!site.out().exists(), "a failed build must write nothing");
     err
 }
+
+/// The first bytes of a JPEG of `w` x `h` pixels: enough for cerdas to read its size.
+pub fn tiny_jpeg(w: u16, h: u16) -> Vec<u8> {
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08,
+    ];
+    b.extend(h.to_be_bytes());
+    b.extend(w.to_be_bytes());
+    b.extend([0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
+    b
+}
