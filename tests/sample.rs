@@ -107,7 +107,7 @@ fn every_sample_regency_builds_every_page_kind() {
             "{folder}: cover as OpenGraph image"
         );
         assert!(
-            news.contains(r#"width="1600" height="1000""#),
+            news.contains(r#"width="1600" height="900""#),
             "{folder}: the cover photo has its size"
         );
         assert!(
