@@ -247,3 +247,18 @@ fn an_svg_logo_with_script_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_folder_without_site_yaml_says_what_to_point_at() {
+    let site = TestSite::new();
+    std::fs::create_dir_all(site.dir.path().join("kosong")).unwrap();
+    let out = site.run(&["build", "kosong", "-o", "public"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("kosong/site.yaml")
+            && err.contains("site.yaml (satu kabupaten/kota) atau province.yaml (provinsi)"),
+        "{err}"
+    );
+    assert!(!site.out().exists());
+}

@@ -124,8 +124,8 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
     let config_path = root.join("site.yaml");
     let config_source = fs::read_to_string(&config_path).map_err(|e| {
         Diagnostic::io(&config_path, &e).with_hint(Text::new(
-            "folder situs harus berisi site.yaml; buat dengan `cerdas init`",
-            "a site folder must hold site.yaml; create one with `cerdas init`",
+            "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
+            "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
         ))
     })?;
     let config = parse_site_config(Path::new("site.yaml"), &config_source);
