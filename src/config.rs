@@ -198,11 +198,6 @@ impl BaseUrl {
     pub fn origin(&self) -> &str {
         &self.0[..self.0.len() - self.path().len()]
     }
-
-    /// The same site published somewhere else (`--base-url`).
-    pub fn with_override(text: &str) -> Result<BaseUrl, (Text, Text)> {
-        BaseUrl::parse(text)
-    }
 }
 
 impl<'de> Deserialize<'de> for BaseUrl {

@@ -374,12 +374,8 @@ pub struct Site {
     pub copies: Vec<CopiedFile>,
     /// The logo's root-relative URL.
     pub logo_url: Option<String>,
-    /// Theme override folder of the site.
-    pub templates_dir: Option<PathBuf>,
     /// Tables from `data/`.
     pub data: serde_json::Map<String, serde_json::Value>,
-    /// The regency folder.
-    pub root: PathBuf,
     /// The province portal this site is part of, when built inside one.
     pub parent: Option<ParentPortal>,
 }
@@ -511,9 +507,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         menu,
         copies,
         logo_url,
-        templates_dir: content.templates_dir,
         data: content.data,
-        root: content.root,
         config: content.config,
         parent: None,
     })

@@ -348,7 +348,9 @@ fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<PathB
     Some(paths)
 }
 
-/// Hidden files and editor leftovers are never content.
+/// Hidden files (`.#a.md`, `.a.md.swp`, `.goutputstream-…`) and editor leftovers (`a.md~`,
+/// `a.md.swp`, vim's `4913` probe, `*.tmp`) are never content, and changes to them are not
+/// worth a rebuild.
 pub fn is_ignored(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -357,6 +359,7 @@ pub fn is_ignored(path: &Path) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
+        || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
 }
@@ -417,6 +420,21 @@ fn make_doc<M: DeserializeOwned>(found: &Found, source: String) -> Result<Doc<M>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_files_and_editor_leftovers_are_not_content() {
+        for name in [
+            "berita/a.md.swp",
+            "berita/a.md~",
+            "berita/.#a.md",
+            "berita/4913",
+            "x.tmp",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored(Path::new(name)), "{name}");
+        }
+        assert!(!is_ignored(Path::new("berita/a.md")));
+    }
 
     #[test]
     fn locate_finds_the_value_after_its_key() {

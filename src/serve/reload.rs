@@ -36,11 +36,6 @@ impl Clients {
         }
     }
 
-    /// How many streams are open.
-    pub fn count(&self) -> usize {
-        self.0.lock().map(|l| l.len()).unwrap_or(0)
-    }
-
     /// Sends a comment every `every` so dead connections are noticed and dropped.
     pub fn heartbeat_forever(&self, every: Duration) {
         loop {

@@ -1,4 +1,5 @@
-//! Watching the content folder: debounced events, reads and editor leftovers ignored, and a
+//! Watching the content folder: debounced events, reads and what is never content
+//! ([`is_ignored`]: hidden files, editor leftovers) ignored, and a
 //! note of whether only stylesheets changed.
 
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
+use crate::content::is_ignored;
 use crate::error::{Diagnostic, Diagnostics, Text};
 
 /// What a batch of file events amounts to.
@@ -17,21 +19,6 @@ pub struct Change {
     pub paths: Vec<PathBuf>,
     /// Whether every changed file is a stylesheet.
     pub css_only: bool,
-}
-
-/// Whether a path is an editor's temporary file rather than content.
-pub fn is_editor_leftover(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with('~')
-        || name.starts_with(".#")
-        || name == "4913"
-        || name.ends_with(".tmp")
-        || name.starts_with(".goutputstream")
 }
 
 /// Starts watching `dirs` (the content folder first); changes arrive on the returned channel.
@@ -47,7 +34,7 @@ pub fn watch(dirs: &[PathBuf]) -> Result<(impl Drop, Receiver<Change>), Diagnost
                 .iter()
                 .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                 .flat_map(|e| e.paths.iter().cloned())
-                .filter(|p| !is_editor_leftover(p))
+                .filter(|p| !is_ignored(p))
                 .collect();
             if paths.is_empty() {
                 return;
@@ -81,23 +68,4 @@ fn watch_error(dir: &Path, err: &str) -> Diagnostics {
         ),
     )
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn editor_leftovers_are_not_content() {
-        for name in [
-            "berita/a.md.swp",
-            "berita/a.md~",
-            "berita/.#a.md",
-            "berita/4913",
-            "x.tmp",
-        ] {
-            assert!(is_editor_leftover(Path::new(name)), "{name}");
-        }
-        assert!(!is_editor_leftover(Path::new("berita/a.md")));
-    }
 }
