@@ -420,8 +420,7 @@ fn load_regency(
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
-                let (line, col) = crate::content::locate_in_source(source, "regencies", folder);
-                return Err(Diagnostic::at(file, source, line, col, Text::new(
+                return Err(Diagnostic::at_key(file, source, "regencies", folder, Text::new(
                     format!("folder kabupaten/kota `{folder}` tidak ada atau tidak berisi site.yaml"),
                     format!("the regency folder `{folder}` does not exist or holds no site.yaml"),
                 ))
@@ -471,14 +470,13 @@ fn check_regency_slugs(sources: &[RegencySource], file: &Path, source: &str) -> 
             continue;
         };
         let slug = e.site.slug.as_str();
-        let (line, col) = crate::content::locate_in_source(source, "regencies", slug);
         if !seen.insert(slug) {
             errors.push(
-                Diagnostic::at(
+                Diagnostic::at_key(
                     file,
                     source,
-                    line,
-                    col,
+                    "regencies",
+                    slug,
                     Text::new(
                         format!("dua kabupaten/kota memakai slug yang sama: `{slug}`"),
                         format!("two regencies use the same slug: `{slug}`"),
@@ -491,11 +489,11 @@ fn check_regency_slugs(sources: &[RegencySource], file: &Path, source: &str) -> 
             );
         } else if PROVINCE_RESERVED.contains(&slug) {
             errors.push(
-                Diagnostic::at(
+                Diagnostic::at_key(
                     file,
                     source,
-                    line,
-                    col,
+                    "regencies",
+                    slug,
                     Text::new(
                         format!("slug `{slug}` dipakai oleh halaman portal provinsi"),
                         format!("the slug `{slug}` is used by a page of the province portal"),
@@ -534,12 +532,11 @@ fn province_logo(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if !from.is_file() || name.is_empty() {
-        let (line, col) = crate::content::locate_in_source(source, "logo", logo);
-        return Err(Diagnostic::at(
+        return Err(Diagnostic::at_key(
             file,
             source,
-            line,
-            col,
+            "logo",
+            logo,
             Text::new(
                 format!("logo `{logo}` tidak ditemukan"),
                 format!("logo `{logo}` was not found"),

@@ -111,6 +111,19 @@ impl Diagnostic {
         d
     }
 
+    /// A problem with the `value` written after `key:` in the YAML `source` of `file`,
+    /// pointing at it (see [`locate_in_source`]).
+    pub fn at_key(
+        file: impl Into<PathBuf>,
+        source: &str,
+        key: &str,
+        value: &str,
+        message: Text,
+    ) -> Self {
+        let (line, column) = locate_in_source(source, key, value);
+        Diagnostic::at(file, source, line, column, message)
+    }
+
     /// The same diagnostic with a hint on how to fix it.
     pub fn with_hint(mut self, hint: Text) -> Self {
         self.hint = Some(hint);
@@ -227,6 +240,36 @@ impl std::error::Error for Diagnostics {}
 
 /// The result of a step that reports every problem it finds.
 pub type Result<T> = std::result::Result<T, Diagnostics>;
+
+/// The 1-based line and column of the first `value` written after `key:` in YAML `source`
+/// (a `- key:` list item counts), or of the key itself, or line 2 when neither is found.
+pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) {
+    let prefix = format!("{key}:");
+    let lines: Vec<&str> = source.lines().collect();
+    let key_of = |l: &str| l.trim_start().trim_start_matches("- ").starts_with(&prefix);
+    let Some(key_index) = lines.iter().position(|l| key_of(l)) else {
+        return (2, 1);
+    };
+    let line = lines[key_index];
+    let key_col = line.len() - line.trim_start().trim_start_matches("- ").len() + 1;
+    if value.is_empty() {
+        return (key_index + 1, key_col);
+    }
+    for (i, line) in lines.iter().enumerate().skip(key_index) {
+        if i > key_index && line.trim_end() == "---" {
+            break;
+        }
+        let search_from = if i == key_index {
+            key_col - 1 + prefix.len()
+        } else {
+            0
+        };
+        if let Some(pos) = line[search_from..].find(value) {
+            return (i + 1, search_from + pos + 1);
+        }
+    }
+    (key_index + 1, key_col)
+}
 
 /// The Levenshtein edit distance between two short strings.
 pub fn edit_distance(a: &str, b: &str) -> usize {

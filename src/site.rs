@@ -924,24 +924,23 @@ fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
     if content.static_files.iter().any(|f| f == logo_path) {
         if let Err((message, hint)) = read_image_info(&content.root.join("static").join(logo_path))
         {
-            let source = &content.config_source;
-            let (line, col) = crate::content::locate_in_source(source, "logo", logo);
             let message = Text::new(
                 format!("logo {logo}: {}", message.id),
                 format!("logo {logo}: {}", message.en),
             );
-            errors.push(Diagnostic::at("site.yaml", source, line, col, message).with_hint(hint));
+            errors.push(
+                Diagnostic::at_key("site.yaml", &content.config_source, "logo", logo, message)
+                    .with_hint(hint),
+            );
         }
         return;
     }
-    let source = &content.config_source;
-    let (line, col) = crate::content::locate_in_source(source, "logo", logo);
     errors.push(
-        Diagnostic::at(
+        Diagnostic::at_key(
             "site.yaml",
-            source,
-            line,
-            col,
+            &content.config_source,
+            "logo",
+            logo,
             Text::new(
                 format!("logo `{logo}` tidak ada di folder static/"),
                 format!("logo `{logo}` is not in the static/ folder"),

@@ -49,46 +49,10 @@ impl<M> Doc<M> {
         self.path.parent().unwrap_or(Path::new(""))
     }
 
-    /// The 1-based line and column of the first `value` written after `key:` in the front
-    /// matter, or of the key itself, or line 2 when neither is found.
-    pub fn locate(&self, key: &str, value: &str) -> (usize, usize) {
-        locate_in_source(&self.source, key, value)
-    }
-
     /// A diagnostic at the place `key` / `value` is written in this file.
     pub fn error_at(&self, key: &str, value: &str, message: Text) -> Diagnostic {
-        let (line, col) = self.locate(key, value);
-        Diagnostic::at(&self.path, &self.source, line, col, message)
+        Diagnostic::at_key(&self.path, &self.source, key, value, message)
     }
-}
-
-/// See [`Doc::locate`].
-pub fn locate_in_source(source: &str, key: &str, value: &str) -> (usize, usize) {
-    let prefix = format!("{key}:");
-    let lines: Vec<&str> = source.lines().collect();
-    let key_of = |l: &str| l.trim_start().trim_start_matches("- ").starts_with(&prefix);
-    let Some(key_index) = lines.iter().position(|l| key_of(l)) else {
-        return (2, 1);
-    };
-    let line = lines[key_index];
-    let key_col = line.len() - line.trim_start().trim_start_matches("- ").len() + 1;
-    if value.is_empty() {
-        return (key_index + 1, key_col);
-    }
-    for (i, line) in lines.iter().enumerate().skip(key_index) {
-        if i > key_index && line.trim_end() == "---" {
-            break;
-        }
-        let search_from = if i == key_index {
-            key_col - 1 + prefix.len()
-        } else {
-            0
-        };
-        if let Some(pos) = line[search_from..].find(value) {
-            return (i + 1, search_from + pos + 1);
-        }
-    }
-    (key_index + 1, key_col)
 }
 
 /// Everything in one regency folder, checked, before any rendering.
@@ -439,7 +403,10 @@ mod tests {
     #[test]
     fn locate_finds_the_value_after_its_key() {
         let src = "---\ntitle: smart\nprograms:\n  - satu-data\n  - smart-x\n---\n";
-        assert_eq!(locate_in_source(src, "programs", "smart-x"), (5, 5));
-        assert_eq!(locate_in_source(src, "title", ""), (2, 1));
+        assert_eq!(
+            crate::error::locate_in_source(src, "programs", "smart-x"),
+            (5, 5)
+        );
+        assert_eq!(crate::error::locate_in_source(src, "title", ""), (2, 1));
     }
 }

@@ -28,9 +28,8 @@ pub fn read_export(
     file: &Path,
     source: &str,
 ) -> Result<Export, Diagnostic> {
-    let (line, col) = crate::content::locate_in_source(source, "export", location);
     let fail = |id: String, en: String, hint: Text| {
-        Diagnostic::at(file, source, line, col, Text::new(id, en)).with_hint(hint)
+        Diagnostic::at_key(file, source, "export", location, Text::new(id, en)).with_hint(hint)
     };
     let bytes = if location.starts_with("http://") || location.starts_with("https://") {
         fetch_url(location).map_err(|(id, en)| {

@@ -166,8 +166,7 @@ fn find_theme_dir(site_root: &Path, source: &str, name: &str) -> Result<PathBuf,
         site_root.join("..").join("themes").join(name),
     ];
     candidates.iter().find(|p| p.join("templates").is_dir()).cloned().ok_or_else(|| {
-        let (line, col) = crate::content::locate_in_source(source, "theme", name);
-        Diagnostic::at("site.yaml", source, line, col, Text::new(
+        Diagnostic::at_key("site.yaml", source, "theme", name, Text::new(
             format!("tema `{name}` tidak ditemukan"),
             format!("theme `{name}` was not found"),
         ))
