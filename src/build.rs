@@ -66,12 +66,13 @@ pub enum Part {
 
 /// Where finished files go: a new output folder, memory (`serve`), or nowhere (`check`).
 pub trait Sink: Sync {
-    /// Takes a batch of rendered files and files to copy of one part of the site.
+    /// Takes a batch of rendered files and files to copy of one part of the site; it owns
+    /// them from here (the in-memory sink keeps the bytes without copying them).
     fn accept(
         &self,
         part: Part,
-        files: &[OutputFile],
-        copies: &[CopiedFile],
+        files: Vec<OutputFile>,
+        copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics>;
 }
 
@@ -79,10 +80,10 @@ impl Sink for Staging {
     fn accept(
         &self,
         _: Part,
-        files: &[OutputFile],
-        copies: &[CopiedFile],
+        files: Vec<OutputFile>,
+        copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
-        self.write(files, copies)
+        self.write(&files, &copies)
     }
 }
 
@@ -94,8 +95,8 @@ impl Sink for Discard {
     fn accept(
         &self,
         _: Part,
-        files: &[OutputFile],
-        copies: &[CopiedFile],
+        files: Vec<OutputFile>,
+        copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
         if let Ok(mut n) = self.0.lock() {
             n.0 += files.len();
@@ -168,7 +169,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .map(parse_base_url_flag)
         .transpose()?;
     let (site, files, copies) = build_regency(&opts.input, base.as_ref(), None)?;
-    sink.accept(Part::Main, &files, &copies)?;
+    sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
         news: site.news.len(),
         regencies: 1,
@@ -383,7 +384,7 @@ impl ProvinceBuild {
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
         let mut files = render_province(&province, &theme)?;
         files.extend(province_files(&province, &built));
-        sink.accept(Part::Main, &files, &logo_copy)?;
+        sink.accept(Part::Main, files, logo_copy)?;
         let external = sources
             .iter()
             .filter(|s| matches!(s, RegencySource::External(_)))
@@ -446,7 +447,7 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
-            sink.accept(Part::Regency(index), &files, &copies)?;
+            sink.accept(Part::Regency(index), files, copies)?;
             Ok(RegencySource::Built(export_site(&site)))
         }
     }

@@ -57,16 +57,16 @@ impl Sink for MemorySink {
     fn accept(
         &self,
         part: Part,
-        files: &[OutputFile],
-        copies: &[CopiedFile],
+        files: Vec<OutputFile>,
+        copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
         if let Ok(mut parts) = self.0.lock() {
             let map = parts.entry(part).or_default();
             for f in files {
-                map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes.clone())));
+                map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes)));
             }
             for c in copies {
-                map.insert(key_of(&c.to), Entry::File(c.from.clone()));
+                map.insert(key_of(&c.to), Entry::File(c.from));
             }
         }
         Ok(())
