@@ -39,23 +39,36 @@ fn serve_agam() -> Serving {
 
 /// Like [`serve_agam`], with `setup` run on the temp folder before the server starts.
 fn serve_agam_with(setup: impl FnOnce(&Path)) -> Serving {
+    serve_copy("agam", setup)
+}
+
+/// Starts `cerdas serve` on a copy of the whole sample province (in a folder named `agam`,
+/// so [`Serving::path`] works the same).
+fn serve_province() -> Serving {
+    serve_copy("", |_| {})
+}
+
+/// Copies `content-sample/<sample>` to `<tmp>/agam`, runs `setup` on `<tmp>`, then starts
+/// `cerdas serve agam` on a port the system picks.
+fn serve_copy(sample: &str, setup: impl FnOnce(&Path)) -> Serving {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample/agam"),
-        &dir.path().join("agam"),
-    );
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("content-sample")
+        .join(sample);
+    copy_dir(&source, &dir.path().join("agam"));
     setup(dir.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
         .args(["serve", "agam", "--port", "0"])
         .current_dir(dir.path())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
+    // Keep reading what the server prints, as a terminal would.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let start = line.find("http://").expect("the address is printed") + "http://".len();
     let addr = line[start..].split('/').next().unwrap().to_string();
     Serving { child, addr, dir }
@@ -253,30 +266,6 @@ fn types_not_found_head_and_etags() {
         s.request("GET /berita HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 301);
     assert!(head.contains("Location: /berita/"));
-}
-
-/// Starts `cerdas serve` on a copy of the whole sample province.
-fn serve_province() -> Serving {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample"),
-        &dir.path().join("agam"),
-    );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args(["serve", "agam", "--port", "0"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    // Keep reading what the server prints, as a terminal would.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let start = line.find("http://").expect("the address is printed") + "http://".len();
-    let addr = line[start..].split('/').next().unwrap().to_string();
-    Serving { child, addr, dir }
 }
 
 fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
