@@ -86,6 +86,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partials/dimension_tiles.html"),
     ),
     (
+        "partials/term_news.html",
+        include_str!("../../themes/default/templates/partials/term_news.html"),
+    ),
+    (
         "partials/news_card.html",
         include_str!("../../themes/default/templates/partials/news_card.html"),
     ),
