@@ -11,6 +11,7 @@ use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config
 use crate::content::load_content;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::export_site;
+use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// In a province, build the regencies that load and list the others as unavailable.
     pub keep_going: bool,
+    /// Where resized pictures are kept between builds (`<input>/.cerdas-cache` when `None`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -74,16 +77,54 @@ pub trait Sink: Sync {
         files: Vec<OutputFile>,
         copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics>;
+
+    /// The cache that makes resized pictures; `None` when this sink publishes none (`check`
+    /// reads every picture's header but decodes none).
+    fn image_cache(&self) -> Option<&ImageCache> {
+        None
+    }
 }
 
-impl Sink for Staging {
+/// A new output folder and the picture cache that fills it.
+struct Publish {
+    staging: Staging,
+    cache: ImageCache,
+}
+
+impl Sink for Publish {
     fn accept(
         &self,
         _: Part,
         files: Vec<OutputFile>,
         copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
-        self.write(&files, &copies)
+        self.staging.write(&files, &copies)
+    }
+
+    fn image_cache(&self) -> Option<&ImageCache> {
+        Some(&self.cache)
+    }
+}
+
+/// Opens the picture cache `opts` names.
+pub fn open_image_cache(opts: &BuildOptions) -> Result<ImageCache, Diagnostics> {
+    let dir = opts
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| default_cache_dir(&opts.input));
+    Ok(ImageCache::open(&dir)?)
+}
+
+/// The copies that publish `site`'s resized pictures, made (or found in the cache) when the
+/// sink publishes pictures.
+fn picture_copies(
+    site: &Site,
+    input: &Path,
+    sink: &dyn Sink,
+) -> Result<Vec<CopiedFile>, Diagnostics> {
+    match sink.image_cache() {
+        Some(cache) => make_images(&site.images, cache, input),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -125,9 +166,14 @@ pub struct Summary {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_location(&opts.input, &opts.output)?;
-    let staging = Staging::begin(&opts.output)?;
-    let summary = build_to(opts, &staging)?;
-    let report = staging.commit()?;
+    let cache = open_image_cache(opts)?;
+    let publish = Publish {
+        staging: Staging::begin(&opts.output)?,
+        cache,
+    };
+    let summary = build_to(opts, &publish)?;
+    let report = publish.staging.commit()?;
+    publish.cache.prune_unused();
     Ok(BuildReport {
         rendered: report.rendered,
         copied: report.copied,
@@ -168,7 +214,8 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .as_deref()
         .map(parse_base_url_flag)
         .transpose()?;
-    let (site, files, copies) = build_regency(&opts.input, base.as_ref(), None)?;
+    let (site, files, mut copies) = build_regency(&opts.input, base.as_ref(), None)?;
+    copies.extend(picture_copies(&site, &opts.input, sink)?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
         news: site.news.len(),
@@ -431,7 +478,8 @@ fn load_regency(
                 ))
                 .into());
             }
-            let (site, files, copies) = build_regency(&dir, Some(base), Some(portal.clone()))?;
+            let (site, files, mut copies) = build_regency(&dir, Some(base), Some(portal.clone()))?;
+            copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
             let files: Vec<OutputFile> = files
                 .into_iter()

@@ -46,6 +46,10 @@ enum Command {
         /// (province: build the regencies that load, list the others as unavailable).
         #[arg(long)]
         keep_going: bool,
+        /// Folder cache gambar; bawaan: .cerdas-cache di dalam folder situs
+        /// (picture cache folder; default: .cerdas-cache inside the site folder).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
     /// Pratinjau di peramban, dibangun ulang setiap kali berkas disimpan
     /// (preview in the browser, rebuilt on every save).
@@ -81,12 +85,14 @@ fn main() -> ExitCode {
             output,
             base_url,
             keep_going,
+            cache_dir,
         } => {
             let opts = BuildOptions {
                 input: dir,
                 output: output.clone(),
                 base_url,
                 keep_going,
+                cache_dir,
             };
             (build(&opts), Some(output))
         }

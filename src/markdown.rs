@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::types::slugify;
+use crate::error::Text;
 
 /// The marker that ends a hand-chosen summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -33,6 +34,9 @@ pub struct BrokenRef {
     pub offset: usize,
     /// Whether it is an image rather than a link.
     pub image: bool,
+    /// What is wrong with an image that exists (not a picture, cut short, too large); `None`
+    /// when the target is missing.
+    pub problem: Option<(Text, Text)>,
 }
 
 /// What the renderer needs to know about the rest of the site to rewrite links.
@@ -41,6 +45,12 @@ pub trait LinkTargets {
     fn url_of(&self, path: &Path) -> Option<String>;
     /// Whether a non-Markdown file exists at `path` (relative to the site folder).
     fn file_exists(&self, path: &Path) -> bool;
+    /// The `<picture>` markup for the image at `path` (relative to the site folder) with text
+    /// `alt`; `Ok(None)` (the default) leaves the image as written, an error says what is
+    /// wrong with it.
+    fn picture(&self, _path: &Path, _alt: &str) -> Result<Option<String>, (Text, Text)> {
+        Ok(None)
+    }
 }
 
 fn options() -> Options {
@@ -55,6 +65,8 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
     let mut broken = Vec::new();
     let mut has_raw_html = false;
     let mut events: Vec<Event> = Vec::new();
+    // The image being read: its file, its alt text so far, its offset and target as written.
+    let mut picture: Option<(PathBuf, String, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link {
@@ -69,6 +81,7 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
                             target: dest_url.to_string(),
                             offset: range.start,
                             image: false,
+                            problem: None,
                         });
                         dest_url
                     });
@@ -85,20 +98,61 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_target(&dest_url, dir, targets, true).unwrap_or_else(|| {
+                let Some(dest_url) = rewrite_target(&dest_url, dir, targets, true) else {
                     broken.push(BrokenRef {
                         target: dest_url.to_string(),
                         offset: range.start,
                         image: true,
+                        problem: None,
                     });
-                    dest_url
-                });
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                    continue;
+                };
+                if let Some(path) = local_path(&dest_url, dir) {
+                    picture = Some((path, String::new(), range.start, dest_url.to_string()));
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
                 })
+            }
+            Event::Text(ref t) | Event::Code(ref t) if picture.is_some() => {
+                if let Some((_, alt, _, _)) = picture.as_mut() {
+                    alt.push_str(t);
+                }
+                event
+            }
+            Event::End(TagEnd::Image) if picture.is_some() => {
+                let Some((path, alt, offset, target)) = picture.take() else {
+                    continue;
+                };
+                match targets.picture(&path, &alt) {
+                    Ok(Some(markup)) => {
+                        // Drop the plain `<img>` events of this image for the markup.
+                        let start = events
+                            .iter()
+                            .rposition(|e| matches!(e, Event::Start(Tag::Image { .. })))
+                            .unwrap_or(events.len());
+                        events.truncate(start);
+                        events.push(Event::InlineHtml(markup.into()));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(problem) => broken.push(BrokenRef {
+                        target,
+                        offset,
+                        image: true,
+                        problem: Some(problem),
+                    }),
+                }
+                event
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 if h.trim() != MORE_MARKER {
@@ -166,6 +220,16 @@ fn rewrite_target<'a>(
         Some(p) if targets.file_exists(&p) => Some(dest.clone()),
         _ => None,
     }
+}
+
+/// The site-folder path of a local image target (`foto.jpg` in `berita/a/` ->
+/// `berita/a/foto.jpg`); `None` for URLs and site paths.
+fn local_path(dest: &str, dir: &Path) -> Option<PathBuf> {
+    if dest.is_empty() || dest.starts_with('/') || dest.starts_with('#') || has_scheme(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    normalize(&dir.join(path))
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -290,8 +354,10 @@ fn sanitize(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
     builder
         .add_generic_attributes(["id", "class"])
-        .add_tags(["input", "figure", "figcaption"])
+        .add_tags(["input", "figure", "figcaption", "picture", "source"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .link_rel(Some("noopener"));
@@ -313,6 +379,16 @@ mod tests {
         }
         fn file_exists(&self, path: &Path) -> bool {
             path == Path::new("berita/bimtek/foto.jpg")
+                || path == Path::new("berita/bimtek/rusak.jpg")
+        }
+        fn picture(&self, path: &Path, alt: &str) -> Result<Option<String>, (Text, Text)> {
+            match path.to_str() {
+                Some("berita/bimtek/foto.jpg") => Ok(Some(format!("<picture>{alt}</picture>"))),
+                Some("berita/bimtek/rusak.jpg") => {
+                    Err((Text::new("rusak", "damaged"), Text::new("", "")))
+                }
+                _ => Ok(None),
+            }
         }
     }
 
@@ -340,7 +416,8 @@ mod tests {
             vec![BrokenRef {
                 target: "hilang.md".into(),
                 offset: 13,
-                image: false
+                image: false,
+                problem: None,
             }]
         );
     }
@@ -354,6 +431,24 @@ mod tests {
         );
         assert_eq!(r.broken.len(), 1);
         assert_eq!(r.broken[0].target, "tidak-ada.jpg");
+    }
+
+    #[test]
+    fn inline_pictures_become_responsive_markup() {
+        let r = render_markdown(
+            "Foto: ![Peserta *Bimtek*](foto.jpg) dan ![x](rusak.jpg)",
+            Path::new("berita/bimtek"),
+            &Targets,
+        );
+        assert!(
+            r.html.contains("<picture>Peserta Bimtek</picture>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains(r#"src="foto.jpg""#), "{}", r.html);
+        assert_eq!(r.broken.len(), 1);
+        assert_eq!(r.broken[0].target, "rusak.jpg");
+        assert!(r.broken[0].problem.is_some());
     }
 
     #[test]

@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{BaseUrl, SiteConfig};
-use crate::content::image_info::{ImageInfo, read_image_info};
 use crate::content::kinds::{
     BeritaMeta, EventKind, Extra, HalamanMeta, Indicator, MasterplanMeta, MasterplanStatus,
     ProgramMeta, ProgramStatus, Years,
@@ -18,7 +17,10 @@ use crate::content::types::{Dimension, NewsDate, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text, nearest};
 use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
+
+pub mod images;
 use crate::render::dates::{long_date, rupiah, short_date};
+pub use images::{ImageJob, ImageView, Pictures, ResizedImage};
 
 /// Where pages are published: the path prefix of every URL and the absolute origin.
 #[derive(Clone, Debug, Serialize)]
@@ -129,21 +131,6 @@ pub struct NewsRef {
     pub date: DateView,
 }
 
-/// An image with its text alternative.
-#[derive(Clone, Debug, Serialize)]
-pub struct ImageView {
-    /// Root-relative URL.
-    pub url: String,
-    /// Absolute URL, for OpenGraph.
-    pub permalink: String,
-    /// What it shows.
-    pub alt: String,
-    /// Width in pixels, when known.
-    pub width: Option<u32>,
-    /// Height in pixels, when known.
-    pub height: Option<u32>,
-}
-
 /// The event a news item reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct EventView {
@@ -190,6 +177,8 @@ pub struct NewsPage {
     pub tags: Vec<TagRef>,
     /// The main photo.
     pub cover: Option<ImageView>,
+    /// The cover cut to 1200 x 630, shown when the page is shared (OpenGraph).
+    pub og_image: Option<ResizedImage>,
     /// More photos.
     pub photos: Vec<ImageView>,
     /// Up to three related news items.
@@ -372,8 +361,12 @@ pub struct Site {
     pub menu: Vec<MenuEntry>,
     /// Files copied as they are: `static/`, bundle photos, masterplan documents.
     pub copies: Vec<CopiedFile>,
-    /// The logo's root-relative URL.
+    /// The logo's root-relative URL (the file as it is in `static/`).
     pub logo_url: Option<String>,
+    /// The logo, resized.
+    pub logo: Option<ImageView>,
+    /// Resized files of the pictures pages show, to be made by `output::images`.
+    pub images: Vec<ImageJob>,
     /// Tables from `data/`.
     pub data: serde_json::Map<String, serde_json::Value>,
     /// The province portal this site is part of, when built inside one.
@@ -408,7 +401,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let mut errors = Vec::new();
     let index = ContentIndex::new(&content, &urls);
     check_url_collisions(&content, &mut errors);
-    check_site_files(&content, &mut errors);
+    let logo = check_site_files(&content, &index, &mut errors);
 
     let program_refs: HashMap<&Slug, ProgramRef> = content
         .programs
@@ -417,12 +410,12 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .collect();
 
     let published: Vec<&Doc<BeritaMeta>> = content.news.iter().filter(|n| !n.meta.draft).collect();
-    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, ImageInfos)> = published
+    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, ImageViews)> = published
         .par_iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
             let mut errs = broken_ref_errors(doc, &md, &index);
-            let (ref_errors, images) = check_news_refs(doc, &program_refs, &index, &content.root);
+            let (ref_errors, images) = check_news_refs(doc, &program_refs, &index);
             errs.extend(ref_errors);
             (md, errs, images)
         })
@@ -430,7 +423,15 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let mut news: Vec<NewsPage> = Vec::with_capacity(published.len());
     for (doc, (md, errs, images)) in published.iter().zip(rendered_news) {
         errors.extend(errs);
-        news.push(news_page(doc, md, &urls, lang, &program_refs, &images));
+        news.push(news_page(
+            doc,
+            md,
+            &urls,
+            lang,
+            &program_refs,
+            &images,
+            &index,
+        ));
     }
     news.sort_by(|a, b| {
         b.date
@@ -507,6 +508,8 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         menu,
         copies,
         logo_url,
+        logo,
+        images: index.pictures.jobs(),
         data: content.data,
         config: content.config,
         parent: None,
@@ -526,6 +529,10 @@ struct ContentIndex {
     urls: HashMap<PathBuf, String>,
     /// Every non-Markdown file that will be published, by site path.
     files: HashSet<PathBuf>,
+    /// The site folder.
+    root: PathBuf,
+    /// The pictures pages show and the files they become.
+    pictures: Pictures,
 }
 
 impl ContentIndex {
@@ -575,7 +582,12 @@ impl ContentIndex {
         for f in &content.static_files {
             files.insert(Path::new("static").join(f));
         }
-        ContentIndex { urls: map, files }
+        ContentIndex {
+            urls: map,
+            files,
+            root: content.root.clone(),
+            pictures: Pictures::new(urls),
+        }
     }
 }
 
@@ -586,6 +598,26 @@ impl LinkTargets for ContentIndex {
     fn file_exists(&self, path: &Path) -> bool {
         self.files.contains(path)
     }
+    fn picture(&self, path: &Path, alt: &str) -> Result<Option<String>, (Text, Text)> {
+        if !self.files.contains(path) || !is_processed_picture(path) {
+            return Ok(None);
+        }
+        let view = self.pictures.picture(&self.root.join(path), alt, "")?;
+        Ok(Some(images::picture_html(
+            &view,
+            "(min-width: 48rem) 46rem, 100vw",
+        )))
+    }
+}
+
+/// Whether a file is a photo published only as resized copies (JPEG, PNG, WebP), never as it
+/// is: the original may be large and carry the place it was taken in its EXIF data.
+pub fn is_processed_picture(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["jpg", "jpeg", "png", "webp"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Errors for links and images in a body that point at nothing.
@@ -601,7 +633,15 @@ fn broken_ref_errors<M>(
             let line = doc.source[..offset].matches('\n').count() + 1;
             let line_start = doc.source[..offset].rfind('\n').map_or(0, |i| i + 1);
             let column = doc.source[line_start..offset].chars().count() + 1;
-            let (message, hint) = if b.image {
+            let (message, hint) = if let Some((message, hint)) = &b.problem {
+                (
+                    Text::new(
+                        format!("{}: {}", b.target, message.id),
+                        format!("{}: {}", b.target, message.en),
+                    ),
+                    hint.clone(),
+                )
+            } else if b.image {
                 (
                     Text::new(format!("gambar tidak ditemukan: `{}`", b.target), format!("image not found: `{}`", b.target)),
                     Text::new(
@@ -678,17 +718,16 @@ fn unknown_program_error<M>(
     .with_hint(hint)
 }
 
-/// The pictures of a news item that were read, by their name in the front matter.
-type ImageInfos = HashMap<String, ImageInfo>;
+/// The pictures of a news item, by their name in the front matter.
+type ImageViews = HashMap<String, ImageView>;
 
 /// Errors in a news item's references, and the size of each picture it shows.
 fn check_news_refs(
     doc: &Doc<BeritaMeta>,
     programs: &HashMap<&Slug, ProgramRef>,
     index: &ContentIndex,
-    root: &Path,
-) -> (Vec<Diagnostic>, ImageInfos) {
-    let mut images = ImageInfos::new();
+) -> (Vec<Diagnostic>, ImageViews) {
+    let mut images = ImageViews::new();
     let mut errors: Vec<Diagnostic> = doc
         .meta
         .programs
@@ -717,36 +756,50 @@ fn check_news_refs(
         if !asset_exists(doc, cover, index) {
             errors.push(missing_asset_error(doc, "cover", cover));
         } else {
-            read_picture(doc, "cover", cover, root, &mut images, &mut errors);
+            let alt = doc.meta.cover_alt.as_deref().unwrap_or_default();
+            read_picture(doc, ("cover", cover, alt), index, &mut images, &mut errors);
         }
     }
     for photo in &doc.meta.photos {
         if !asset_exists(doc, &photo.src, index) {
             errors.push(missing_asset_error(doc, "photos", &photo.src));
         } else {
-            read_picture(doc, "photos", &photo.src, root, &mut images, &mut errors);
+            let named = ("photos", photo.src.as_str(), photo.caption.as_str());
+            read_picture(doc, named, index, &mut images, &mut errors);
         }
     }
     (errors, images)
 }
 
-/// Reads the picture `file` named under `key`, keeping its size or reporting what is wrong.
-fn read_picture<M>(
-    doc: &Doc<M>,
-    key: &str,
-    file: &str,
-    root: &Path,
-    images: &mut ImageInfos,
+/// The file a news item's front matter names: `/x.jpg` is in `static/`, `x.jpg` beside the
+/// item's `index.md`.
+fn picture_source(doc: &Doc<BeritaMeta>, file: &str, root: &Path) -> Option<PathBuf> {
+    match (file.strip_prefix('/'), &doc.bundle_dir) {
+        (Some(abs), _) => Some(root.join("static").join(abs)),
+        (None, Some(dir)) => Some(root.join(dir).join(file)),
+        (None, None) => None,
+    }
+}
+
+/// Plans the picture `file` named under `key` with its text `alt`, keeping its view or
+/// reporting what is wrong with it.
+fn read_picture(
+    doc: &Doc<BeritaMeta>,
+    (key, file, alt): (&str, &str, &str),
+    index: &ContentIndex,
+    images: &mut ImageViews,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let source = match (file.strip_prefix('/'), &doc.bundle_dir) {
-        (Some(abs), _) => root.join("static").join(abs),
-        (None, Some(dir)) => root.join(dir).join(file),
-        (None, None) => return,
+    let Some(source) = picture_source(doc, file, &index.root) else {
+        return;
     };
-    match read_image_info(&source) {
-        Ok(info) => {
-            images.insert(file.to_string(), info);
+    let as_is = match file.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("berita/{}/{file}", doc.slug),
+    };
+    match index.pictures.picture(&source, alt, &as_is) {
+        Ok(view) => {
+            images.insert(file.to_string(), view);
         }
         Err((message, hint)) => {
             let message = Text::new(
@@ -916,24 +969,34 @@ fn reserved_error(path: &Path, source: &str, url: &str) -> Diagnostic {
     ))
 }
 
-fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
-    let Some(logo) = &content.config.logo else {
-        return;
-    };
+/// Checks the logo and plans its resized files.
+fn check_site_files(
+    content: &Content,
+    index: &ContentIndex,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<ImageView> {
+    let logo = content.config.logo.as_ref()?;
     let logo_path = Path::new(logo.trim_start_matches('/'));
     if content.static_files.iter().any(|f| f == logo_path) {
-        if let Err((message, hint)) = read_image_info(&content.root.join("static").join(logo_path))
+        let source = content.root.join("static").join(logo_path);
+        let alt = &content.config.name;
+        return match index
+            .pictures
+            .picture(&source, alt, logo.trim_start_matches('/'))
         {
-            let message = Text::new(
-                format!("logo {logo}: {}", message.id),
-                format!("logo {logo}: {}", message.en),
-            );
-            errors.push(
-                Diagnostic::at_key("site.yaml", &content.config_source, "logo", logo, message)
-                    .with_hint(hint),
-            );
-        }
-        return;
+            Ok(view) => Some(view),
+            Err((message, hint)) => {
+                let message = Text::new(
+                    format!("logo {logo}: {}", message.id),
+                    format!("logo {logo}: {}", message.en),
+                );
+                errors.push(
+                    Diagnostic::at_key("site.yaml", &content.config_source, "logo", logo, message)
+                        .with_hint(hint),
+                );
+                None
+            }
+        };
     }
     errors.push(
         Diagnostic::at_key(
@@ -951,6 +1014,7 @@ fn check_site_files(content: &Content, errors: &mut Vec<Diagnostic>) {
             "put the logo file in static/ and write its name, e.g. `logo: logo.svg`",
         )),
     );
+    None
 }
 
 fn dimension_ref(d: Dimension, urls: &Urls) -> DimensionRef {
@@ -971,33 +1035,14 @@ fn program_ref(doc: &Doc<ProgramMeta>, urls: &Urls) -> ProgramRef {
     }
 }
 
-fn asset_view(
-    file: &str,
-    alt: &str,
-    page_path: &str,
-    urls: &Urls,
-    info: Option<&ImageInfo>,
-) -> ImageView {
-    let site_path = match file.strip_prefix('/') {
-        Some(abs) => abs.to_string(),
-        None => format!("{page_path}{file}"),
-    };
-    ImageView {
-        url: urls.path(&site_path),
-        permalink: urls.permalink(&site_path),
-        alt: alt.to_string(),
-        width: info.and_then(|i| i.width),
-        height: info.and_then(|i| i.height),
-    }
-}
-
 fn news_page(
     doc: &Doc<BeritaMeta>,
     md: RenderedMarkdown,
     urls: &Urls,
     lang: Lang,
     programs: &HashMap<&Slug, ProgramRef>,
-    images: &ImageInfos,
+    images: &ImageViews,
+    index: &ContentIndex,
 ) -> NewsPage {
     let m = &doc.meta;
     let page_path = format!("berita/{}/", doc.slug);
@@ -1043,27 +1088,19 @@ fn news_page(
                 url: urls.path(&format!("tag/{t}/")),
             })
             .collect(),
-        cover: m.cover.as_ref().map(|c| {
-            asset_view(
-                c,
-                m.cover_alt.as_deref().unwrap_or_default(),
-                &page_path,
-                urls,
-                images.get(c.as_str()),
-            )
-        }),
+        cover: m
+            .cover
+            .as_ref()
+            .and_then(|c| images.get(c.as_str()).cloned()),
+        og_image: m
+            .cover
+            .as_ref()
+            .and_then(|c| picture_source(doc, c, &index.root))
+            .and_then(|source| index.pictures.og_image(&source)),
         photos: m
             .photos
             .iter()
-            .map(|p| {
-                asset_view(
-                    &p.src,
-                    &p.caption,
-                    &page_path,
-                    urls,
-                    images.get(p.src.as_str()),
-                )
-            })
+            .filter_map(|p| images.get(p.src.as_str()).cloned())
             .collect(),
         related: Vec::new(),
         extra: m.extra.clone(),
@@ -1362,10 +1399,15 @@ fn copied_files(content: &Content) -> Vec<CopiedFile> {
         );
     for (dir, assets, out_dir) in bundles {
         let Some(dir) = dir else { continue };
-        copies.extend(assets.iter().map(|a| CopiedFile {
-            from: content.root.join(dir).join(a),
-            to: Path::new(&out_dir).join(a),
-        }));
+        copies.extend(
+            assets
+                .iter()
+                .filter(|a| !is_processed_picture(a))
+                .map(|a| CopiedFile {
+                    from: content.root.join(dir).join(a),
+                    to: Path::new(&out_dir).join(a),
+                }),
+        );
     }
     copies
 }

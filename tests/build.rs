@@ -68,26 +68,33 @@ fn drafts_are_not_published() {
 }
 
 #[test]
-fn bundle_files_are_copied_beside_the_page_and_links_rewritten() {
-    let body = "---\ntitle: Bundel\ndate: 2023-02-01\nauthor: Humas\ncover: sampul.jpg\ncover_alt: \"Aula penuh peserta\"\n---\nLihat [berita pertama](../pertama.md) dan [program](../../program/satu-data.md).\n\n![Foto](sampul.jpg)\n";
+fn bundle_files_are_published_beside_the_page_and_links_rewritten() {
+    let body = "---\ntitle: Bundel\ndate: 2023-02-01\nauthor: Humas\ncover: sampul.jpg\ncover_alt: \"Aula penuh peserta\"\n---\nLihat [berita pertama](../pertama.md), [program](../../program/satu-data.md) dan [notulen](notulen.pdf).\n\n![Foto](sampul.jpg)\n";
     let site = built(
         TestSite::new()
             .file("berita/bundel/index.md", body)
-            .bytes("berita/bundel/sampul.jpg", &tiny_jpeg(1200, 675)),
+            .bytes("berita/bundel/sampul.jpg", &jpeg_photo(1200, 675))
+            .bytes("berita/bundel/notulen.pdf", b"%PDF-1.4 notulen"),
     );
     assert_eq!(
-        std::fs::read(site.out().join("berita/bundel/sampul.jpg")).unwrap(),
-        tiny_jpeg(1200, 675)
+        std::fs::read(site.out().join("berita/bundel/notulen.pdf")).unwrap(),
+        b"%PDF-1.4 notulen",
+        "a document is copied as it is"
+    );
+    assert!(
+        !site.out().join("berita/bundel/sampul.jpg").exists(),
+        "a photo is published only resized, never as it is"
     );
     let page = site.read("berita/bundel/index.html");
     assert!(page.contains(r#"href="/berita/pertama/""#), "{page}");
     assert!(page.contains(r#"href="/program/satu-data/""#));
+    assert!(page.contains(r#"href="notulen.pdf""#));
     assert!(
         page.contains(r#"alt="Aula penuh peserta" width="1200" height="675""#),
         "the cover has its size: no layout shift"
     );
     assert!(page.contains(
-        r#"<meta property="og:image" content="https://uji.example.go.id/berita/bundel/sampul.jpg">"#
+        r#"<meta property="og:image" content="https://uji.example.go.id/gambar/sampul-1200x630-"#
     ));
 }
 

@@ -86,7 +86,7 @@ fn cover_without_alt_text_is_reported() {
             "berita/foto/index.md",
             &news("Foto", "2022-08-16", "cover: sampul.jpg\n"),
         )
-        .bytes("berita/foto/sampul.jpg", &tiny_jpeg(800, 450));
+        .bytes("berita/foto/sampul.jpg", &jpeg_photo(800, 450));
     let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:6:1");
     assert!(
         err.contains("tidak punya teks alternatif (`cover_alt`)"),
@@ -225,8 +225,8 @@ fn a_cover_that_is_not_a_picture_is_reported() {
 fn a_cut_short_photo_is_reported() {
     let site = TestSite::new()
         .file("berita/foto/index.md", &news("Foto", "2022-08-16", "cover: sampul.jpg\ncover_alt: \"Aula\"\nphotos:\n  - src: dua.jpg\n    caption: \"Peserta\"\n"))
-        .bytes("berita/foto/sampul.jpg", &tiny_jpeg(800, 450))
-        .bytes("berita/foto/dua.jpg", &tiny_jpeg(800, 450)[..12]);
+        .bytes("berita/foto/sampul.jpg", &jpeg_photo(800, 450))
+        .bytes("berita/foto/dua.jpg", &jpeg_photo(800, 450)[..12]);
     let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:9:10");
     assert!(
         err.contains("dua.jpg: gambar rusak atau terpotong"),

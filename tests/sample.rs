@@ -107,15 +107,24 @@ fn every_sample_regency_builds_every_page_kind() {
             "{folder}: cover as OpenGraph image"
         );
         assert!(
-            news.contains(r#"width="1600" height="900""#),
+            news.contains(r#"width="1200" height="675""#),
             "{folder}: the cover photo has its size"
         );
         assert!(
-            site.out
-                .join(format!("berita/{event}/foto-utama.jpg"))
-                .is_file(),
-            "{folder}: bundle photo copied"
+            news.contains(r#"<source type="image/webp" srcset="/gambar/foto-utama-480-"#),
+            "{folder}: the cover is offered as WebP in several widths"
         );
+        assert!(
+            !site
+                .out
+                .join(format!("berita/{event}/foto-utama.jpg"))
+                .exists(),
+            "{folder}: the original photo is not published"
+        );
+        let resized = std::fs::read_dir(site.out.join("gambar"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert!(resized >= 6, "{folder}: resized photos written");
         assert!(
             news.contains("<dt>Penulis</dt>"),
             "{folder}: the author is shown"

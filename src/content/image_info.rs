@@ -29,11 +29,23 @@ pub enum ImageFormat {
 pub struct ImageInfo {
     /// The format found in the file's first bytes.
     pub format: ImageFormat,
-    /// Width in pixels, when known.
+    /// Width in pixels as shown (after the EXIF orientation), when known.
     pub width: Option<u32>,
-    /// Height in pixels, when known.
+    /// Height in pixels as shown (after the EXIF orientation), when known.
     pub height: Option<u32>,
+    /// The EXIF orientation of a JPEG (1 = upright, 2-8 = flipped and/or turned).
+    pub orientation: u8,
+    /// Whether the picture can have transparent pixels (PNG alpha or `tRNS`, WebP alpha).
+    pub alpha: bool,
+    /// A hash of the file's bytes: names the published variants, keys the cache.
+    pub hash: u64,
 }
+
+/// The largest picture cerdas will decode: 100 megapixels, 20,000 pixels on a side. A phone
+/// photo is 12-50 megapixels; anything larger is a mistake or a decompression bomb.
+pub const MAX_PIXELS: u64 = 100_000_000;
+/// The longest side cerdas will decode.
+pub const MAX_SIDE: u32 = 20_000;
 
 /// Reads the picture at `path`; the error is a message and a hint.
 pub fn read_image_info(path: &Path) -> Result<ImageInfo, (Text, Text)> {
@@ -54,20 +66,38 @@ pub fn read_image_info(path: &Path) -> Result<ImageInfo, (Text, Text)> {
 
 /// Reads a picture's format and size from its bytes.
 pub fn image_info(bytes: &[u8]) -> Result<ImageInfo, (Text, Text)> {
+    let info = header_info(bytes)?;
+    if let (Some(w), Some(h)) = (info.width, info.height) {
+        check_limits(w, h)?;
+    }
+    Ok(info)
+}
+
+fn header_info(bytes: &[u8]) -> Result<ImageInfo, (Text, Text)> {
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
     let sized = |format, (w, h): (u32, u32)| ImageInfo {
         format,
         width: Some(w),
         height: Some(h),
+        orientation: 1,
+        alpha: false,
+        hash,
     };
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return jpeg_size(bytes)
-            .map(|s| sized(ImageFormat::Jpeg, s))
-            .ok_or_else(truncated);
+        let (w, h) = jpeg_size(bytes).ok_or_else(truncated)?;
+        let orientation = jpeg_orientation(bytes).unwrap_or(1);
+        let size = if orientation >= 5 { (h, w) } else { (w, h) };
+        return Ok(ImageInfo {
+            orientation,
+            ..sized(ImageFormat::Jpeg, size)
+        });
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return png_size(bytes)
-            .map(|s| sized(ImageFormat::Png, s))
-            .ok_or_else(truncated);
+        let size = png_size(bytes).ok_or_else(truncated)?;
+        return Ok(ImageInfo {
+            alpha: png_alpha(bytes),
+            ..sized(ImageFormat::Png, size)
+        });
     }
     if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
         let size = (bytes.len() >= 10).then(|| {
@@ -81,9 +111,11 @@ pub fn image_info(bytes: &[u8]) -> Result<ImageInfo, (Text, Text)> {
             .ok_or_else(truncated);
     }
     if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        return webp_size(bytes)
-            .map(|s| sized(ImageFormat::Webp, s))
-            .ok_or_else(truncated);
+        let size = webp_size(bytes).ok_or_else(truncated)?;
+        return Ok(ImageInfo {
+            alpha: webp_alpha(bytes),
+            ..sized(ImageFormat::Webp, size)
+        });
     }
     if let Some(text) = svg_text(bytes) {
         check_svg(text)?;
@@ -91,6 +123,9 @@ pub fn image_info(bytes: &[u8]) -> Result<ImageInfo, (Text, Text)> {
             format: ImageFormat::Svg,
             width: svg_px(text, "width"),
             height: svg_px(text, "height"),
+            orientation: 1,
+            alpha: true,
+            hash,
         });
     }
     Err((
@@ -116,6 +151,30 @@ fn truncated() -> (Text, Text) {
             "copy the photo again from its source",
         ),
     )
+}
+
+/// Refuses pictures too large to decode safely (a decompression bomb declares a huge size in a
+/// few bytes).
+fn check_limits(w: u32, h: u32) -> Result<(), (Text, Text)> {
+    if w <= MAX_SIDE && h <= MAX_SIDE && u64::from(w) * u64::from(h) <= MAX_PIXELS {
+        return Ok(());
+    }
+    Err((
+        Text::new(
+            format!(
+                "gambar terlalu besar: {w} x {h} piksel (paling besar {} megapiksel, {MAX_SIDE} piksel per sisi)",
+                MAX_PIXELS / 1_000_000
+            ),
+            format!(
+                "the image is too large: {w} x {h} pixels (at most {} megapixels, {MAX_SIDE} pixels a side)",
+                MAX_PIXELS / 1_000_000
+            ),
+        ),
+        Text::new(
+            "perkecil foto di aplikasi foto (lebar 4000 piksel sudah lebih dari cukup), lalu simpan ulang",
+            "shrink the photo in a photo app (4000 pixels wide is more than enough), then save it again",
+        ),
+    ))
 }
 
 fn be16(b: &[u8], i: usize) -> Option<u32> {
@@ -146,6 +205,86 @@ fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
         i += 2 + len;
     }
     None
+}
+
+/// The EXIF orientation tag (0x0112) of a JPEG's APP1 segment, when it has one.
+fn jpeg_orientation(b: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xFF {
+        let marker = b[i + 1];
+        if marker == 0xDA || marker == 0xD9 {
+            return None;
+        }
+        let len = be16(b, i + 2)? as usize;
+        let segment = b.get(i + 4..i + 2 + len)?;
+        if marker == 0xE1 && segment.starts_with(b"Exif\0\0") {
+            return exif_orientation(&segment[6..]);
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+/// Finds the orientation in a TIFF structure's first directory.
+fn exif_orientation(tiff: &[u8]) -> Option<u8> {
+    let little = tiff.starts_with(b"II");
+    let u16_at = |i: usize| -> Option<u16> {
+        let b = [*tiff.get(i)?, *tiff.get(i + 1)?];
+        Some(if little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        let b = [
+            *tiff.get(i)?,
+            *tiff.get(i + 1)?,
+            *tiff.get(i + 2)?,
+            *tiff.get(i + 3)?,
+        ];
+        Some(if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let count = usize::from(u16_at(ifd)?);
+    (0..count)
+        .map(|n| ifd + 2 + n * 12)
+        .find(|&entry| u16_at(entry) == Some(0x0112))
+        .and_then(|entry| u16_at(entry + 8))
+        .and_then(|v| u8::try_from(v).ok())
+        .filter(|v| (1..=8).contains(v))
+}
+
+/// Whether a PNG has an alpha channel (colour types 4 and 6) or a transparency chunk.
+fn png_alpha(b: &[u8]) -> bool {
+    if matches!(b.get(25), Some(4 | 6)) {
+        return true;
+    }
+    let mut i = 8;
+    while let Some(len) = b
+        .get(i..i + 4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]))
+    {
+        match b.get(i + 4..i + 8) {
+            Some(b"tRNS") => return true,
+            Some(b"IDAT") | None => return false,
+            _ => i += 12 + len as usize,
+        }
+    }
+    false
+}
+
+/// Whether a WebP declares alpha (the VP8X flag, or a lossless stream's alpha hint).
+fn webp_alpha(b: &[u8]) -> bool {
+    match b.get(12..16) {
+        Some(b"VP8X") => b.get(20).is_some_and(|f| f & 0x10 != 0),
+        Some(b"VP8L") => b.get(24).is_some_and(|f| f & 0x10 != 0),
+        _ => false,
+    }
 }
 
 fn png_size(b: &[u8]) -> Option<(u32, u32)> {

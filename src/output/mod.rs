@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod hosting;
+pub mod images;
 pub mod province;
 pub mod sitemap;
 pub mod write;

@@ -29,6 +29,8 @@ struct ProvinceView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     logo_url: &'a Option<String>,
+    /// The logo's resized files, for `srcset` (a province's logo is shown as it is).
+    logo: &'a Option<crate::site::ImageView>,
     contact: &'a Option<crate::config::Contact>,
     social: &'a [crate::config::SocialLink],
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -51,6 +53,7 @@ fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
         base_url: &urls.base_url,
         base_path: &urls.base_path,
         logo_url: &p.logo_url,
+        logo: &None,
         contact: &c.contact,
         social: &c.social,
         extra: &c.extra,

@@ -30,6 +30,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     logo_url: &'a Option<String>,
+    /// The logo's resized files, for `srcset` (a province's logo is shown as it is).
+    logo: &'a Option<crate::site::ImageView>,
     contact: &'a Option<crate::config::Contact>,
     social: &'a [crate::config::SocialLink],
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -55,6 +57,7 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
         base_url: &urls.base_url,
         base_path: &urls.base_path,
         logo_url: &site.logo_url,
+        logo: &site.logo,
         contact: &c.contact,
         social: &c.social,
         extra: &c.extra,

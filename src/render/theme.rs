@@ -94,6 +94,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partials/news_card.html"),
     ),
     (
+        "partials/picture.html",
+        include_str!("../../themes/default/templates/partials/picture.html"),
+    ),
+    (
         "partials/pagination.html",
         include_str!("../../themes/default/templates/partials/pagination.html"),
     ),

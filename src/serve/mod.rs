@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
+use crate::output::images::{ImageCache, default_cache_dir};
 use crate::render::{OutputFile, escape_html};
 use crate::site::CopiedFile;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
@@ -49,18 +50,25 @@ struct State {
     errors: Option<Diagnostics>,
 }
 
-/// Collects a build in memory, part by part.
-#[derive(Default)]
-struct MemorySink(Mutex<HashMap<Part, Files>>);
+/// Collects a build in memory, part by part; resized pictures are made in the cache and
+/// served from there.
+struct MemorySink<'a> {
+    parts: Mutex<HashMap<Part, Files>>,
+    cache: Option<&'a ImageCache>,
+}
 
-impl Sink for MemorySink {
+impl Sink for MemorySink<'_> {
+    fn image_cache(&self) -> Option<&ImageCache> {
+        self.cache
+    }
+
     fn accept(
         &self,
         part: Part,
         files: Vec<OutputFile>,
         copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
-        if let Ok(mut parts) = self.0.lock() {
+        if let Ok(mut parts) = self.parts.lock() {
             let map = parts.entry(part).or_default();
             for f in files {
                 map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes)));
@@ -87,6 +95,8 @@ pub struct Server {
     base_url: String,
     /// A province build kept between saves, so one regency's change rebuilds only it.
     province: Mutex<Option<ProvinceBuild>>,
+    /// Where resized pictures are made (the site's `.cerdas-cache`), served from there.
+    images: ImageCache,
 }
 
 impl Server {
@@ -113,6 +123,7 @@ impl Server {
             IpAddr::V6(ip) => format!("[{ip}]"),
             IpAddr::V4(ip) => ip.to_string(),
         };
+        let options_input = options.input.clone();
         let server = Server {
             addr,
             state: Arc::new(RwLock::new(State::default())),
@@ -120,6 +131,7 @@ impl Server {
             base_url: format!("http://{host}:{}", addr.port()),
             options,
             province: Mutex::new(None),
+            images: ImageCache::open(&default_cache_dir(&options_input))?,
         };
         server.rebuild(&[]);
         Ok((server, http))
@@ -156,13 +168,16 @@ impl Server {
             base_url: Some(self.base_url.clone()),
             ..BuildOptions::default()
         };
-        let sink = MemorySink::default();
+        let sink = MemorySink {
+            parts: Mutex::default(),
+            cache: Some(&self.images),
+        };
         let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
             self.rebuild_province(&opts, changed, &sink)
         } else {
             (build_to(&opts, &sink), true)
         };
-        let new_parts = sink.0.into_inner().unwrap_or_default();
+        let new_parts = sink.parts.into_inner().unwrap_or_default();
         if let Ok(mut state) = self.state.write() {
             match result {
                 Ok(summary) => {
@@ -195,7 +210,7 @@ impl Server {
         &self,
         opts: &BuildOptions,
         changed: &[PathBuf],
-        sink: &MemorySink,
+        sink: &MemorySink<'_>,
     ) -> (Result<Summary, Diagnostics>, bool) {
         let Ok(mut kept) = self.province.lock() else {
             return (build_to(opts, sink), true);

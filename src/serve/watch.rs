@@ -34,7 +34,7 @@ pub fn watch(dirs: &[PathBuf]) -> Result<(impl Drop, Receiver<Change>), Diagnost
                 .iter()
                 .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                 .flat_map(|e| e.paths.iter().cloned())
-                .filter(|p| !is_ignored(p))
+                .filter(|p| !is_ignored(p) && !in_tool_folder(p))
                 .collect();
             if paths.is_empty() {
                 return;
@@ -68,4 +68,11 @@ fn watch_error(dir: &Path, err: &str) -> Diagnostics {
         ),
     )
     .into()
+}
+
+/// Whether `path` is inside a folder tools write while we serve: the picture cache
+/// (`.cerdas-cache`, written by our own rebuilds) or `.git`.
+fn in_tool_folder(path: &Path) -> bool {
+    path.components()
+        .any(|c| c.as_os_str() == ".cerdas-cache" || c.as_os_str() == ".git")
 }

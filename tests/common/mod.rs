@@ -112,13 +112,83 @@ pub fn assert_fails_at(site: &TestSite, out: &Output, location: &str) -> String 
     err
 }
 
-/// The first bytes of a JPEG of `w` x `h` pixels: enough for cerdas to read its size.
-pub fn tiny_jpeg(w: u16, h: u16) -> Vec<u8> {
-    let mut b = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08,
-    ];
-    b.extend(h.to_be_bytes());
-    b.extend(w.to_be_bytes());
-    b.extend([0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-    b
+/// A real JPEG photo of `w` x `h` pixels: the left half red, the right half blue, with a
+/// gradient so it compresses like a picture rather than a flat colour.
+pub fn jpeg_photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let shade = (y * 60 / h.max(1)) as u8;
+        if x < w / 2 {
+            image::Rgb([220, 30 + shade, 30])
+        } else {
+            image::Rgb([30, 30 + shade, 220])
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .expect("encode jpeg");
+    out
+}
+
+/// A real PNG of `w` x `h` pixels whose left half is transparent.
+pub fn png_with_alpha(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, _| {
+        if x < w / 2 {
+            image::Rgba([0, 0, 0, 0])
+        } else {
+            image::Rgba([20, 140, 60, 255])
+        }
+    });
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        img.as_raw(),
+        w,
+        h,
+        image::ExtendedColorType::Rgba8,
+    )
+    .expect("encode png");
+    out
+}
+
+/// `jpeg` with an EXIF block as a phone writes it: an orientation tag and a GPS position
+/// (latitude reference `S`, 0° 55' 12" — Padang — and the maker's name `CerdasPhone`).
+pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes()); // IFD0 at offset 8
+    let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        let mut e = tag.to_le_bytes().to_vec();
+        e.extend(kind.to_le_bytes());
+        e.extend(count.to_le_bytes());
+        e.extend(value);
+        e
+    };
+    // IFD0: 3 entries (2 + 36 + 4 = 42 bytes), then the maker text, then the GPS IFD.
+    let make_at = 8 + 42u32;
+    let gps_at = make_at + 12;
+    tiff.extend(3u16.to_le_bytes());
+    tiff.extend(entry(0x010F, 2, 12, make_at.to_le_bytes()));
+    let [o0, o1] = orientation.to_le_bytes();
+    tiff.extend(entry(0x0112, 3, 1, [o0, o1, 0, 0]));
+    tiff.extend(entry(0x8825, 4, 1, gps_at.to_le_bytes()));
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(b"CerdasPhone\0");
+    // GPS IFD: latitude reference and latitude (three rationals after the directory).
+    let lat_at = gps_at + 2 + 24 + 4;
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(entry(0x0001, 2, 2, *b"S\0\0\0"));
+    tiff.extend(entry(0x0002, 5, 3, lat_at.to_le_bytes()));
+    tiff.extend(0u32.to_le_bytes());
+    for (num, den) in [(0u32, 1u32), (55, 1), (12, 1)] {
+        tiff.extend(num.to_le_bytes());
+        tiff.extend(den.to_le_bytes());
+    }
+    let mut segment = b"Exif\0\0".to_vec();
+    segment.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((segment.len() + 2) as u16).to_be_bytes());
+    out.extend(segment);
+    out.extend(&jpeg[2..]);
+    out
 }

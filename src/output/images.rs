@@ -1,0 +1,339 @@
+//! Making the resized pictures a site plans (`site::images`): decode with size limits, turn
+//! by the EXIF orientation, resize, encode as WebP, JPEG or PNG. Nothing of the source's
+//! metadata is written (the encoders write pixels only), so a phone's GPS position never
+//! reaches the site. Results are kept in a cache folder under their content-hashed names, so
+//! a rebuild only processes new or changed pictures.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use fast_image_resize as fir;
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use rayon::prelude::*;
+
+use crate::content::image_info::{MAX_PIXELS, MAX_SIDE};
+use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::site::CopiedFile;
+use crate::site::images::{Fit, ImageJob, VariantFormat};
+
+/// Quality of lossy WebP files (0-100).
+const WEBP_QUALITY: f32 = 72.0;
+/// Quality of JPEG files (1-100).
+const JPEG_QUALITY: u8 = 78;
+/// The file that marks the cache folder as ours (and tells backup tools to skip it).
+const CACHE_TAG: &str = "CACHEDIR.TAG";
+const CACHE_TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# Folder cache gambar cerdas: boleh dihapus, akan dibuat ulang.\n# cerdas image cache: safe to delete, it is made again.\n";
+
+/// The folder where processed pictures are kept between builds.
+#[derive(Debug)]
+pub struct ImageCache {
+    /// `<cache dir>/gambar`.
+    dir: PathBuf,
+    /// Names of the files this build used, so the others can be pruned.
+    used: Mutex<HashSet<String>>,
+}
+
+/// The cache folder of a site or province folder when none is given: `.cerdas-cache` inside
+/// it (a dot-folder, so it is never read as content).
+pub fn default_cache_dir(input: &Path) -> PathBuf {
+    input.join(".cerdas-cache")
+}
+
+impl ImageCache {
+    /// Opens (creating when needed) the cache under `root` (`.cerdas-cache` by default).
+    pub fn open(root: &Path) -> Result<ImageCache, Diagnostic> {
+        let dir = root.join("gambar");
+        fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
+        let tag = root.join(CACHE_TAG);
+        if !tag.is_file() {
+            fs::write(&tag, CACHE_TAG_TEXT).map_err(|e| Diagnostic::io(&tag, &e))?;
+        }
+        Ok(ImageCache {
+            dir,
+            used: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Where the cache keeps the file of `job`.
+    pub fn path_of(&self, job: &ImageJob) -> PathBuf {
+        self.dir.join(job.file_name())
+    }
+
+    /// Deletes cached pictures this build did not use: only files named like ours
+    /// (`<name>-<10 hex>.<webp|jpg|png>`). Returns how many.
+    pub fn prune_unused(&self) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let keep = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| is_cache_name(name) && !keep.contains(name))
+            .filter(|name| fs::remove_file(self.dir.join(name)).is_ok())
+            .count()
+    }
+}
+
+/// Whether `name` is a file the cache writes: `<stem>-<label>-<10 hex digits>.<ext>`.
+fn is_cache_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let hash = stem.rsplit('-').next().unwrap_or_default();
+    ["webp", "jpg", "png"].contains(&ext)
+        && hash.len() == 10
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Makes every job's file in `cache` (each source decoded once, sources in parallel) and
+/// returns the copies that publish them. `root` shortens file names in errors.
+pub fn make_images(
+    jobs: &[ImageJob],
+    cache: &ImageCache,
+    root: &Path,
+) -> Result<Vec<CopiedFile>, Diagnostics> {
+    let mut by_source: BTreeMap<&Path, Vec<&ImageJob>> = BTreeMap::new();
+    for job in jobs {
+        by_source.entry(&job.source).or_default().push(job);
+    }
+    let errors: Vec<Diagnostic> = by_source
+        .into_par_iter()
+        .filter_map(|(source, jobs)| {
+            let missing: Vec<&ImageJob> = jobs
+                .into_iter()
+                .filter(|j| !cache.path_of(j).is_file())
+                .collect();
+            if missing.is_empty() {
+                return None;
+            }
+            process_source(source, &missing, cache)
+                .err()
+                .map(|(message, hint)| {
+                    let shown = source.strip_prefix(root).unwrap_or(source);
+                    Diagnostic::file(shown, message).with_hint(hint)
+                })
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    if let Ok(mut used) = cache.used.lock() {
+        used.extend(jobs.iter().map(|j| j.file_name().to_string()));
+    }
+    Ok(jobs
+        .iter()
+        .map(|j| CopiedFile {
+            from: cache.path_of(j),
+            to: PathBuf::from(&j.to),
+        })
+        .collect())
+}
+
+/// Decodes `source` and writes the files of `jobs` into the cache.
+fn process_source(
+    source: &Path,
+    jobs: &[&ImageJob],
+    cache: &ImageCache,
+) -> Result<(), (Text, Text)> {
+    let bytes = fs::read(source).map_err(|e| unreadable(&e.to_string()))?;
+    let picture = decode(&bytes)?;
+    let mut sizes: BTreeMap<(u32, u32, Fit), Vec<&ImageJob>> = BTreeMap::new();
+    for job in jobs {
+        sizes
+            .entry((job.width, job.height, job.fit))
+            .or_default()
+            .push(job);
+    }
+    for ((w, h, fit), jobs) in sizes {
+        let resized = resize(&picture, (w, h), fit)?;
+        for job in jobs {
+            let encoded = encode(&resized, job.format)?;
+            store(&cache.path_of(job), &encoded).map_err(|e| unreadable(&e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a cache file whole or not at all (a temporary file renamed into place).
+fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
+/// Pixels ready to resize: 8-bit RGB, or RGBA when the picture has transparency.
+struct Pixels {
+    width: u32,
+    height: u32,
+    alpha: bool,
+    data: Vec<u8>,
+}
+
+/// Decodes with limits against decompression bombs and applies the EXIF orientation.
+fn decode(bytes: &[u8]) -> Result<Pixels, (Text, Text)> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| damaged(&e.to_string()))?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| damaged(&e.to_string()))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| damaged(&e.to_string()))?;
+    picture.apply_orientation(orientation);
+    let alpha = picture.color().has_alpha();
+    let (width, height) = (picture.width(), picture.height());
+    let data = if alpha {
+        picture.into_rgba8().into_raw()
+    } else {
+        picture.into_rgb8().into_raw()
+    };
+    Ok(Pixels {
+        width,
+        height,
+        alpha,
+        data,
+    })
+}
+
+/// Resizes with a Lanczos filter; `Fit::Crop` cuts the overflow off equally on both sides.
+fn resize(picture: &Pixels, (w, h): (u32, u32), fit: Fit) -> Result<Pixels, (Text, Text)> {
+    let pixel = if picture.alpha {
+        fir::PixelType::U8x4
+    } else {
+        fir::PixelType::U8x3
+    };
+    let source = fir::images::ImageRef::new(picture.width, picture.height, &picture.data, pixel)
+        .map_err(|e| damaged(&e.to_string()))?;
+    let mut target = fir::images::Image::new(w, h, pixel);
+    let mut options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    if fit == Fit::Crop {
+        options = options.fit_into_destination(Some((0.5, 0.5)));
+    }
+    fir::Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| damaged(&e.to_string()))?;
+    Ok(Pixels {
+        width: w,
+        height: h,
+        alpha: picture.alpha,
+        data: target.into_vec(),
+    })
+}
+
+/// Encodes pixels; only pixels are written, never the source's metadata.
+fn encode(picture: &Pixels, format: VariantFormat) -> Result<Vec<u8>, (Text, Text)> {
+    let (w, h) = (picture.width, picture.height);
+    match format {
+        VariantFormat::Webp => {
+            let encoder = if picture.alpha {
+                webp::Encoder::from_rgba(&picture.data, w, h)
+            } else {
+                webp::Encoder::from_rgb(&picture.data, w, h)
+            };
+            encoder
+                .encode_simple(false, WEBP_QUALITY)
+                .map(|m| m.to_vec())
+                .map_err(|e| damaged(&format!("{e:?}")))
+        }
+        VariantFormat::Jpeg => {
+            let rgb;
+            let data = if picture.alpha {
+                rgb = flatten_on_white(&picture.data);
+                &rgb
+            } else {
+                &picture.data
+            };
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                .encode(data, w, h, image::ExtendedColorType::Rgb8)
+                .map_err(|e| damaged(&e.to_string()))?;
+            Ok(out)
+        }
+        VariantFormat::Png => {
+            let color = if picture.alpha {
+                image::ExtendedColorType::Rgba8
+            } else {
+                image::ExtendedColorType::Rgb8
+            };
+            let mut out = Vec::new();
+            image::ImageEncoder::write_image(
+                image::codecs::png::PngEncoder::new(&mut out),
+                &picture.data,
+                w,
+                h,
+                color,
+            )
+            .map_err(|e| damaged(&e.to_string()))?;
+            Ok(out)
+        }
+    }
+}
+
+/// RGBA to RGB over a white background (for a JPEG of a transparent picture).
+fn flatten_on_white(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .flat_map(|p| {
+            let a = u16::from(p[3]);
+            let over = |c: u8| ((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+            [over(p[0]), over(p[1]), over(p[2])]
+        })
+        .collect()
+}
+
+fn unreadable(detail: &str) -> (Text, Text) {
+    (
+        Text::new(
+            format!("gambar tidak dapat dibaca atau disimpan: {detail}"),
+            format!("the image cannot be read or stored: {detail}"),
+        ),
+        Text::new(
+            "periksa bahwa berkas itu ada, dapat dibuka, dan disk tidak penuh",
+            "check that the file exists, can be opened, and the disk is not full",
+        ),
+    )
+}
+
+fn damaged(detail: &str) -> (Text, Text) {
+    (
+        Text::new(
+            format!("gambar rusak atau tidak dapat diolah: {detail}"),
+            format!("the image is damaged or cannot be processed: {detail}"),
+        ),
+        Text::new(
+            "buka foto di aplikasi foto dan simpan ulang sebagai .jpg atau .png, atau salin ulang dari sumber aslinya",
+            "open the photo in a photo app and save it again as .jpg or .png, or copy it again from its source",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_names_are_recognised() {
+        assert!(is_cache_name("foto-bimtek-800-0123456789.webp"));
+        assert!(is_cache_name("foto-1200x630-abcdef0123.jpg"));
+        assert!(!is_cache_name("catatan.txt"));
+        assert!(!is_cache_name("foto-800-xyz.webp"));
+        assert!(!is_cache_name("CACHEDIR.TAG"));
+    }
+
+    #[test]
+    fn transparency_flattens_on_white() {
+        assert_eq!(
+            flatten_on_white(&[0, 0, 0, 0, 10, 20, 30, 255]),
+            vec![255, 255, 255, 10, 20, 30]
+        );
+    }
+}
