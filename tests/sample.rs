@@ -28,6 +28,9 @@ fn build(folder: &str) -> Built {
         .arg(&src)
         .arg("-o")
         .arg(&out)
+        // Keep the picture cache out of the repository's sample folder.
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
         .output()
         .unwrap();
     assert!(

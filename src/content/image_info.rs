@@ -85,6 +85,9 @@ fn header_info(bytes: &[u8]) -> Result<ImageInfo, (Text, Text)> {
     };
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         let (w, h) = jpeg_size(bytes).ok_or_else(truncated)?;
+        if !jpeg_has_end(bytes) {
+            return Err(cut_short());
+        }
         let orientation = jpeg_orientation(bytes).unwrap_or(1);
         let size = if orientation >= 5 { (h, w) } else { (w, h) };
         return Ok(ImageInfo {
@@ -175,6 +178,42 @@ fn check_limits(w: u32, h: u32) -> Result<(), (Text, Text)> {
             "shrink the photo in a photo app (4000 pixels wide is more than enough), then save it again",
         ),
     ))
+}
+
+fn cut_short() -> (Text, Text) {
+    (
+        Text::new(
+            "foto terpotong: bagian akhir berkasnya hilang (salinan atau unggahan yang tidak selesai)",
+            "the photo is cut short: the end of the file is missing (an unfinished copy or upload)",
+        ),
+        Text::new(
+            "salin ulang foto dari sumber aslinya",
+            "copy the photo again from its source",
+        ),
+    )
+}
+
+/// Whether a JPEG's image data is followed by its end marker. Inside the data a 0xFF byte is
+/// always followed by 0x00 or a restart marker, so the first FF D9 after the start of scan is
+/// the end; a file cut short has none. (Bytes after the end, such as a phone's motion-photo
+/// video, do not matter.)
+fn jpeg_has_end(b: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xFF {
+        let marker = b[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xDA {
+            return b[i..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        let Some(len) = be16(b, i + 2) else {
+            return false;
+        };
+        i += 2 + len as usize;
+    }
+    false
 }
 
 fn be16(b: &[u8], i: usize) -> Option<u32> {
@@ -382,8 +421,74 @@ mod tests {
         ];
         b.extend(h.to_be_bytes());
         b.extend(w.to_be_bytes());
-        b.extend([0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
+        b.extend([0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+        // Start of scan, a little image data, end of image.
+        b.extend([0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]);
+        b.extend([0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD9]);
         b
+    }
+
+    /// `jpeg` with an APP1 EXIF block holding only an orientation tag (big-endian TIFF).
+    fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+        tiff.extend([0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, orientation, 0, 0]);
+        tiff.extend([0, 0, 0, 0]);
+        let mut seg = b"Exif\0\0".to_vec();
+        seg.extend(tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend([0xFF, 0xE1]);
+        out.extend(((seg.len() + 2) as u16).to_be_bytes());
+        out.extend(seg);
+        out.extend(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn orientation_turns_the_shown_size() {
+        let upright = image_info(&with_orientation(&tiny_jpeg(4000, 3000), 1)).unwrap();
+        assert_eq!(
+            (upright.width, upright.height, upright.orientation),
+            (Some(4000), Some(3000), 1)
+        );
+        let turned = image_info(&with_orientation(&tiny_jpeg(4000, 3000), 6)).unwrap();
+        assert_eq!(
+            (turned.width, turned.height, turned.orientation),
+            (Some(3000), Some(4000), 6)
+        );
+    }
+
+    #[test]
+    fn cut_short_and_oversized_photos_are_refused() {
+        let whole = tiny_jpeg(800, 600);
+        let err = image_info(&whole[..whole.len() - 2]).unwrap_err();
+        assert!(err.0.id.contains("terpotong"), "{err:?}");
+        let mut motion_photo = whole.clone();
+        motion_photo.extend(b"....ftypmp42 video after the picture");
+        assert!(image_info(&motion_photo).is_ok());
+        let err = image_info(&tiny_jpeg(20_001, 100)).unwrap_err();
+        assert!(err.0.id.contains("terlalu besar"), "{err:?}");
+        let err = image_info(&tiny_jpeg(12_000, 9_000)).unwrap_err();
+        assert!(err.0.id.contains("108 megapiksel") || err.0.id.contains("terlalu besar"));
+    }
+
+    #[test]
+    fn png_transparency_is_noticed() {
+        let png = |color_type: u8, extra: &[u8]| {
+            let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+            b.extend(10u32.to_be_bytes());
+            b.extend(10u32.to_be_bytes());
+            b.extend([8, color_type, 0, 0, 0, 0, 0, 0, 0]);
+            b.extend(extra);
+            b.extend(b"\0\0\0\0IDAT\0\0\0\0");
+            b
+        };
+        assert!(!image_info(&png(2, b"")).unwrap().alpha);
+        assert!(image_info(&png(6, b"")).unwrap().alpha);
+        assert!(
+            image_info(&png(3, b"\0\0\0\x01tRNS\0\0\0\0\0"))
+                .unwrap()
+                .alpha
+        );
     }
 
     #[test]
