@@ -123,7 +123,7 @@ fn picture_copies(
     sink: &dyn Sink,
 ) -> Result<Vec<CopiedFile>, Diagnostics> {
     match sink.image_cache() {
-        Some(cache) => make_images(&site.images, cache, input),
+        Some(cache) => make_images(&site.pictures.jobs(), cache, input),
         None => Ok(Vec::new()),
     }
 }

@@ -20,7 +20,7 @@ use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
 
 pub mod images;
 use crate::render::dates::{long_date, rupiah, short_date};
-pub use images::{ImageJob, ImageView, Pictures, ResizedImage};
+pub use images::{ImageView, Pictures, ResizedImage};
 
 /// Where pages are published: the path prefix of every URL and the absolute origin.
 #[derive(Clone, Debug, Serialize)]
@@ -365,8 +365,9 @@ pub struct Site {
     pub logo_url: Option<String>,
     /// The logo, resized.
     pub logo: Option<ImageView>,
-    /// Resized files of the pictures pages show, to be made by `output::images`.
-    pub images: Vec<ImageJob>,
+    /// The pictures pages show and the resized files they become (templates may ask for
+    /// more while rendering, through `resize_image`); `output::images` makes them.
+    pub pictures: std::sync::Arc<Pictures>,
     /// Tables from `data/`.
     pub data: serde_json::Map<String, serde_json::Value>,
     /// The province portal this site is part of, when built inside one.
@@ -509,7 +510,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         copies,
         logo_url,
         logo,
-        images: index.pictures.jobs(),
+        pictures: std::sync::Arc::new(index.pictures),
         data: content.data,
         config: content.config,
         parent: None,
@@ -586,7 +587,7 @@ impl ContentIndex {
             urls: map,
             files,
             root: content.root.clone(),
-            pictures: Pictures::new(urls),
+            pictures: Pictures::new(urls, &content.root),
         }
     }
 }

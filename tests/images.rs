@@ -300,3 +300,33 @@ fn a_file_that_is_not_a_picture_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn templates_can_ask_for_any_size() {
+    let template = "{% extends \"base.html\" %}{% block content %}{% set b = resize_image(path=\"static/spanduk.jpg\", width=600, height=200, op=\"fill\", format=\"webp\") %}<img class=\"spanduk\" src=\"{{ b.url }}\" width=\"{{ b.width }}\" height=\"{{ b.height }}\">{% endblock content %}";
+    let site = TestSite::new()
+        .file("templates/halaman.html", template)
+        .bytes("static/spanduk.jpg", &jpeg_photo(1600, 1200));
+    build_ok(&site);
+    let page = site.read("tentang/index.html");
+    let start = page.find(r#"<img class="spanduk" src="/gambar/spanduk-600x200-"#);
+    assert!(start.is_some(), "{page}");
+    assert!(page.contains(r#"width="600" height="200""#));
+    let url = page[start.unwrap()..]
+        .split('"')
+        .nth(3)
+        .unwrap()
+        .to_string();
+    let bytes = fs::read(site.out().join(url.trim_start_matches('/'))).unwrap();
+    assert!(bytes.starts_with(b"RIFF"));
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (600, 200));
+
+    let broken = template.replace("static/spanduk.jpg", "static/tidak-ada.jpg");
+    let site = TestSite::new().file("templates/halaman.html", &broken);
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("resize_image: static/tidak-ada.jpg"), "{err}");
+    assert!(err.contains("halaman.html"), "{err}");
+}

@@ -2,6 +2,7 @@
 //! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers.
 
 use crate::site::Urls;
+use crate::site::images::IMAGE_DIR;
 
 /// Security headers every page gets.
 const SECURITY_HEADERS: [(&str, &str); 4] = [
@@ -25,6 +26,9 @@ pub fn netlify_headers(urls: &Urls) -> String {
         "\n{base}/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable\n"
     ));
     out.push_str(&format!(
+        "\n{base}/{IMAGE_DIR}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+    ));
+    out.push_str(&format!(
         "\n{base}/*.html\n  Cache-Control: public, max-age=300\n"
     ));
     out
@@ -40,6 +44,8 @@ pub fn htaccess(urls: &Urls) -> String {
         out.push_str(&format!("  Header always set {name} \"{value}\"\n"));
     }
     out.push_str("  <FilesMatch \"\\.(css|jpg|jpeg|png|webp|svg|pdf)$\">\n    Header set Cache-Control \"public, max-age=604800\"\n  </FilesMatch>\n");
+    // Resized pictures are named by their content: a changed photo gets a new name.
+    out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"public, max-age=31536000, immutable\"\n  </If>\n"));
     out.push_str("  <FilesMatch \"\\.(html|xml|json)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
     out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
     out

@@ -8,6 +8,7 @@ pub mod regency;
 pub mod theme;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use tera::{Context, Tera};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::province::ProvinceNews;
-use crate::site::{DateView, DimensionRef, EventView, ImageView, NewsPage, Urls};
+use crate::site::{DateView, DimensionRef, EventView, ImageView, NewsPage, Pictures, Urls};
 use theme::{Theme, template_error};
 
 pub use regency::render_site;
@@ -200,9 +201,14 @@ pub(crate) fn run_jobs(
     }
 }
 
-/// A Tera instance holding the theme's templates.
-pub(crate) fn tera_for(theme: &Theme) -> Result<Tera, Diagnostics> {
+/// A Tera instance holding the theme's templates, with `resize_image` planning into
+/// `pictures`.
+pub(crate) fn tera_for(
+    theme: &Theme,
+    pictures: Option<&Arc<Pictures>>,
+) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
+    register_resize_image(&mut tera, pictures);
     tera.add_raw_templates(
         theme
             .templates
@@ -211,6 +217,32 @@ pub(crate) fn tera_for(theme: &Theme) -> Result<Tera, Diagnostics> {
     )
     .map_err(|e| template_error(&e, &theme.templates))?;
     Ok(tera)
+}
+
+/// `resize_image(path=..., width=..., height=..., op=..., format=...)` for templates: plans
+/// the file (made with the others after rendering) and returns `{url, permalink, width,
+/// height}`. Without `pictures` (the province's own pages) it says it is not available.
+fn register_resize_image(tera: &mut Tera, pictures: Option<&Arc<Pictures>>) {
+    let pictures = pictures.map(Arc::clone);
+    tera.register_function(
+        "resize_image",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let width: Option<u32> = kwargs.get("width")?;
+            let height: Option<u32> = kwargs.get("height")?;
+            let op: Option<&str> = kwargs.get("op")?;
+            let format: Option<&str> = kwargs.get("format")?;
+            let Some(pictures) = &pictures else {
+                return Err(tera::Error::message(
+                    "resize_image hanya tersedia di halaman kabupaten/kota (only on a regency's pages)",
+                ));
+            };
+            pictures
+                .template_resize(path, (width, height), op, format)
+                .map(|r| tera::Value::from_serializable(&r))
+                .map_err(tera::Error::message)
+        },
+    );
 }
 
 /// A theme string by key, or the key itself when the theme lacks it.

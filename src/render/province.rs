@@ -43,7 +43,7 @@ struct ProvinceView<'a> {
 }
 
 fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
-    let mut tera = tera_for(theme)?;
+    let mut tera = tera_for(theme, None)?;
     let urls = &p.urls;
     let c = &p.config;
     let view = ProvinceView {

@@ -44,7 +44,7 @@ struct SiteView<'a> {
 }
 
 fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
-    let mut tera = tera_for(theme)?;
+    let mut tera = tera_for(theme, Some(&site.pictures))?;
     let urls = &site.urls;
     let c = &site.config;
     let view = SiteView {

@@ -142,15 +142,18 @@ type InfoResult = Result<ImageInfo, (Text, Text)>;
 #[derive(Debug)]
 pub struct Pictures {
     urls: Urls,
+    /// The site folder, against which templates name pictures.
+    root: PathBuf,
     infos: Mutex<HashMap<PathBuf, InfoResult>>,
     jobs: Mutex<BTreeSet<ImageJob>>,
 }
 
 impl Pictures {
-    /// An empty registry publishing under `urls`.
-    pub fn new(urls: &Urls) -> Pictures {
+    /// An empty registry for the site in `root`, publishing under `urls`.
+    pub fn new(urls: &Urls, root: &Path) -> Pictures {
         Pictures {
             urls: urls.clone(),
+            root: root.to_path_buf(),
             infos: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeSet::new()),
         }
@@ -260,6 +263,52 @@ impl Pictures {
             Some(VariantFormat::Jpeg),
         )
         .ok()
+    }
+
+    /// A template's `resize_image(path=..., width=..., height=..., op=..., format=...)`:
+    /// `path` inside the site folder (`static/banner.jpg`, `berita/bimtek/foto.jpg`), `op`
+    /// `fit` (the default: whole picture inside the size) or `fill` (cover the size, cut the
+    /// rest), `format` `webp`, `jpg` or `png` (default: JPEG, or PNG with transparency).
+    pub fn template_resize(
+        &self,
+        path: &str,
+        size: (Option<u32>, Option<u32>),
+        op: Option<&str>,
+        format: Option<&str>,
+    ) -> Result<ResizedImage, String> {
+        let inside = crate::markdown::normalize(Path::new(path.trim_start_matches('/')))
+            .filter(|p| !p.as_os_str().is_empty())
+            .ok_or_else(|| {
+                format!("resize_image: `{path}` harus berada di dalam folder situs (must be inside the site folder)")
+            })?;
+        let fit = match op.unwrap_or("fit") {
+            "fit" | "fit_width" | "fit_height" => Fit::Scale,
+            "fill" => Fit::Crop,
+            other => {
+                return Err(format!(
+                    "resize_image: op `{other}` tidak dikenal; pakai `fit` atau `fill` (unknown op; use `fit` or `fill`)"
+                ));
+            }
+        };
+        let format = match format {
+            None => None,
+            Some(name) => Some(VariantFormat::from_name(name).ok_or_else(|| {
+                format!("resize_image: format `{name}` tidak dikenal; pakai `webp`, `jpg` atau `png` (unknown format)")
+            })?),
+        };
+        if size == (None, None) {
+            return Err(
+                "resize_image: tulis `width`, `height` atau keduanya (give width, height or both)"
+                    .into(),
+            );
+        }
+        self.resized(&self.root.join(&inside), size, fit, format)
+            .map_err(|(message, hint)| {
+                format!(
+                    "resize_image: {path}: {} ({}); {}",
+                    message.id, message.en, hint.id
+                )
+            })
     }
 
     /// Every file planned so far, sorted and without repeats.
