@@ -148,11 +148,25 @@ fn process_source(
             .or_default()
             .push(job);
     }
-    for ((w, h, fit), jobs) in sizes {
-        let resized = resize(&picture, (w, h), fit)?;
+    // Largest first; each size is made from the smallest picture already made that is at
+    // least as large (a 480 from the 1200, not from the 4000 of the source): the same result,
+    // a fraction of the work.
+    let mut order: Vec<((u32, u32, Fit), Vec<&ImageJob>)> = sizes.into_iter().collect();
+    order.sort_by_key(|((w, h, _), _)| std::cmp::Reverse(u64::from(*w) * u64::from(*h)));
+    let mut made: Vec<Pixels> = Vec::new();
+    for ((w, h, fit), jobs) in order {
+        let from = made
+            .iter()
+            .filter(|p| p.width >= w && p.height >= h)
+            .min_by_key(|p| u64::from(p.width) * u64::from(p.height))
+            .unwrap_or(&picture);
+        let resized = resize(from, (w, h), fit)?;
         for job in jobs {
             let encoded = encode(&resized, job.format)?;
             store(&cache.path_of(job), &encoded).map_err(|e| unreadable(&e.to_string()))?;
+        }
+        if fit == Fit::Scale {
+            made.push(resized);
         }
     }
     Ok(())
