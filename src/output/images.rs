@@ -133,6 +133,9 @@ pub fn make_images(
         .collect())
 }
 
+/// The files of one size (width, height, fit): one per format.
+type SizeJobs<'a> = ((u32, u32, Fit), Vec<&'a ImageJob>);
+
 /// Decodes `source` and writes the files of `jobs` into the cache.
 fn process_source(
     source: &Path,
@@ -151,7 +154,7 @@ fn process_source(
     // Largest first; each size is made from the smallest picture already made that is at
     // least as large (a 480 from the 1200, not from the 4000 of the source): the same result,
     // a fraction of the work.
-    let mut order: Vec<((u32, u32, Fit), Vec<&ImageJob>)> = sizes.into_iter().collect();
+    let mut order: Vec<SizeJobs> = sizes.into_iter().collect();
     order.sort_by_key(|((w, h, _), _)| std::cmp::Reverse(u64::from(*w) * u64::from(*h)));
     let mut made: Vec<Pixels> = Vec::new();
     for ((w, h, fit), jobs) in order {
