@@ -60,13 +60,26 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
+/// A local image being read, until its end tag says which markup it gets.
+struct PendingPicture {
+    /// Its file, relative to the site folder.
+    path: PathBuf,
+    /// Its alt text so far.
+    alt: String,
+    /// Byte offset of the image in the body, for errors.
+    offset: usize,
+    /// The target as written.
+    target: String,
+    /// Index of its start event in the event list.
+    first_event: usize,
+}
+
 /// Renders `body` of the file in folder `dir` (relative to the site folder).
 pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> RenderedMarkdown {
     let mut broken = Vec::new();
     let mut has_raw_html = false;
     let mut events: Vec<Event> = Vec::new();
-    // The image being read: its file, its alt text so far, its offset and target as written.
-    let mut picture: Option<(PathBuf, String, usize, String)> = None;
+    let mut picture: Option<PendingPicture> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link {
@@ -98,62 +111,57 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
                 title,
                 id,
             }) => {
-                let Some(dest_url) = rewrite_target(&dest_url, dir, targets, true) else {
-                    broken.push(BrokenRef {
+                let rewritten = rewrite_target(&dest_url, dir, targets, true);
+                match &rewritten {
+                    None => broken.push(BrokenRef {
                         target: dest_url.to_string(),
                         offset: range.start,
                         image: true,
                         problem: None,
-                    });
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                    continue;
-                };
-                if let Some(path) = local_path(&dest_url, dir) {
-                    picture = Some((path, String::new(), range.start, dest_url.to_string()));
+                    }),
+                    Some(dest) => {
+                        picture = local_path(dest, dir).map(|path| PendingPicture {
+                            path,
+                            alt: String::new(),
+                            offset: range.start,
+                            target: dest.to_string(),
+                            first_event: events.len(),
+                        });
+                    }
                 }
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
+                    dest_url: rewritten.unwrap_or(dest_url),
                     title,
                     id,
                 })
             }
-            Event::Text(ref t) | Event::Code(ref t) if picture.is_some() => {
-                if let Some((_, alt, _, _)) = picture.as_mut() {
-                    alt.push_str(t);
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(p) = picture.as_mut() {
+                    p.alt.push_str(t);
                 }
                 event
             }
-            Event::End(TagEnd::Image) if picture.is_some() => {
-                let Some((path, alt, offset, target)) = picture.take() else {
-                    continue;
-                };
-                match targets.picture(&path, &alt) {
+            Event::End(TagEnd::Image) => match picture.take() {
+                None => event,
+                Some(p) => match targets.picture(&p.path, &p.alt) {
                     Ok(Some(markup)) => {
-                        // Drop the plain `<img>` events of this image for the markup.
-                        let start = events
-                            .iter()
-                            .rposition(|e| matches!(e, Event::Start(Tag::Image { .. })))
-                            .unwrap_or(events.len());
-                        events.truncate(start);
-                        events.push(Event::InlineHtml(markup.into()));
-                        continue;
+                        // The markup replaces the plain `<img>` events of this image.
+                        events.truncate(p.first_event);
+                        Event::InlineHtml(markup.into())
                     }
-                    Ok(None) => {}
-                    Err(problem) => broken.push(BrokenRef {
-                        target,
-                        offset,
-                        image: true,
-                        problem: Some(problem),
-                    }),
-                }
-                event
-            }
+                    Ok(None) => event,
+                    Err(problem) => {
+                        broken.push(BrokenRef {
+                            target: p.target,
+                            offset: p.offset,
+                            image: true,
+                            problem: Some(problem),
+                        });
+                        event
+                    }
+                },
+            },
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 if h.trim() != MORE_MARKER {
                     has_raw_html = true;

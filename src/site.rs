@@ -411,7 +411,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .collect();
 
     let published: Vec<&Doc<BeritaMeta>> = content.news.iter().filter(|n| !n.meta.draft).collect();
-    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, ImageViews)> = published
+    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, NewsPictures)> = published
         .par_iter()
         .map(|doc| {
             let md = render_markdown(doc.body(), doc.dir(), &index);
@@ -424,15 +424,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let mut news: Vec<NewsPage> = Vec::with_capacity(published.len());
     for (doc, (md, errs, images)) in published.iter().zip(rendered_news) {
         errors.extend(errs);
-        news.push(news_page(
-            doc,
-            md,
-            &urls,
-            lang,
-            &program_refs,
-            &images,
-            &index,
-        ));
+        news.push(news_page(doc, md, &urls, lang, &program_refs, images));
     }
     news.sort_by(|a, b| {
         b.date
@@ -530,8 +522,6 @@ struct ContentIndex {
     urls: HashMap<PathBuf, String>,
     /// Every non-Markdown file that will be published, by site path.
     files: HashSet<PathBuf>,
-    /// The site folder.
-    root: PathBuf,
     /// The pictures pages show and the files they become.
     pictures: Pictures,
 }
@@ -586,7 +576,6 @@ impl ContentIndex {
         ContentIndex {
             urls: map,
             files,
-            root: content.root.clone(),
             pictures: Pictures::new(urls, &content.root),
         }
     }
@@ -603,7 +592,8 @@ impl LinkTargets for ContentIndex {
         if !self.files.contains(path) || !is_processed_picture(path) {
             return Ok(None);
         }
-        let view = self.pictures.picture(&self.root.join(path), alt, "")?;
+        let source = self.pictures.root().join(path);
+        let view = self.pictures.picture(&source, alt, "")?;
         Ok(Some(images::picture_html(
             &view,
             "(min-width: 48rem) 46rem, 100vw",
@@ -719,16 +709,22 @@ fn unknown_program_error<M>(
     .with_hint(hint)
 }
 
-/// The pictures of a news item, by their name in the front matter.
-type ImageViews = HashMap<String, ImageView>;
+/// The pictures of a news item.
+#[derive(Default)]
+struct NewsPictures {
+    /// Cover and photos, by their name in the front matter.
+    views: HashMap<String, ImageView>,
+    /// The cover cut for sharing.
+    og_image: Option<ResizedImage>,
+}
 
 /// Errors in a news item's references, and the size of each picture it shows.
 fn check_news_refs(
     doc: &Doc<BeritaMeta>,
     programs: &HashMap<&Slug, ProgramRef>,
     index: &ContentIndex,
-) -> (Vec<Diagnostic>, ImageViews) {
-    let mut images = ImageViews::new();
+) -> (Vec<Diagnostic>, NewsPictures) {
+    let mut images = NewsPictures::default();
     let mut errors: Vec<Diagnostic> = doc
         .meta
         .programs
@@ -758,7 +754,10 @@ fn check_news_refs(
             errors.push(missing_asset_error(doc, "cover", cover));
         } else {
             let alt = doc.meta.cover_alt.as_deref().unwrap_or_default();
-            read_picture(doc, ("cover", cover, alt), index, &mut images, &mut errors);
+            let named = ("cover", cover.as_str(), alt);
+            if let Some(source) = read_picture(doc, named, index, &mut images.views, &mut errors) {
+                images.og_image = index.pictures.og_image(&source);
+            }
         }
     }
     for photo in &doc.meta.photos {
@@ -766,7 +765,7 @@ fn check_news_refs(
             errors.push(missing_asset_error(doc, "photos", &photo.src));
         } else {
             let named = ("photos", photo.src.as_str(), photo.caption.as_str());
-            read_picture(doc, named, index, &mut images, &mut errors);
+            read_picture(doc, named, index, &mut images.views, &mut errors);
         }
     }
     (errors, images)
@@ -782,25 +781,24 @@ fn picture_source(doc: &Doc<BeritaMeta>, file: &str, root: &Path) -> Option<Path
     }
 }
 
-/// Plans the picture `file` named under `key` with its text `alt`, keeping its view or
-/// reporting what is wrong with it.
+/// Plans the picture `file` named under `key` with its text `alt`, keeping its view (and
+/// returning its source file) or reporting what is wrong with it.
 fn read_picture(
     doc: &Doc<BeritaMeta>,
     (key, file, alt): (&str, &str, &str),
     index: &ContentIndex,
-    images: &mut ImageViews,
+    views: &mut HashMap<String, ImageView>,
     errors: &mut Vec<Diagnostic>,
-) {
-    let Some(source) = picture_source(doc, file, &index.root) else {
-        return;
-    };
+) -> Option<PathBuf> {
+    let source = picture_source(doc, file, index.pictures.root())?;
     let as_is = match file.strip_prefix('/') {
         Some(abs) => abs.to_string(),
         None => format!("berita/{}/{file}", doc.slug),
     };
     match index.pictures.picture(&source, alt, &as_is) {
         Ok(view) => {
-            images.insert(file.to_string(), view);
+            views.insert(file.to_string(), view);
+            Some(source)
         }
         Err((message, hint)) => {
             let message = Text::new(
@@ -808,6 +806,7 @@ fn read_picture(
                 format!("{file}: {}", message.en),
             );
             errors.push(doc.error_at(key, file, message).with_hint(hint));
+            None
         }
     }
 }
@@ -1042,8 +1041,7 @@ fn news_page(
     urls: &Urls,
     lang: Lang,
     programs: &HashMap<&Slug, ProgramRef>,
-    images: &ImageViews,
-    index: &ContentIndex,
+    images: NewsPictures,
 ) -> NewsPage {
     let m = &doc.meta;
     let page_path = format!("berita/{}/", doc.slug);
@@ -1089,19 +1087,12 @@ fn news_page(
                 url: urls.path(&format!("tag/{t}/")),
             })
             .collect(),
-        cover: m
-            .cover
-            .as_ref()
-            .and_then(|c| images.get(c.as_str()).cloned()),
-        og_image: m
-            .cover
-            .as_ref()
-            .and_then(|c| picture_source(doc, c, &index.root))
-            .and_then(|source| index.pictures.og_image(&source)),
+        cover: m.cover.as_ref().and_then(|c| images.views.get(c).cloned()),
+        og_image: images.og_image,
         photos: m
             .photos
             .iter()
-            .filter_map(|p| images.get(p.src.as_str()).cloned())
+            .filter_map(|p| images.views.get(&p.src).cloned())
             .collect(),
         related: Vec::new(),
         extra: m.extra.clone(),

@@ -4,6 +4,7 @@
 //! reaches the site. Results are kept in a cache folder under their content-hashed names, so
 //! a rebuild only processes new or changed pictures.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Cursor;
@@ -36,10 +37,13 @@ pub struct ImageCache {
     used: Mutex<HashSet<String>>,
 }
 
-/// The cache folder of a site or province folder when none is given: `.cerdas-cache` inside
-/// it (a dot-folder, so it is never read as content).
+/// The name of the cache folder inside a site or province folder when none is given (a
+/// dot-folder, so it is never read as content).
+pub const CACHE_DIR_NAME: &str = ".cerdas-cache";
+
+/// The cache folder of a site or province folder when none is given.
 pub fn default_cache_dir(input: &Path) -> PathBuf {
-    input.join(".cerdas-cache")
+    input.join(CACHE_DIR_NAME)
 }
 
 impl ImageCache {
@@ -63,18 +67,19 @@ impl ImageCache {
     }
 
     /// Deletes cached pictures this build did not use: only files named like ours
-    /// (`<name>-<10 hex>.<webp|jpg|png>`). Returns how many.
-    pub fn prune_unused(&self) -> usize {
+    /// (`<name>-<10 hex>.<webp|jpg|png>`).
+    pub fn prune_unused(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
-            return 0;
+            return;
         };
         let keep = self.used.lock().map(|u| u.clone()).unwrap_or_default();
         entries
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| is_cache_name(name) && !keep.contains(name))
-            .filter(|name| fs::remove_file(self.dir.join(name)).is_ok())
-            .count()
+            .for_each(|name| {
+                let _ = fs::remove_file(self.dir.join(name));
+            });
     }
 }
 
@@ -84,7 +89,7 @@ fn is_cache_name(name: &str) -> bool {
         return false;
     };
     let hash = stem.rsplit('-').next().unwrap_or_default();
-    ["webp", "jpg", "png"].contains(&ext)
+    VariantFormat::ALL.iter().any(|f| f.extension() == ext)
         && hash.len() == 10
         && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -133,9 +138,6 @@ pub fn make_images(
         .collect())
 }
 
-/// The files of one size (width, height, fit): one per format.
-type SizeJobs<'a> = ((u32, u32, Fit), Vec<&'a ImageJob>);
-
 /// Decodes `source` and writes the files of `jobs` into the cache.
 fn process_source(
     source: &Path,
@@ -144,27 +146,28 @@ fn process_source(
 ) -> Result<(), (Text, Text)> {
     let bytes = fs::read(source).map_err(|e| unreadable(&e.to_string()))?;
     let picture = decode(&bytes)?;
-    let mut sizes: BTreeMap<(u32, u32, Fit), Vec<&ImageJob>> = BTreeMap::new();
-    for job in jobs {
-        sizes
-            .entry((job.width, job.height, job.fit))
-            .or_default()
-            .push(job);
-    }
-    // Largest first; each size is made from the smallest picture already made that is at
-    // least as large (a 480 from the 1200, not from the 4000 of the source): the same result,
-    // a fraction of the work.
-    let mut order: Vec<SizeJobs> = sizes.into_iter().collect();
-    order.sort_by_key(|((w, h, _), _)| std::cmp::Reverse(u64::from(*w) * u64::from(*h)));
+    // Largest first, the formats of one size together; each size is made from the smallest
+    // picture already made that is at least as large (a 480 from the 1200, not from the 4000
+    // of the source): the same result, a fraction of the work.
+    let mut order = jobs.to_vec();
+    order.sort_by_key(|j| {
+        (
+            Reverse(u64::from(j.width) * u64::from(j.height)),
+            j.width,
+            j.fit,
+        )
+    });
     let mut made: Vec<Pixels> = Vec::new();
-    for ((w, h, fit), jobs) in order {
+    for same_size in order.chunk_by(|a, b| (a.width, a.height, a.fit) == (b.width, b.height, b.fit))
+    {
+        let (w, h, fit) = (same_size[0].width, same_size[0].height, same_size[0].fit);
         let from = made
             .iter()
             .filter(|p| p.width >= w && p.height >= h)
             .min_by_key(|p| u64::from(p.width) * u64::from(p.height))
             .unwrap_or(&picture);
         let resized = resize(from, (w, h), fit)?;
-        for job in jobs {
+        for job in same_size {
             let encoded = encode(&resized, job.format)?;
             store(&cache.path_of(job), &encoded).map_err(|e| unreadable(&e.to_string()))?;
         }

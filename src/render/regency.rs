@@ -30,7 +30,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     logo_url: &'a Option<String>,
-    /// The logo's resized files, for `srcset` (a province's logo is shown as it is).
+    /// The logo's resized files, for `srcset`; `None` for an SVG logo and on the province's
+    /// own pages (its logo is shown as it is).
     logo: &'a Option<crate::site::ImageView>,
     contact: &'a Option<crate::config::Contact>,
     social: &'a [crate::config::SocialLink],

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to};
+use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to, open_image_cache};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
-use crate::output::images::{ImageCache, default_cache_dir};
+use crate::output::images::ImageCache;
 use crate::render::{OutputFile, escape_html};
 use crate::site::CopiedFile;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
@@ -54,12 +54,12 @@ struct State {
 /// served from there.
 struct MemorySink<'a> {
     parts: Mutex<HashMap<Part, Files>>,
-    cache: Option<&'a ImageCache>,
+    cache: &'a ImageCache,
 }
 
 impl Sink for MemorySink<'_> {
     fn image_cache(&self) -> Option<&ImageCache> {
-        self.cache
+        Some(self.cache)
     }
 
     fn accept(
@@ -123,7 +123,10 @@ impl Server {
             IpAddr::V6(ip) => format!("[{ip}]"),
             IpAddr::V4(ip) => ip.to_string(),
         };
-        let options_input = options.input.clone();
+        let images = open_image_cache(&BuildOptions {
+            input: options.input.clone(),
+            ..BuildOptions::default()
+        })?;
         let server = Server {
             addr,
             state: Arc::new(RwLock::new(State::default())),
@@ -131,7 +134,7 @@ impl Server {
             base_url: format!("http://{host}:{}", addr.port()),
             options,
             province: Mutex::new(None),
-            images: ImageCache::open(&default_cache_dir(&options_input))?,
+            images,
         };
         server.rebuild(&[]);
         Ok((server, http))
@@ -170,7 +173,7 @@ impl Server {
         };
         let sink = MemorySink {
             parts: Mutex::default(),
-            cache: Some(&self.images),
+            cache: &self.images,
         };
         let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
             self.rebuild_province(&opts, changed, &sink)

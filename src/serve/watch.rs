@@ -11,6 +11,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::content::is_ignored;
 use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::output::images::CACHE_DIR_NAME;
 
 /// What a batch of file events amounts to.
 #[derive(Debug, PartialEq, Eq)]
@@ -70,9 +71,9 @@ fn watch_error(dir: &Path, err: &str) -> Diagnostics {
     .into()
 }
 
-/// Whether `path` is inside a folder tools write while we serve: the picture cache
-/// (`.cerdas-cache`, written by our own rebuilds) or `.git`.
+/// Whether `path` is inside a folder tools write while we serve: the picture cache (written
+/// by our own rebuilds) or `.git`.
 fn in_tool_folder(path: &Path) -> bool {
     path.components()
-        .any(|c| c.as_os_str() == ".cerdas-cache" || c.as_os_str() == ".git")
+        .any(|c| c.as_os_str() == CACHE_DIR_NAME || c.as_os_str() == ".git")
 }

@@ -36,21 +36,16 @@ pub enum VariantFormat {
 }
 
 impl VariantFormat {
+    /// Every format cerdas writes.
+    pub const ALL: [VariantFormat; 3] =
+        [VariantFormat::Webp, VariantFormat::Jpeg, VariantFormat::Png];
+
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {
             VariantFormat::Webp => "webp",
             VariantFormat::Jpeg => "jpg",
             VariantFormat::Png => "png",
-        }
-    }
-
-    /// The MIME type, for `<source type>`.
-    pub fn mime(self) -> &'static str {
-        match self {
-            VariantFormat::Webp => "image/webp",
-            VariantFormat::Jpeg => "image/jpeg",
-            VariantFormat::Png => "image/png",
         }
     }
 
@@ -79,8 +74,6 @@ pub enum Fit {
 pub struct ImageJob {
     /// The source picture (absolute path).
     pub source: PathBuf,
-    /// The hash of the source's bytes, as read when it was planned.
-    pub source_hash: u64,
     /// Width of the result in pixels.
     pub width: u32,
     /// Height of the result in pixels.
@@ -159,6 +152,11 @@ impl Pictures {
         }
     }
 
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The header facts of `source`, read once.
     pub fn info(&self, source: &Path) -> Result<ImageInfo, (Text, Text)> {
         if let Some(known) = lock(&self.infos).get(source) {
@@ -178,17 +176,10 @@ impl Pictures {
         as_is_path: &str,
     ) -> Result<ImageView, (Text, Text)> {
         let info = self.info(source)?;
-        let (Some(w), Some(h)) = (info.width, info.height) else {
+        let Some((w, h)) = resizable_size(&info) else {
             return Ok(self.as_is(as_is_path, alt, &info));
         };
-        if matches!(info.format, ImageFormat::Svg | ImageFormat::Gif) {
-            return Ok(self.as_is(as_is_path, alt, &info));
-        }
-        let fallback = if info.alpha {
-            VariantFormat::Png
-        } else {
-            VariantFormat::Jpeg
-        };
+        let fallback = fallback_format(&info);
         let sizes: Vec<(u32, u32)> = widths_for(w)
             .into_iter()
             .map(|tw| (tw, scaled_height(w, h, tw)))
@@ -201,19 +192,15 @@ impl Pictures {
             .iter()
             .map(|&(tw, th)| self.job(source, &info, (tw, th), fallback, Fit::Scale))
             .collect();
-        let largest = plain.last().cloned();
+        let Some(largest) = plain.last() else {
+            return Ok(self.as_is(as_is_path, alt, &info));
+        };
         let view = ImageView {
-            url: largest
-                .as_ref()
-                .map(|j| self.urls.path(&j.to))
-                .unwrap_or_default(),
-            permalink: largest
-                .as_ref()
-                .map(|j| self.urls.permalink(&j.to))
-                .unwrap_or_default(),
+            url: self.urls.path(&largest.to),
+            permalink: self.urls.permalink(&largest.to),
             alt: alt.to_string(),
-            width: largest.as_ref().map(|j| j.width),
-            height: largest.as_ref().map(|j| j.height),
+            width: Some(largest.width),
+            height: Some(largest.height),
             srcset: self.srcset(&plain),
             webp_srcset: self.srcset(&webp),
         };
@@ -231,18 +218,9 @@ impl Pictures {
         format: Option<VariantFormat>,
     ) -> Result<ResizedImage, (Text, Text)> {
         let info = self.info(source)?;
-        let (Some(w), Some(h)) = (info.width, info.height) else {
-            return Err(not_resizable());
-        };
-        if matches!(info.format, ImageFormat::Svg | ImageFormat::Gif) {
-            return Err(not_resizable());
-        }
+        let (w, h) = resizable_size(&info).ok_or_else(not_resizable)?;
         let target = fitted_size((w, h), size, fit);
-        let format = format.unwrap_or(if info.alpha {
-            VariantFormat::Png
-        } else {
-            VariantFormat::Jpeg
-        });
+        let format = format.unwrap_or_else(|| fallback_format(&info));
         let job = self.job(source, &info, target, format, fit);
         let resized = ResizedImage {
             url: self.urls.path(&job.to),
@@ -350,7 +328,6 @@ impl Pictures {
         };
         ImageJob {
             source: source.to_path_buf(),
-            source_hash: info.hash,
             width,
             height,
             format,
@@ -379,6 +356,22 @@ impl Pictures {
 /// plain maps that stay consistent).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The size of a picture cerdas resizes: a photo (JPEG, PNG, WebP) whose size is known. SVG
+/// and GIF are published as they are.
+fn resizable_size(info: &ImageInfo) -> Option<(u32, u32)> {
+    let raster = !matches!(info.format, ImageFormat::Svg | ImageFormat::Gif);
+    raster.then_some((info.width?, info.height?))
+}
+
+/// The format of the files that are not WebP: PNG for a picture with transparency, else JPEG.
+fn fallback_format(info: &ImageInfo) -> VariantFormat {
+    if info.alpha {
+        VariantFormat::Png
+    } else {
+        VariantFormat::Jpeg
+    }
 }
 
 fn not_resizable() -> (Text, Text) {
@@ -416,27 +409,19 @@ fn fitted_size((w, h): (u32, u32), size: (Option<u32>, Option<u32>), fit: Fit) -
         (None, Some(th)) => (scaled_height(h, w, th.max(1)), th.max(1)),
         (None, None) => (w, h),
     };
+    // `(x, y)` scaled by the smaller of `a/c` and `b/d`, never enlarged.
+    let shrink = |(x, y): (u32, u32), (a, b): (u32, u32), (c, d): (u32, u32)| {
+        let scale = (f64::from(a) / f64::from(c))
+            .min(f64::from(b) / f64::from(d))
+            .min(1.0);
+        let side = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+        (side(x), side(y))
+    };
     match fit {
-        Fit::Crop => {
-            // Shrink the box until it fits inside the picture, keeping its proportions.
-            let scale = (f64::from(w) / f64::from(tw))
-                .min(f64::from(h) / f64::from(th))
-                .min(1.0);
-            (
-                ((f64::from(tw) * scale).round() as u32).max(1),
-                ((f64::from(th) * scale).round() as u32).max(1),
-            )
-        }
-        Fit::Scale => {
-            // Fit inside the box, keeping the picture's proportions.
-            let scale = (f64::from(tw) / f64::from(w))
-                .min(f64::from(th) / f64::from(h))
-                .min(1.0);
-            (
-                ((f64::from(w) * scale).round() as u32).max(1),
-                ((f64::from(h) * scale).round() as u32).max(1),
-            )
-        }
+        // Shrink the box until it fits inside the picture, keeping the box's proportions.
+        Fit::Crop => shrink((tw, th), (w, h), (tw, th)),
+        // Fit the picture inside the box, keeping the picture's proportions.
+        Fit::Scale => shrink((w, h), (tw, th), (w, h)),
     }
 }
 
