@@ -193,75 +193,66 @@ fn cut_short() -> (Text, Text) {
     )
 }
 
+fn be16(b: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])))
+}
+
+/// One marker segment of a JPEG's header.
+struct JpegSegment<'a> {
+    /// The marker byte (0xC0 start of frame, 0xE1 APP1, 0xDA start of scan, ...).
+    marker: u8,
+    /// Where the segment starts in the file.
+    offset: usize,
+    /// The segment's bytes after its length.
+    data: &'a [u8],
+}
+
+/// The marker segments of a JPEG, up to and including the start of scan (after which the
+/// image data begins); stops early at anything that is not a marker.
+fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = JpegSegment<'_>> {
+    let mut i = 2;
+    std::iter::from_fn(move || {
+        while b.get(i) == Some(&0xFF) && b.get(i + 1) == Some(&0xFF) {
+            i += 1; // fill bytes
+        }
+        if b.get(i) != Some(&0xFF) || b.get(i + 1) == Some(&0xD9) {
+            return None;
+        }
+        let marker = *b.get(i + 1)?;
+        let len = be16(b, i + 2)? as usize;
+        let segment = JpegSegment {
+            marker,
+            offset: i,
+            data: b.get(i + 4..i + 2 + len)?,
+        };
+        i = if marker == 0xDA { b.len() } else { i + 2 + len };
+        Some(segment)
+    })
+}
+
+/// The size in a JPEG's first start-of-frame segment (baseline, progressive, ...).
+fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
+    let is_sof = |m: u8| matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC);
+    let frame = jpeg_segments(b).find(|s| is_sof(s.marker))?;
+    let (h, w) = (be16(frame.data, 1)?, be16(frame.data, 3)?);
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+/// The EXIF orientation tag (0x0112) of a JPEG's APP1 segment, when it has one.
+fn jpeg_orientation(b: &[u8]) -> Option<u8> {
+    jpeg_segments(b)
+        .find(|s| s.marker == 0xE1 && s.data.starts_with(b"Exif\0\0"))
+        .and_then(|s| exif_orientation(&s.data[6..]))
+}
+
 /// Whether a JPEG's image data is followed by its end marker. Inside the data a 0xFF byte is
 /// always followed by 0x00 or a restart marker, so the first FF D9 after the start of scan is
 /// the end; a file cut short has none. (Bytes after the end, such as a phone's motion-photo
 /// video, do not matter.)
 fn jpeg_has_end(b: &[u8]) -> bool {
-    let mut i = 2;
-    while i + 4 <= b.len() && b[i] == 0xFF {
-        let marker = b[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA {
-            return b[i..].windows(2).any(|w| w == [0xFF, 0xD9]);
-        }
-        let Some(len) = be16(b, i + 2) else {
-            return false;
-        };
-        i += 2 + len as usize;
-    }
-    false
-}
-
-fn be16(b: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])))
-}
-
-/// Walks JPEG markers to the first start-of-frame and reads its size.
-fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
-    let mut i = 2;
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return None;
-        }
-        let marker = b[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = be16(b, i + 2)? as usize;
-        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_sof {
-            let (h, w) = (be16(b, i + 5)?, be16(b, i + 7)?);
-            return (w > 0 && h > 0).then_some((w, h));
-        }
-        if marker == 0xD9 || marker == 0xDA {
-            return None;
-        }
-        i += 2 + len;
-    }
-    None
-}
-
-/// The EXIF orientation tag (0x0112) of a JPEG's APP1 segment, when it has one.
-fn jpeg_orientation(b: &[u8]) -> Option<u8> {
-    let mut i = 2;
-    while i + 4 <= b.len() && b[i] == 0xFF {
-        let marker = b[i + 1];
-        if marker == 0xDA || marker == 0xD9 {
-            return None;
-        }
-        let len = be16(b, i + 2)? as usize;
-        let segment = b.get(i + 4..i + 2 + len)?;
-        if marker == 0xE1 && segment.starts_with(b"Exif\0\0") {
-            return exif_orientation(&segment[6..]);
-        }
-        i += 2 + len;
-    }
-    None
+    jpeg_segments(b)
+        .find(|s| s.marker == 0xDA)
+        .is_some_and(|scan| b[scan.offset..].windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
 /// Finds the orientation in a TIFF structure's first directory.
