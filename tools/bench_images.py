@@ -22,7 +22,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from bench import timed  # the same timing (wall, CPU and peak RSS from wait4) as tools/bench.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CERDAS = os.path.join(ROOT, "target", "release", "cerdas")
@@ -70,20 +71,6 @@ def make_site(Image, dest, photos):
             )
 
 
-def timed(args):
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.execv(args[0], args)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(args)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=int, default=100)
@@ -100,9 +87,7 @@ def main():
 
     def build(label):
         out = os.path.join(work, "out-" + label)
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["sync"])
-        return timed([CERDAS, "build", site, "-o", out, "--cache-dir", cache])
+        return timed([CERDAS, "build", site, "-o", out, "--cache-dir", cache], out)
 
     cold = []
     for run in range(max(1, opts.runs // 3)):
