@@ -20,7 +20,7 @@ use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
 
 pub mod images;
 use crate::render::dates::{long_date, rupiah, short_date};
-pub use images::{ImageView, Pictures, ResizedImage};
+pub use images::{ImageView, Pictures, ResizedImage, is_processed_picture};
 
 /// Where pages are published: the path prefix of every URL and the absolute origin.
 #[derive(Clone, Debug, Serialize)]
@@ -599,16 +599,6 @@ impl LinkTargets for ContentIndex {
             "(min-width: 48rem) 46rem, 100vw",
         )))
     }
-}
-
-/// Whether a file is a photo published only as resized copies (JPEG, PNG, WebP), never as it
-/// is: the original may be large and carry the place it was taken in its EXIF data.
-pub fn is_processed_picture(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["jpg", "jpeg", "png", "webp"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
 }
 
 /// Errors for links and images in a body that point at nothing.

@@ -320,3 +320,20 @@ fn templates_can_ask_for_any_size() {
     assert!(err.contains("resize_image: static/tidak-ada.jpg"), "{err}");
     assert!(err.contains("halaman.html"), "{err}");
 }
+
+#[test]
+fn a_gif_named_as_a_photo_is_refused_rather_than_published_broken() {
+    // Photos (.jpg/.png/.webp) are never copied as they are; a GIF under such a name would be
+    // linked as it is and missing from the site.
+    let gif = b"GIF89a\x40\x01\xf0\x00\x80\x00\x00;".to_vec();
+    let site = photo_site("sampul.jpg", &gif, "", "");
+    let err = assert_fails_at(&site, &site.build(), "berita/foto/index.md:6:8");
+    assert!(
+        err.contains("sampul.jpg: isi berkas ini gambar GIF"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ganti akhiran nama berkas menjadi .gif"),
+        "{err}"
+    );
+}

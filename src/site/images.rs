@@ -177,6 +177,10 @@ impl Pictures {
     ) -> Result<ImageView, (Text, Text)> {
         let info = self.info(source)?;
         let Some((w, h)) = resizable_size(&info) else {
+            if is_processed_picture(source) {
+                // Named as a photo, so it is not copied as it is: it must be one.
+                return Err(misnamed(&info));
+            }
             return Ok(self.as_is(as_is_path, alt, &info));
         };
         let fallback = fallback_format(&info);
@@ -372,6 +376,30 @@ fn fallback_format(info: &ImageInfo) -> VariantFormat {
     } else {
         VariantFormat::Jpeg
     }
+}
+
+/// Whether a file is a photo published only as resized copies (JPEG, PNG, WebP), never as it
+/// is: the original may be large and carry the place it was taken in its EXIF data.
+pub fn is_processed_picture(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["jpg", "jpeg", "png", "webp"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+fn misnamed(info: &ImageInfo) -> (Text, Text) {
+    let kind = format!("{:?}", info.format).to_uppercase();
+    (
+        Text::new(
+            format!("isi berkas ini gambar {kind}, bukan foto seperti yang dikatakan namanya"),
+            format!("this file holds a {kind} image, not the photo its name says"),
+        ),
+        Text::new(
+            format!("ganti akhiran nama berkas menjadi .{}", kind.to_lowercase()),
+            format!("change the file name's ending to .{}", kind.to_lowercase()),
+        ),
+    )
 }
 
 fn not_resizable() -> (Text, Text) {
