@@ -2,7 +2,7 @@
 //! holding `province.yaml` builds the province portal with every regency under `/<slug>/`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -17,6 +17,7 @@ use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
 use crate::province::fetch::read_export;
 use crate::province::{RegencySource, build_province};
+use crate::render::memo::RenderMemo;
 use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
@@ -81,6 +82,12 @@ pub trait Sink: Sync {
     /// The cache that makes resized pictures; `None` when this sink publishes none (`check`
     /// reads every picture's header but decodes none).
     fn image_cache(&self) -> Option<&ImageCache> {
+        None
+    }
+
+    /// The pages `part` was last rendered to, when this sink keeps them between builds (the
+    /// preview server): unchanged pages are taken from there instead of rendered again.
+    fn render_memo(&self, _part: Part) -> Option<Arc<RenderMemo>> {
         None
     }
 }
@@ -214,7 +221,9 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .as_deref()
         .map(parse_base_url_flag)
         .transpose()?;
-    let (site, files, mut copies) = build_regency(&opts.input, base.as_ref(), None)?;
+    let memo = sink.render_memo(Part::Main);
+    let (site, files, mut copies) =
+        build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     copies.extend(picture_copies(&site, &opts.input, sink)?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
@@ -231,11 +240,12 @@ fn parse_base_url_flag(text: &str) -> Result<BaseUrl, Diagnostics> {
 }
 
 /// Loads, models and renders one regency; with a `parent` portal it is nested under
-/// `/<slug>/` of that portal's address.
+/// `/<slug>/` of that portal's address. Pages unchanged since `memo`'s render are taken from it.
 pub fn build_regency(
     input: &Path,
     base_url: Option<&BaseUrl>,
     parent: Option<ParentPortal>,
+    memo: Option<&RenderMemo>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let content = load_content(input)?;
     let base = base_url
@@ -254,7 +264,7 @@ pub fn build_regency(
     )?;
     let mut site = build_site(content, &base, &prefix)?;
     site.parent = parent;
-    let mut files = render_site(&site, &theme)?;
+    let mut files = render_site(&site, &theme, memo)?;
     files.extend(site_files(&site));
     let mut copies = site.copies.clone();
     copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
@@ -270,7 +280,7 @@ pub fn build_in_memory(
     base_url: Option<&str>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let base = base_url.map(parse_base_url_flag).transpose()?;
-    build_regency(input, base.as_ref(), None)
+    build_regency(input, base.as_ref(), None, None)
 }
 
 /// Province paths the portal writes itself; a regency slug may not take them.
@@ -429,7 +439,8 @@ impl ProvinceBuild {
         )?;
         let province = build_province(self.config.clone(), &sources, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
-        let mut files = render_province(&province, &theme)?;
+        let memo = sink.render_memo(Part::Main);
+        let mut files = render_province(&province, &theme, memo.as_deref())?;
         files.extend(province_files(&province, &built));
         sink.accept(Part::Main, files, logo_copy)?;
         let external = sources
@@ -478,7 +489,9 @@ fn load_regency(
                 ))
                 .into());
             }
-            let (site, files, mut copies) = build_regency(&dir, Some(base), Some(portal.clone()))?;
+            let memo = sink.render_memo(Part::Regency(index));
+            let (site, files, mut copies) =
+                build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
             copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
             let files: Vec<OutputFile> = files

@@ -14,10 +14,7 @@ use crate::site::Site;
 
 /// The non-HTML files of a site.
 pub fn site_files(site: &Site) -> Vec<OutputFile> {
-    let file = |path: &str, text: String| OutputFile {
-        path: path.into(),
-        bytes: text.into_bytes(),
-    };
+    let file = OutputFile::text;
     let (atom, json) = feeds::site_feeds(site);
     vec![
         file("atom.xml", atom),

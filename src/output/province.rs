@@ -95,10 +95,7 @@ fn province_data_json(p: &Province) -> String {
 /// The non-page files of the province portal; `built` are the slugs of the regencies built
 /// under it (their sitemaps join the index).
 pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
-    let file = |path: &str, text: String| OutputFile {
-        path: path.into(),
-        bytes: text.into_bytes(),
-    };
+    let file = OutputFile::text;
     let (atom, json) = feeds::province_feeds(p);
     let mut index = vec![p.urls.permalink("sitemap-provinsi.xml")];
     index.extend(

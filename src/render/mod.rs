@@ -3,6 +3,7 @@
 //! Rendering never reads the content folder again.
 
 pub mod dates;
+pub mod memo;
 pub mod province;
 pub mod regency;
 pub mod theme;
@@ -12,11 +13,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::province::ProvinceNews;
 use crate::site::{DateView, DimensionRef, EventView, ImageView, NewsPage, Pictures, Urls};
+use memo::{Fingerprint, PageContext, RenderMemo};
 use theme::{Theme, template_error};
 
 pub use regency::render_site;
@@ -26,8 +28,18 @@ pub use regency::render_site;
 pub struct OutputFile {
     /// Where it goes, relative to the output folder.
     pub path: PathBuf,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
+    /// Its bytes (shared with the render memo and the preview server, never copied).
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl OutputFile {
+    /// A file at `path` holding `text`.
+    pub fn text(path: impl Into<PathBuf>, text: String) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: Arc::new(text.into_bytes()),
+        }
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -136,8 +148,8 @@ fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
 
 /// One page of a paginated news list.
 #[derive(Serialize)]
-struct Paginator<'a, 'b> {
-    items: Vec<&'b NewsCard<'a>>,
+struct Paginator<'a> {
+    items: Vec<NewsCard<'a>>,
     number: usize,
     total_pages: usize,
     total_items: usize,
@@ -148,11 +160,11 @@ struct Paginator<'a, 'b> {
 
 /// What every page tells `base.html` about itself.
 #[derive(Serialize)]
-pub(crate) struct PageMeta<'a> {
+pub(crate) struct PageMeta {
     /// The `<title>` and `<h1>`.
-    title: &'a str,
+    title: String,
     /// The meta description.
-    description: &'a str,
+    description: String,
     /// The absolute canonical URL.
     permalink: String,
     /// The root-relative URL, to mark the current menu entry.
@@ -162,61 +174,137 @@ pub(crate) struct PageMeta<'a> {
 }
 
 /// A page to render: where it goes, with which template and context.
-pub(crate) struct Job {
+pub(crate) struct Job<'a> {
     path: PathBuf,
     template: &'static str,
-    context: Context,
+    context: PageContext<'a>,
 }
 
-/// Renders `jobs` in parallel with `tera`, collecting every distinct template error.
-pub(crate) fn run_jobs(
-    tera: &Tera,
-    theme: &Theme,
-    jobs: Vec<Job>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            tera.render(job.template, &job.context)
-                .map(|html| OutputFile {
-                    path: job.path,
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| template_error(&e, &theme.templates))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(e) if !errors.contains(&e) => errors.push(e),
-            Err(_) => {}
+/// The theme's templates ready to render one part of the site, with the fingerprint of
+/// everything a page shows besides its own context (templates and global values).
+pub(crate) struct Renderer<'t> {
+    tera: Tera,
+    theme: &'t Theme,
+    fingerprint: Fingerprint,
+    /// Whether unchanged pages may be taken from a memo: not when templates call
+    /// `resize_image`, whose pictures are planned only while a page renders.
+    memo_allowed: bool,
+}
+
+impl<'t> Renderer<'t> {
+    /// The theme's templates, with `resize_image` planning into `pictures`.
+    pub(crate) fn new(
+        theme: &'t Theme,
+        pictures: Option<&Arc<Pictures>>,
+    ) -> Result<Renderer<'t>, Diagnostics> {
+        let mut tera = Tera::new();
+        register_resize_image(&mut tera, pictures);
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(name, (_, src))| (name.as_str(), src.as_str())),
+        )
+        .map_err(|e| template_error(&e, &theme.templates))?;
+        let mut fingerprint = Fingerprint::new();
+        for (name, (_, src)) in &theme.templates {
+            fingerprint.add(name);
+            fingerprint.add(src);
         }
+        let memo_allowed = pictures.is_none()
+            || !theme
+                .templates
+                .values()
+                .any(|(_, src)| src.contains("resize_image"));
+        Ok(Renderer {
+            tera,
+            theme,
+            fingerprint,
+            memo_allowed,
+        })
     }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(Diagnostics(errors))
-    }
-}
 
-/// A Tera instance holding the theme's templates, with `resize_image` planning into
-/// `pictures`.
-pub(crate) fn tera_for(
-    theme: &Theme,
-    pictures: Option<&Arc<Pictures>>,
-) -> Result<Tera, Diagnostics> {
-    let mut tera = Tera::new();
-    register_resize_image(&mut tera, pictures);
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|(name, (_, src))| (name.as_str(), src.as_str())),
-    )
-    .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok(tera)
+    /// Sets a value every template sees.
+    pub(crate) fn set_global<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.fingerprint.add(key);
+        self.fingerprint.add(value);
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Renders `jobs` in parallel, collecting every distinct template error. With a `memo`,
+    /// a page whose inputs are those of its kept render is taken from it as it is, and the
+    /// memo then holds this render's pages.
+    pub(crate) fn run(
+        &self,
+        jobs: Vec<Job<'_>>,
+        memo: Option<&RenderMemo>,
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let memo = memo.filter(|_| self.memo_allowed);
+        let globals = self.fingerprint.finish();
+        let results: Vec<Result<(OutputFile, Option<u128>), Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|job| self.render_job(job, memo, globals))
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut fresh = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok((f, Some(fingerprint))) => {
+                    fresh.push((f.path.clone(), fingerprint, Arc::clone(&f.bytes)));
+                    files.push(f);
+                }
+                Ok((f, None)) => files.push(f),
+                Err(e) if !errors.contains(&e) => errors.push(e),
+                Err(_) => {}
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        if let Some(memo) = memo {
+            let produced = files.iter().map(|f| f.path.as_path()).collect();
+            memo.update(fresh, &produced);
+        }
+        Ok(files)
+    }
+
+    /// One page: taken from `memo` when its fingerprint is the kept one, rendered otherwise
+    /// (with the fingerprint to keep, when there is a memo).
+    fn render_job(
+        &self,
+        job: Job<'_>,
+        memo: Option<&RenderMemo>,
+        globals: u128,
+    ) -> Result<(OutputFile, Option<u128>), Diagnostic> {
+        let fingerprint = memo.map(|_| {
+            let mut f = Fingerprint::new();
+            f.add_hash(globals);
+            f.add(job.template);
+            job.context.hash_into(&mut f);
+            f.finish()
+        });
+        if let (Some(memo), Some(fp)) = (memo, fingerprint)
+            && let Some(bytes) = memo.get(&job.path, fp)
+        {
+            return Ok((
+                OutputFile {
+                    path: job.path,
+                    bytes,
+                },
+                None,
+            ));
+        }
+        let html = self
+            .tera
+            .render(job.template, &job.context.to_context())
+            .map_err(|e| template_error(&e, &self.theme.templates))?;
+        let file = OutputFile {
+            path: job.path,
+            bytes: Arc::new(html.into_bytes()),
+        };
+        Ok((file, fingerprint))
+    }
 }
 
 /// `resize_image(path=..., width=..., height=..., op=..., format=...)` for templates: plans
@@ -265,23 +353,27 @@ pub(crate) fn css_version() -> String {
     format!("{:08x}", hash as u32)
 }
 
-pub(crate) fn meta<'a>(
+pub(crate) fn meta(
     urls: &Urls,
-    title: &'a str,
-    description: &'a str,
+    title: &str,
+    description: &str,
     site_path: &str,
     og_type: &'static str,
-) -> PageMeta<'a> {
+) -> PageMeta {
     PageMeta {
-        title,
-        description,
+        title: title.to_string(),
+        description: description.to_string(),
         permalink: urls.permalink(site_path),
         url: urls.path(site_path),
         og_type,
     }
 }
 
-pub(crate) fn job(path: impl Into<PathBuf>, template: &'static str, context: Context) -> Job {
+pub(crate) fn job<'a>(
+    path: impl Into<PathBuf>,
+    template: &'static str,
+    context: PageContext<'a>,
+) -> Job<'a> {
     Job {
         path: path.into(),
         template,
@@ -290,15 +382,15 @@ pub(crate) fn job(path: impl Into<PathBuf>, template: &'static str, context: Con
 }
 
 /// One job per page of a news list at `base` (`berita/`, `tag/x/`), `extra` adding to each context.
-pub(crate) fn paginated_jobs(
+pub(crate) fn paginated_jobs<'a>(
     urls: &Urls,
     per_page: usize,
     base: &str,
     title: &str,
-    items: &[NewsCard],
+    items: &[NewsCard<'a>],
     template: &'static str,
-    extra: impl Fn(&mut Context, usize),
-) -> Vec<Job> {
+    extra: impl Fn(&mut PageContext<'a>, usize),
+) -> Vec<Job<'a>> {
     let total_pages = items.len().div_ceil(per_page).max(1);
     let page_url = |n: usize| {
         if n == 1 {
@@ -311,7 +403,7 @@ pub(crate) fn paginated_jobs(
         .map(|number| {
             let chunk = items.iter().skip((number - 1) * per_page).take(per_page);
             let paginator = Paginator {
-                items: chunk.collect(),
+                items: chunk.copied().collect(),
                 number,
                 total_pages,
                 total_items: items.len(),
@@ -340,9 +432,9 @@ pub(crate) fn paginated_jobs(
             } else {
                 format!("{base}page/{number}/")
             };
-            let mut ctx = Context::new();
-            ctx.insert("page", &meta(urls, title, title, &site_path, "website"));
-            ctx.insert("paginator", &paginator);
+            let mut ctx = PageContext::new();
+            ctx.insert("page", meta(urls, title, title, &site_path, "website"));
+            ctx.insert("paginator", paginator);
             extra(&mut ctx, number);
             job(format!("{site_path}index.html"), template, ctx)
         })

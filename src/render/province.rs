@@ -2,22 +2,28 @@
 //! the regency directory, each dimension across the province and the progress view.
 
 use serde::Serialize;
-use tera::{Context, Tera};
 
+use super::memo::{PageContext, RenderMemo};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs,
-    tera_for, theme_string,
+    DimensionSummary, Job, NewsCard, OutputFile, Renderer, css_version, job, meta, paginated_jobs,
+    theme_string,
 };
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
 use crate::province::{Province, RegencyCard, RegencyDimension};
 use crate::site::MenuEntry;
 
-/// Renders every aggregate page of `province` with `theme`.
-pub fn render_province(province: &Province, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    let tera = build_tera(province, theme)?;
-    run_jobs(&tera, theme, province_jobs(province, theme))
+/// Renders every aggregate page of `province` with `theme`; with a `memo` (the preview
+/// server), pages whose inputs did not change since the memo's render are taken from it.
+pub fn render_province(
+    province: &Province,
+    theme: &Theme,
+    memo: Option<&RenderMemo>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let renderer = build_renderer(province, theme)?;
+    let cards: Vec<NewsCard> = province.news.iter().map(NewsCard::from).collect();
+    renderer.run(province_jobs(province, theme, &cards), memo)
 }
 
 /// The portal-wide values `base.html` uses, with the same names as a regency's.
@@ -43,8 +49,8 @@ struct ProvinceView<'a> {
     tagline: Option<String>,
 }
 
-fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
-    let mut tera = tera_for(theme, None)?;
+fn build_renderer<'t>(p: &Province, theme: &'t Theme) -> Result<Renderer<'t>, Diagnostics> {
+    let mut renderer = Renderer::new(theme, None)?;
     let urls = &p.urls;
     let c = &p.config;
     let view = ProvinceView {
@@ -95,13 +101,12 @@ fn build_tera(p: &Province, theme: &Theme) -> Result<Tera, Diagnostics> {
         key: Some(key),
     })
     .collect();
-    let g = tera.global_context();
-    g.insert("site", &view);
-    g.insert("t", &theme.strings);
-    g.insert("menu", &menu);
-    g.insert("dimensions", &dims);
-    g.insert("data", &serde_json::Map::new());
-    Ok(tera)
+    renderer.set_global("site", &view);
+    renderer.set_global("t", &theme.strings);
+    renderer.set_global("menu", &menu);
+    renderer.set_global("dimensions", &dims);
+    renderer.set_global("data", &serde_json::Map::new());
+    Ok(renderer)
 }
 
 #[derive(Serialize)]
@@ -112,7 +117,7 @@ struct Counts {
     quick_wins: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct TermSummary<'a> {
     slug: &'a str,
     title: &'a str,
@@ -121,7 +126,7 @@ struct TermSummary<'a> {
 }
 
 /// A regency in the news filter.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct RegencyFilter<'a> {
     slug: &'a str,
     name: &'a str,
@@ -130,7 +135,7 @@ struct RegencyFilter<'a> {
 }
 
 /// One regency's plan and programs in one dimension.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct RegencyInDimension<'a> {
     slug: &'a str,
     name: &'a str,
@@ -138,24 +143,26 @@ struct RegencyInDimension<'a> {
     dimension: &'a RegencyDimension,
 }
 
-fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
+fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> Vec<Job<'a>> {
     let s = |key: &str| theme_string(theme, key);
     let urls = &p.urls;
     let per_page = p.config.paginate.0;
-    let cards: Vec<NewsCard> = p.news.iter().map(NewsCard::from).collect();
     let available: Vec<&RegencyCard> = p.regencies.iter().filter(|r| r.available).collect();
     let mut jobs = Vec::new();
 
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(urls, &p.config.name, &p.config.description, "", "website"),
+        meta(urls, &p.config.name, &p.config.description, "", "website"),
     );
-    ctx.insert("latest_news", &cards.iter().take(9).collect::<Vec<_>>());
+    ctx.insert(
+        "latest_news",
+        cards.iter().take(9).copied().collect::<Vec<_>>(),
+    );
     ctx.insert("regencies", &p.regencies);
     ctx.insert(
         "counts",
-        &Counts {
+        Counts {
             regencies: available.len(),
             news: p.news.len(),
             programs: p.program_count(),
@@ -179,11 +186,11 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
         per_page,
         "berita/",
         &news_title,
-        &cards,
+        cards,
         "province/berita_list.html",
         |ctx, _| {
-            ctx.insert("regencies", &filters);
-            ctx.insert("current_regency", &Option::<&str>::None);
+            ctx.insert("regencies", filters.clone());
+            ctx.insert("current_regency", Option::<&str>::None);
         },
     ));
     for r in &available {
@@ -201,17 +208,17 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
             &own,
             "province/berita_list.html",
             |ctx, _| {
-                ctx.insert("regencies", &filters);
-                ctx.insert("current_regency", &Some(r.slug.as_str()));
+                ctx.insert("regencies", filters.clone());
+                ctx.insert("current_regency", Some(r.slug.as_str()));
             },
         ));
     }
 
     let directory_title = s("regencies_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(
+        meta(
             urls,
             &directory_title,
             &directory_title,
@@ -227,10 +234,10 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
     ));
 
     let dims_title = s("dimensions_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(urls, &dims_title, &dims_title, "dimensi/", "website"),
+        meta(urls, &dims_title, &dims_title, "dimensi/", "website"),
     );
     jobs.push(job("dimensi/index.html", "dimensi_list.html", ctx));
     for d in Dimension::ALL {
@@ -262,19 +269,23 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
             &dim_cards,
             "province/dimensi.html",
             |ctx, number| {
-                ctx.insert("term", &term);
+                ctx.insert("term", term.clone());
                 // Only the first page shows the plans; later pages are news only.
-                let shown: &[RegencyInDimension] = if number == 1 { &by_regency } else { &[] };
+                let shown = if number == 1 {
+                    by_regency.clone()
+                } else {
+                    Vec::new()
+                };
                 ctx.insert("by_regency", shown);
             },
         ));
     }
 
     let progress_title = s("progress_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(
+        meta(
             urls,
             &progress_title,
             &s("progress_intro"),
@@ -286,10 +297,10 @@ fn province_jobs(p: &Province, theme: &Theme) -> Vec<Job> {
     jobs.push(job("progres/index.html", "province/progres.html", ctx));
 
     let not_found = s("not_found_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(urls, &not_found, &not_found, "404.html", "website"),
+        meta(urls, &not_found, &not_found, "404.html", "website"),
     );
     jobs.push(job("404.html", "404.html", ctx));
     jobs

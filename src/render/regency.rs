@@ -1,21 +1,25 @@
 //! The pages of one regency portal.
 
 use serde::Serialize;
-use tera::{Context, Tera};
 
+use super::memo::{PageContext, RenderMemo};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, Job, NewsCard, OutputFile, css_version, job, meta, paginated_jobs, run_jobs,
-    tera_for, theme_string,
+    DimensionSummary, Job, NewsCard, OutputFile, Renderer, css_version, job, meta, paginated_jobs,
+    theme_string,
 };
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
 
-/// Renders every page of `site` with `theme`.
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    let tera = build_tera(site, theme)?;
-    let jobs = page_jobs(site, theme);
-    run_jobs(&tera, theme, jobs)
+/// Renders every page of `site` with `theme`; with a `memo` (the preview server), pages whose
+/// inputs did not change since the memo's render are taken from it.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    memo: Option<&RenderMemo>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let renderer = build_renderer(site, theme)?;
+    renderer.run(page_jobs(site, theme), memo)
 }
 
 /// The site-wide values every template can use.
@@ -44,8 +48,8 @@ struct SiteView<'a> {
     tagline: Option<String>,
 }
 
-fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
-    let mut tera = tera_for(theme, Some(&site.pictures))?;
+fn build_renderer<'t>(site: &Site, theme: &'t Theme) -> Result<Renderer<'t>, Diagnostics> {
+    let mut renderer = Renderer::new(theme, Some(&site.pictures))?;
     let urls = &site.urls;
     let c = &site.config;
     let view = SiteView {
@@ -85,16 +89,15 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
                 .count(),
         })
         .collect();
-    let g = tera.global_context();
-    g.insert("site", &view);
-    g.insert("t", &theme.strings);
-    g.insert("menu", &site.menu);
-    g.insert("dimensions", &dims);
-    g.insert("data", &site.data);
-    Ok(tera)
+    renderer.set_global("site", &view);
+    renderer.set_global("t", &theme.strings);
+    renderer.set_global("menu", &site.menu);
+    renderer.set_global("dimensions", &dims);
+    renderer.set_global("data", &site.data);
+    Ok(renderer)
 }
 
-fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
+fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
     let s = |key: &str| theme_string(theme, key);
     let mut jobs = Vec::new();
     jobs.push(home_job(site));
@@ -110,10 +113,10 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         |_, _| {},
     ));
     for n in &site.news {
-        let mut ctx = Context::new();
+        let mut ctx = PageContext::new();
         ctx.insert(
             "page",
-            &meta(
+            meta(
                 &site.urls,
                 &n.title,
                 &n.summary,
@@ -122,7 +125,7 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
             ),
         );
         ctx.insert("news", n);
-        ctx.insert("jsonld", &news_jsonld(site, n));
+        ctx.insert("jsonld", news_jsonld(site, n));
         jobs.push(job(
             format!("berita/{}/index.html", n.slug),
             "berita.html",
@@ -130,10 +133,10 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         ));
     }
     let programs_title = s("programs_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(
+        meta(
             &site.urls,
             &programs_title,
             &programs_title,
@@ -155,13 +158,13 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
                 .collect(),
         })
         .collect();
-    ctx.insert("groups", &groups);
+    ctx.insert("groups", groups);
     jobs.push(job("program/index.html", "program_list.html", ctx));
     for p in &site.programs {
-        let mut ctx = Context::new();
+        let mut ctx = PageContext::new();
         ctx.insert(
             "page",
-            &meta(
+            meta(
                 &site.urls,
                 &p.title,
                 &p.summary,
@@ -177,19 +180,19 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         ));
     }
     if let Some(m) = &site.masterplan {
-        let mut ctx = Context::new();
+        let mut ctx = PageContext::new();
         ctx.insert(
             "page",
-            &meta(&site.urls, &m.title, &m.vision, "masterplan/", "article"),
+            meta(&site.urls, &m.title, &m.vision, "masterplan/", "article"),
         );
         ctx.insert("masterplan", m);
         jobs.push(job("masterplan/index.html", "masterplan.html", ctx));
     }
     for h in &site.pages {
-        let mut ctx = Context::new();
+        let mut ctx = PageContext::new();
         ctx.insert(
             "page",
-            &meta(
+            meta(
                 &site.urls,
                 &h.title,
                 &h.summary,
@@ -219,23 +222,23 @@ fn page_jobs(site: &Site, theme: &Theme) -> Vec<Job> {
         "tag.html",
     ));
     let not_found = s("not_found_title");
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(&site.urls, &not_found, &not_found, "404.html", "website"),
+        meta(&site.urls, &not_found, &not_found, "404.html", "website"),
     );
     jobs.push(job("404.html", "404.html", ctx));
     jobs
 }
 
-fn home_job(site: &Site) -> Job {
+fn home_job(site: &Site) -> Job<'_> {
     let latest: Vec<NewsCard> = site.news.iter().take(6).map(NewsCard::from).collect();
     let quick_wins: Vec<&crate::site::ProgramPage> =
         site.programs.iter().filter(|p| p.quick_win).collect();
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(
+        meta(
             &site.urls,
             &site.config.name,
             &site.config.description,
@@ -243,27 +246,27 @@ fn home_job(site: &Site) -> Job {
             "website",
         ),
     );
-    ctx.insert("latest_news", &latest);
-    ctx.insert("quick_wins", &quick_wins);
+    ctx.insert("latest_news", latest);
+    ctx.insert("quick_wins", quick_wins);
     ctx.insert("masterplan", &site.masterplan);
-    ctx.insert("news_count", &site.news.len());
-    ctx.insert("program_count", &site.programs.len());
+    ctx.insert("news_count", site.news.len());
+    ctx.insert("program_count", site.programs.len());
     job("index.html", "index.html", ctx)
 }
 
-fn taxonomy_jobs(
-    site: &Site,
-    cards: &[NewsCard],
+fn taxonomy_jobs<'a>(
+    site: &'a Site,
+    cards: &[NewsCard<'a>],
     kind: &str,
-    terms: &[Term],
+    terms: &'a [Term],
     title: &str,
     list_template: &'static str,
     term_template: &'static str,
-) -> Vec<Job> {
-    let mut ctx = Context::new();
+) -> Vec<Job<'a>> {
+    let mut ctx = PageContext::new();
     ctx.insert(
         "page",
-        &meta(&site.urls, title, title, &format!("{kind}/"), "website"),
+        meta(&site.urls, title, title, &format!("{kind}/"), "website"),
     );
     ctx.insert(
         "terms",
@@ -275,8 +278,7 @@ fn taxonomy_jobs(
                 url: &t.url,
                 count: t.news.len(),
             })
-            .collect::<Vec<_>>()
-            .as_slice(),
+            .collect::<Vec<_>>(),
     );
     let mut jobs = vec![job(format!("{kind}/index.html"), list_template, ctx)];
     for term in terms {
@@ -310,11 +312,15 @@ fn taxonomy_jobs(
             &term_cards,
             term_template,
             |ctx, number| {
-                ctx.insert("term", &summary);
+                ctx.insert("term", summary);
                 // Programs and the plan show on the first page only.
-                let shown: &[ProgramRow] = if number == 1 { &programs } else { &[] };
+                let shown = if number == 1 {
+                    programs.clone()
+                } else {
+                    Vec::new()
+                };
                 ctx.insert("programs", shown);
-                ctx.insert("plan", &plan.filter(|_| number == 1));
+                ctx.insert("plan", plan.filter(|_| number == 1));
             },
         ));
     }
@@ -331,7 +337,7 @@ struct ProgramGroup<'a> {
 }
 
 /// A program as a list row shows it.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct ProgramRow<'a> {
     title: &'a str,
     url: &'a str,
@@ -339,7 +345,7 @@ struct ProgramRow<'a> {
     quick_win: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct TermSummary<'a> {
     slug: &'a str,
     title: &'a str,

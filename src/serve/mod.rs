@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to, open_image_cache};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::ImageCache;
+use crate::render::memo::RenderMemo;
 use crate::render::{OutputFile, escape_html};
 use crate::site::CopiedFile;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
@@ -55,11 +56,17 @@ struct State {
 struct MemorySink<'a> {
     parts: Mutex<HashMap<Part, Files>>,
     cache: &'a ImageCache,
+    memos: &'a Mutex<HashMap<Part, Arc<RenderMemo>>>,
 }
 
 impl Sink for MemorySink<'_> {
     fn image_cache(&self) -> Option<&ImageCache> {
         Some(self.cache)
+    }
+
+    fn render_memo(&self, part: Part) -> Option<Arc<RenderMemo>> {
+        let mut memos = self.memos.lock().ok()?;
+        Some(Arc::clone(memos.entry(part).or_default()))
     }
 
     fn accept(
@@ -71,7 +78,7 @@ impl Sink for MemorySink<'_> {
         if let Ok(mut parts) = self.parts.lock() {
             let map = parts.entry(part).or_default();
             for f in files {
-                map.insert(key_of(&f.path), Entry::Bytes(Arc::new(f.bytes)));
+                map.insert(key_of(&f.path), Entry::Bytes(f.bytes));
             }
             for c in copies {
                 map.insert(key_of(&c.to), Entry::File(c.from));
@@ -97,6 +104,9 @@ pub struct Server {
     province: Mutex<Option<ProvinceBuild>>,
     /// Where resized pictures are made (the site's `.cerdas-cache`), served from there.
     images: ImageCache,
+    /// Each part's pages as last rendered, so a rebuild renders only pages whose inputs
+    /// changed.
+    memos: Mutex<HashMap<Part, Arc<RenderMemo>>>,
 }
 
 impl Server {
@@ -135,6 +145,7 @@ impl Server {
             options,
             province: Mutex::new(None),
             images,
+            memos: Mutex::default(),
         };
         server.rebuild(&[]);
         Ok((server, http))
@@ -174,6 +185,7 @@ impl Server {
         let sink = MemorySink {
             parts: Mutex::default(),
             cache: &self.images,
+            memos: &self.memos,
         };
         let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
             self.rebuild_province(&opts, changed, &sink)
