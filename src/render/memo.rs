@@ -104,10 +104,13 @@ impl<'a> PageContext<'a> {
     }
 }
 
-/// The pages of one part of the site as last rendered: output path -> (fingerprint, bytes).
+/// A page as last rendered: the fingerprint of its inputs and its bytes.
+type KeptPage = (u128, Arc<Vec<u8>>);
+
+/// The pages of one part of the site as last rendered, by output path.
 #[derive(Debug, Default)]
 pub struct RenderMemo {
-    pages: RwLock<HashMap<PathBuf, (u128, Arc<Vec<u8>>)>>,
+    pages: RwLock<HashMap<PathBuf, KeptPage>>,
 }
 
 impl RenderMemo {
