@@ -16,12 +16,12 @@ use crate::output::province::province_files;
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
 use crate::province::fetch::read_export;
-use crate::province::{RegencySource, build_province};
+use crate::province::{RegencyShare, RegencySource, build_province, regency_share};
 use crate::render::memo::RenderMemo;
 use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
-use crate::site::{CopiedFile, ParentPortal, Site, build_site};
+use crate::site::{CopiedFile, ParentPortal, Site, Urls, build_site};
 
 /// What to build and where.
 #[derive(Clone, Debug, Default)]
@@ -323,11 +323,13 @@ impl ProvinceBuild {
         let file = PathBuf::from("province.yaml");
         let source = std::fs::read_to_string(root.join(&file))
             .map_err(|e| Diagnostic::io(&root.join(&file), &e))?;
-        let config = parse_province_config(&file, &source)?;
+        let mut config = parse_province_config(&file, &source)?;
         let base = match opts.base_url.as_deref() {
             Some(text) => parse_base_url_flag(text)?,
             None => config.base_url.clone(),
         };
+        // The portal's own pages are published at the given address too.
+        config.base_url = base.clone();
         let portal = ParentPortal {
             name: config.name.clone(),
             url: format!("{}/", base.path()),
@@ -367,7 +369,7 @@ impl ProvinceBuild {
         let label = match entry {
             RegencyEntry::Folder(f) | RegencyEntry::Export(f) => f.clone(),
         };
-        let result = load_regency(
+        let loaded = load_regency(
             &self.root,
             entry,
             index,
@@ -378,7 +380,18 @@ impl ProvinceBuild {
             sink,
         )
         .map_err(|d| label_errors(d, &label));
-        (label, result)
+        let urls = Urls::new(&self.base, "");
+        let lang = self.config.language.lang();
+        match loaded {
+            Ok(source) => Loaded {
+                share: regency_share(source, &urls, lang),
+                errors: None,
+            },
+            Err(errors) => Loaded {
+                share: regency_share(RegencySource::Failed { label }, &urls, lang),
+                errors: Some(errors),
+            },
+        }
     }
 
     /// The index of the regency whose folder holds `path`, if any.
@@ -398,32 +411,24 @@ impl ProvinceBuild {
 
     /// Checks the regencies together and writes the province's own pages to `sink`.
     pub fn aggregate(&self, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
-        let mut sources = Vec::new();
         let mut errors = Vec::new();
         let mut built = Vec::new();
-        for (label, result) in &self.loaded {
-            match result {
-                Ok(s) => {
-                    if let RegencySource::Built(e) = s {
-                        built.push(e.site.slug.clone());
-                    }
-                    sources.push(s.clone());
-                }
-                Err(d) => {
-                    errors.extend(d.0.iter().cloned());
-                    sources.push(RegencySource::Failed {
-                        label: label.clone(),
-                    });
-                }
+        for loaded in &self.loaded {
+            if let Some(d) = &loaded.errors {
+                errors.extend(d.0.iter().cloned());
+            }
+            if let RegencySource::Built(e) = &loaded.share.source {
+                built.push(e.site.slug.clone());
             }
         }
-        errors.extend(check_regency_slugs(&sources, &self.file, &self.source));
+        let shares: Vec<&RegencyShare> = self.loaded.iter().map(|l| &l.share).collect();
+        errors.extend(check_regency_slugs(&shares, &self.file, &self.source));
         let warnings = if errors.is_empty() {
             Diagnostics::default()
         } else if self.keep_going
-            && sources
+            && shares
                 .iter()
-                .any(|s| !matches!(s, RegencySource::Failed { .. }))
+                .any(|s| !matches!(s.source, RegencySource::Failed { .. }))
         {
             Diagnostics(errors)
         } else {
@@ -437,15 +442,15 @@ impl ProvinceBuild {
             &self.file,
             &self.source,
         )?;
-        let province = build_province(self.config.clone(), &sources, logo_url);
+        let province = build_province(self.config.clone(), &shares, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
         let memo = sink.render_memo(Part::Main);
         let mut files = render_province(&province, &theme, memo.as_deref())?;
         files.extend(province_files(&province, &built));
         sink.accept(Part::Main, files, logo_copy)?;
-        let external = sources
+        let external = shares
             .iter()
-            .filter(|s| matches!(s, RegencySource::External(_)))
+            .filter(|s| matches!(s.source, RegencySource::External(_)))
             .count();
         Ok(Summary {
             news: province.news.len(),
@@ -457,8 +462,12 @@ impl ProvinceBuild {
     }
 }
 
-/// A regency as written in `province.yaml`, and what loading it gave.
-type Loaded = (String, Result<RegencySource, Diagnostics>);
+/// What loading one regency of `province.yaml` gave: its share of the province (shown as
+/// unavailable when it failed) and its errors.
+struct Loaded {
+    share: RegencyShare,
+    errors: Option<Diagnostics>,
+}
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
 #[allow(clippy::too_many_arguments)]
@@ -524,11 +533,11 @@ fn label_errors(mut d: Diagnostics, label: &str) -> Diagnostics {
 }
 
 /// Two regencies with one slug, or a slug the portal uses itself.
-fn check_regency_slugs(sources: &[RegencySource], file: &Path, source: &str) -> Vec<Diagnostic> {
+fn check_regency_slugs(sources: &[&RegencyShare], file: &Path, source: &str) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashSet::new();
     let mut errors = Vec::new();
     for s in sources {
-        let (RegencySource::Built(e) | RegencySource::External(e)) = s else {
+        let (RegencySource::Built(e) | RegencySource::External(e)) = &s.source else {
             continue;
         };
         let slug = e.site.slug.as_str();

@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod export;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod province;

@@ -345,3 +345,23 @@ fn an_export_url_that_does_not_answer_times_out_with_a_clear_error() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(!site.out().exists());
 }
+
+#[test]
+fn base_url_flag_moves_the_portal_and_its_regencies() {
+    let site = province("");
+    let out = build_province(&site, &["--base-url", "https://uji.example.org/portal"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = site.read("index.html");
+    assert!(
+        home.contains("href=\"https://uji.example.org/portal/\""),
+        "the canonical address is the given one: {home}"
+    );
+    assert!(!home.contains("prov.example.go.id"), "{home}");
+    let list = site.read("berita/index.html");
+    assert!(
+        list.contains("href=\"/portal/uji/berita/pertama/\""),
+        "regency news are linked under the given path: {list}"
+    );
+    let data = site.read("data.json");
+    assert!(!data.contains("prov.example.go.id"), "{data}");
+}

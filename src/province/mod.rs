@@ -5,6 +5,7 @@
 pub mod fetch;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -52,6 +53,10 @@ pub struct ProvinceNews {
     pub event: Option<crate::site::EventView>,
     /// Author.
     pub author: String,
+    /// A hash of every field above, made once with the item, so lists showing it need not
+    /// hash it again to know whether they changed.
+    #[serde(skip)]
+    pub fingerprint: u128,
 }
 
 /// One program of a regency, as the province shows it.
@@ -162,8 +167,8 @@ pub struct Province {
     pub lang: Lang,
     /// Every regency, in `province.yaml` order.
     pub regencies: Vec<RegencyCard>,
-    /// All news of all regencies, newest first.
-    pub news: Vec<ProvinceNews>,
+    /// All news of all regencies, newest first (shared with each regency's share).
+    pub news: Vec<Arc<ProvinceNews>>,
     /// The logo's root-relative URL.
     pub logo_url: Option<String>,
 }
@@ -200,37 +205,49 @@ impl Province {
     }
 }
 
-/// Aggregates the regencies into the province model.
+/// One regency's part of the province: where it comes from, its card and its news as the
+/// province lists them. Made when the regency is loaded, so rebuilding one regency remakes
+/// only its share.
+#[derive(Clone, Debug)]
+pub struct RegencyShare {
+    /// Where it comes from.
+    pub source: RegencySource,
+    /// Its card in the directory.
+    pub card: RegencyCard,
+    /// Its news, newest first.
+    pub news: Vec<Arc<ProvinceNews>>,
+}
+
+/// The share of `source` in the province published at `urls`.
+pub fn regency_share(source: RegencySource, urls: &Urls, lang: Lang) -> RegencyShare {
+    let (card, news) = match &source {
+        RegencySource::Built(e) | RegencySource::External(e) => {
+            let here = matches!(source, RegencySource::Built(_));
+            let news = e
+                .news
+                .iter()
+                .map(|n| Arc::new(province_news(e, n, urls, lang, here)))
+                .collect();
+            (regency_card(e, urls, lang, !here), news)
+        }
+        RegencySource::Failed { label } => (unavailable_card(label), Vec::new()),
+    };
+    RegencyShare { source, card, news }
+}
+
+/// Aggregates the regencies' shares into the province model.
 pub fn build_province(
     config: ProvinceConfig,
-    sources: &[RegencySource],
+    shares: &[&RegencyShare],
     logo_url: Option<String>,
 ) -> Province {
     let urls = Urls::new(&config.base_url, "");
     let lang = config.language.lang();
-    let mut news = Vec::new();
-    let mut regencies = Vec::new();
-    for source in sources {
-        match source {
-            RegencySource::Built(e) => {
-                news.extend(
-                    e.news
-                        .iter()
-                        .map(|n| province_news(e, n, &urls, lang, true)),
-                );
-                regencies.push(regency_card(e, &urls, lang, false));
-            }
-            RegencySource::External(e) => {
-                news.extend(
-                    e.news
-                        .iter()
-                        .map(|n| province_news(e, n, &urls, lang, false)),
-                );
-                regencies.push(regency_card(e, &urls, lang, true));
-            }
-            RegencySource::Failed { label } => regencies.push(unavailable_card(label)),
-        }
-    }
+    let mut news: Vec<Arc<ProvinceNews>> = shares
+        .iter()
+        .flat_map(|s| s.news.iter().map(Arc::clone))
+        .collect();
+    let regencies = shares.iter().map(|s| s.card.clone()).collect();
     news.sort_by(|a, b| {
         b.date
             .timestamp
@@ -270,7 +287,7 @@ fn province_news(
         local: jiff::civil::DateTime::default(),
         offset: crate::content::types::WIB,
     });
-    ProvinceNews {
+    let mut item = ProvinceNews {
         regency: e.site.slug.clone(),
         regency_name: e.site.name.clone(),
         title: n.title.clone(),
@@ -293,7 +310,10 @@ fn province_news(
             stage: n.stage.clone(),
         }),
         author: n.author.clone(),
-    }
+        fingerprint: 0,
+    };
+    item.fingerprint = crate::fingerprint::fingerprint_of(&item);
+    item
 }
 
 fn regency_card(e: &Export, urls: &Urls, lang: Lang, external: bool) -> RegencyCard {

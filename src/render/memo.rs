@@ -9,47 +9,8 @@ use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 use tera::Context;
-use xxhash_rust::xxh3::Xxh3;
 
-/// A running hash of serializable values (their JSON form), 128 bits wide so that two
-/// different inputs giving one fingerprint is not a practical concern.
-pub(crate) struct Fingerprint(Xxh3);
-
-impl Fingerprint {
-    /// An empty fingerprint.
-    pub(crate) fn new() -> Fingerprint {
-        Fingerprint(Xxh3::new())
-    }
-
-    /// Adds `value`, framed so that `("ab", "c")` and `("a", "bc")` differ.
-    pub(crate) fn add<T: Serialize + ?Sized>(&mut self, value: &T) {
-        // Writing into the hasher cannot fail; a value that cannot serialize would fail the
-        // render too, so it is hashed as far as it went.
-        let _ = serde_json::to_writer(&mut *self, value);
-        self.0.update(&[0xff]);
-    }
-
-    /// Adds a fingerprint made elsewhere.
-    pub(crate) fn add_hash(&mut self, hash: u128) {
-        self.0.update(&hash.to_le_bytes());
-    }
-
-    /// The hash of everything added.
-    pub(crate) fn finish(&self) -> u128 {
-        self.0.digest128()
-    }
-}
-
-impl std::io::Write for Fingerprint {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+pub(crate) use crate::fingerprint::{Fingerprint, fingerprint_of};
 
 /// One value of a page context: it can be hashed and put into a Tera context.
 trait ContextValue: Send + Sync {
@@ -57,13 +18,41 @@ trait ContextValue: Send + Sync {
     fn insert_into(&self, key: &'static str, context: &mut Context);
 }
 
-impl<T: Serialize + Send + Sync> ContextValue for T {
+/// A value hashed as it is.
+struct Plain<T>(T);
+
+impl<T: Serialize + Send + Sync> ContextValue for Plain<T> {
     fn hash_into(&self, fingerprint: &mut Fingerprint) {
-        fingerprint.add(self);
+        fingerprint.add(&self.0);
     }
 
     fn insert_into(&self, key: &'static str, context: &mut Context) {
-        context.insert(key, self);
+        context.insert(key, &self.0);
+    }
+}
+
+/// A value whose fingerprint was made beforehand (parts many pages share, hashed once).
+struct Prehashed<T>(T, u128);
+
+impl<T: Serialize + Send + Sync> ContextValue for Prehashed<T> {
+    fn hash_into(&self, fingerprint: &mut Fingerprint) {
+        fingerprint.add_hash(self.1);
+    }
+
+    fn insert_into(&self, key: &'static str, context: &mut Context) {
+        context.insert(key, &self.0);
+    }
+}
+
+/// A value made from inputs the page's fingerprint already holds, computed only when the
+/// page is rendered.
+struct Derived<F>(F);
+
+impl<T: Serialize, F: Fn() -> T + Send + Sync> ContextValue for Derived<F> {
+    fn hash_into(&self, _: &mut Fingerprint) {}
+
+    fn insert_into(&self, key: &'static str, context: &mut Context) {
+        context.insert(key, &(self.0)());
     }
 }
 
@@ -83,7 +72,29 @@ impl<'a> PageContext<'a> {
 
     /// Adds `value` under `key` (a borrowed value is kept borrowed).
     pub(crate) fn insert<T: Serialize + Send + Sync + 'a>(&mut self, key: &'static str, value: T) {
-        self.entries.push((key, Box::new(value)));
+        self.entries.push((key, Box::new(Plain(value))));
+    }
+
+    /// Adds `value` under `key`, `hash` standing for it in the fingerprint: it must change
+    /// whenever the value's serialization does.
+    pub(crate) fn insert_prehashed<T: Serialize + Send + Sync + 'a>(
+        &mut self,
+        key: &'static str,
+        value: T,
+        hash: u128,
+    ) {
+        self.entries.push((key, Box::new(Prehashed(value, hash))));
+    }
+
+    /// Adds the value `make` gives under `key`, made only if the page is rendered. `make`
+    /// may only read what the fingerprint already holds (other values of this page and the
+    /// globals), since it adds nothing to it.
+    pub(crate) fn insert_derived<T, F>(&mut self, key: &'static str, make: F)
+    where
+        T: Serialize,
+        F: Fn() -> T + Send + Sync + 'a,
+    {
+        self.entries.push((key, Box::new(Derived(make))));
     }
 
     /// Adds every value to `fingerprint`, keys included.
@@ -150,19 +161,6 @@ impl RenderMemo {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fingerprints_frame_their_values() {
-        let hash = |parts: &[&str]| {
-            let mut f = Fingerprint::new();
-            for p in parts {
-                f.add(p);
-            }
-            f.finish()
-        };
-        assert_ne!(hash(&["ab", "c"]), hash(&["a", "bc"]));
-        assert_eq!(hash(&["ab", "c"]), hash(&["ab", "c"]));
-    }
 
     #[test]
     fn a_page_is_reused_only_with_its_fingerprint_and_forgotten_when_gone() {

@@ -18,7 +18,7 @@ use tera::Tera;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::province::ProvinceNews;
 use crate::site::{DateView, DimensionRef, EventView, ImageView, NewsPage, Pictures, Urls};
-use memo::{Fingerprint, PageContext, RenderMemo};
+use memo::{Fingerprint, PageContext, RenderMemo, fingerprint_of};
 use theme::{Theme, template_error};
 
 pub use regency::render_site;
@@ -99,6 +99,31 @@ impl<'a> From<&'a ProvinceNews> for NewsCard<'a> {
             regency_name: Some(&n.regency_name),
         }
     }
+}
+
+/// A news card with its fingerprint, made once for all the lists it appears in.
+#[derive(Clone, Copy)]
+pub(crate) struct HashedCard<'a> {
+    card: NewsCard<'a>,
+    hash: u128,
+}
+
+impl<'a> HashedCard<'a> {
+    /// A card and a fingerprint that changes whenever the card's serialization does.
+    pub(crate) fn new(card: NewsCard<'a>, hash: u128) -> HashedCard<'a> {
+        HashedCard { card, hash }
+    }
+}
+
+/// Each card with its fingerprint (in parallel; a province has tens of thousands).
+pub(crate) fn hashed_cards(cards: Vec<NewsCard<'_>>) -> Vec<HashedCard<'_>> {
+    cards
+        .into_par_iter()
+        .map(|card| HashedCard {
+            card,
+            hash: fingerprint_of(&card),
+        })
+        .collect()
 }
 
 /// A dimension as the home page and the dimension list show it, with its counts.
@@ -387,7 +412,7 @@ pub(crate) fn paginated_jobs<'a>(
     per_page: usize,
     base: &str,
     title: &str,
-    items: &[NewsCard<'a>],
+    items: &[HashedCard<'a>],
     template: &'static str,
     extra: impl Fn(&mut PageContext<'a>, usize),
 ) -> Vec<Job<'a>> {
@@ -402,8 +427,8 @@ pub(crate) fn paginated_jobs<'a>(
     (1..=total_pages)
         .map(|number| {
             let chunk = items.iter().skip((number - 1) * per_page).take(per_page);
-            let paginator = Paginator {
-                items: chunk.copied().collect(),
+            let mut paginator = Paginator {
+                items: Vec::new(),
                 number,
                 total_pages,
                 total_items: items.len(),
@@ -432,9 +457,16 @@ pub(crate) fn paginated_jobs<'a>(
             } else {
                 format!("{base}page/{number}/")
             };
+            // The cards' own fingerprints stand for them: the rest is hashed as it is.
+            let mut fingerprint = Fingerprint::new();
+            fingerprint.add(&paginator);
+            for item in chunk {
+                fingerprint.add_hash(item.hash);
+                paginator.items.push(item.card);
+            }
             let mut ctx = PageContext::new();
             ctx.insert("page", meta(urls, title, title, &site_path, "website"));
-            ctx.insert("paginator", paginator);
+            ctx.insert_prehashed("paginator", paginator, fingerprint.finish());
             extra(&mut ctx, number);
             job(format!("{site_path}index.html"), template, ctx)
         })

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::memo::{PageContext, RenderMemo};
+use super::memo::{PageContext, RenderMemo, fingerprint_of};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, Job, NewsCard, OutputFile, Renderer, css_version, job, meta, paginated_jobs,
-    theme_string,
+    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, Renderer, css_version, job, meta,
+    paginated_jobs, theme_string,
 };
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
@@ -22,7 +22,12 @@ pub fn render_province(
     memo: Option<&RenderMemo>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let renderer = build_renderer(province, theme)?;
-    let cards: Vec<NewsCard> = province.news.iter().map(NewsCard::from).collect();
+    // Each item's own fingerprint stands for its card, which shows only its fields.
+    let cards: Vec<HashedCard> = province
+        .news
+        .iter()
+        .map(|n| HashedCard::new(NewsCard::from(&**n), n.fingerprint))
+        .collect();
     renderer.run(province_jobs(province, theme, &cards), memo)
 }
 
@@ -143,7 +148,7 @@ struct RegencyInDimension<'a> {
     dimension: &'a RegencyDimension,
 }
 
-fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> Vec<Job<'a>> {
+fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -> Vec<Job<'a>> {
     let s = |key: &str| theme_string(theme, key);
     let urls = &p.urls;
     let per_page = p.config.paginate.0;
@@ -157,7 +162,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> 
     );
     ctx.insert(
         "latest_news",
-        cards.iter().take(9).copied().collect::<Vec<_>>(),
+        cards.iter().take(9).map(|c| c.card).collect::<Vec<_>>(),
     );
     ctx.insert("regencies", &p.regencies);
     ctx.insert(
@@ -181,6 +186,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> 
             available: true,
         })
         .collect();
+    let filters_hash = fingerprint_of(&filters);
     jobs.extend(paginated_jobs(
         urls,
         per_page,
@@ -189,12 +195,12 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> 
         cards,
         "province/berita_list.html",
         |ctx, _| {
-            ctx.insert("regencies", filters.clone());
+            ctx.insert_prehashed("regencies", filters.clone(), filters_hash);
             ctx.insert("current_regency", Option::<&str>::None);
         },
     ));
     for r in &available {
-        let own: Vec<NewsCard> = p
+        let own: Vec<HashedCard> = p
             .news_of_regency(&r.slug)
             .into_iter()
             .map(|i| cards[i])
@@ -208,7 +214,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> 
             &own,
             "province/berita_list.html",
             |ctx, _| {
-                ctx.insert("regencies", filters.clone());
+                ctx.insert_prehashed("regencies", filters.clone(), filters_hash);
                 ctx.insert("current_regency", Some(r.slug.as_str()));
             },
         ));
@@ -242,7 +248,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[NewsCard<'a>]) -> 
     jobs.push(job("dimensi/index.html", "dimensi_list.html", ctx));
     for d in Dimension::ALL {
         let items = p.news_in_dimension(d.slug());
-        let dim_cards: Vec<NewsCard> = items.iter().map(|&i| cards[i]).collect();
+        let dim_cards: Vec<HashedCard> = items.iter().map(|&i| cards[i]).collect();
         let by_regency: Vec<RegencyInDimension> = available
             .iter()
             .filter_map(|r| {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::memo::{PageContext, RenderMemo};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, Job, NewsCard, OutputFile, Renderer, css_version, job, meta, paginated_jobs,
-    theme_string,
+    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, Renderer, css_version, hashed_cards,
+    job, meta, paginated_jobs, theme_string,
 };
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
@@ -102,7 +102,7 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     jobs.push(home_job(site));
     let news_title = s("news_title");
-    let cards: Vec<NewsCard> = site.news.iter().map(NewsCard::from).collect();
+    let cards = hashed_cards(site.news.iter().map(NewsCard::from).collect());
     jobs.extend(paginated_jobs(
         &site.urls,
         site.config.paginate.0,
@@ -125,7 +125,9 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
             ),
         );
         ctx.insert("news", n);
-        ctx.insert("jsonld", news_jsonld(site, n));
+        // Made from the news item (hashed as `news`) and the site's name, language, address
+        // and logo (globals).
+        ctx.insert_derived("jsonld", move || news_jsonld(site, n));
         jobs.push(job(
             format!("berita/{}/index.html", n.slug),
             "berita.html",
@@ -256,7 +258,7 @@ fn home_job(site: &Site) -> Job<'_> {
 
 fn taxonomy_jobs<'a>(
     site: &'a Site,
-    cards: &[NewsCard<'a>],
+    cards: &[HashedCard<'a>],
     kind: &str,
     terms: &'a [Term],
     title: &str,
@@ -303,7 +305,7 @@ fn taxonomy_jobs<'a>(
             url: &term.url,
             count: term.news.len(),
         };
-        let term_cards: Vec<NewsCard> = term.news.iter().map(|&i| cards[i]).collect();
+        let term_cards: Vec<HashedCard> = term.news.iter().map(|&i| cards[i]).collect();
         jobs.extend(paginated_jobs(
             &site.urls,
             site.config.paginate.0,
