@@ -445,8 +445,14 @@ impl ProvinceBuild {
         let province = build_province(self.config.clone(), &shares, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
         let memo = sink.render_memo(Part::Main);
-        let mut files = render_province(&province, &theme, memo.as_deref())?;
-        files.extend(province_files(&province, &built));
+        // The feeds and data.json are written while the pages render: job building is
+        // sequential and leaves a core free.
+        let (pages, other) = rayon::join(
+            || render_province(&province, &theme, memo.as_deref()),
+            || province_files(&province, &built),
+        );
+        let mut files = pages?;
+        files.extend(other);
         sink.accept(Part::Main, files, logo_copy)?;
         let external = shares
             .iter()

@@ -51,6 +51,28 @@ struct State {
     errors: Option<Diagnostics>,
 }
 
+impl State {
+    /// Serves `new_parts` in place of what those parts served (of every part when
+    /// `replace_all`). Parts never share a path: regencies live under their own slug.
+    fn take_parts(&mut self, new_parts: HashMap<Part, Files>, replace_all: bool) {
+        if replace_all {
+            self.parts.clear();
+            self.served.files.clear();
+        }
+        for (part, files) in new_parts {
+            if let Some(old) = self.parts.get(&part) {
+                for key in old.keys().filter(|k| !files.contains_key(*k)) {
+                    self.served.files.remove(key);
+                }
+            }
+            for (key, entry) in &files {
+                self.served.files.insert(key.clone(), entry.clone());
+            }
+            self.parts.insert(part, files);
+        }
+    }
+}
+
 /// Collects a build in memory, part by part; resized pictures are made in the cache and
 /// served from there.
 struct MemorySink<'a> {
@@ -196,20 +218,8 @@ impl Server {
         if let Ok(mut state) = self.state.write() {
             match result {
                 Ok(summary) => {
-                    if replace_all {
-                        state.parts = new_parts;
-                    } else {
-                        state.parts.extend(new_parts);
-                    }
-                    let files = state
-                        .parts
-                        .values()
-                        .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
-                        .collect();
-                    state.served = Served {
-                        files,
-                        base_path: summary.base_path,
-                    };
+                    state.take_parts(new_parts, replace_all);
+                    state.served.base_path = summary.base_path;
                     state.errors = None;
                 }
                 Err(errors) => state.errors = Some(errors),
