@@ -26,8 +26,10 @@ pub struct Change {
 /// Keep the returned watcher alive for as long as changes are wanted.
 pub fn watch(dirs: &[PathBuf]) -> Result<(impl Drop, Receiver<Change>), Diagnostics> {
     let (tx, rx) = channel();
+    // An editor's save (write a temp file, rename it over) lands within a few milliseconds;
+    // 20 ms gathers it into one change without adding much to the time to reload.
     let mut debouncer = new_debouncer(
-        Duration::from_millis(40),
+        Duration::from_millis(20),
         None,
         move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
