@@ -330,6 +330,17 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
     s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
         b.contains("status-berjalan")
     });
+    // A change every page of a regency shows (its name, in the header of each page).
+    let config = "padang-pariaman/site.yaml";
+    let text = std::fs::read_to_string(s.path(config)).unwrap();
+    std::fs::write(
+        s.path(config),
+        text.replace("Kabupaten Padang Pariaman", "Kabupaten Padang Pariaman Diubah"),
+    )
+    .unwrap();
+    s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
+        b.contains("Kabupaten Padang Pariaman Diubah")
+    });
     std::thread::sleep(Duration::from_millis(300));
 
     // A full build of the same folder, at the address the server uses.
