@@ -335,7 +335,10 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
     let text = std::fs::read_to_string(s.path(config)).unwrap();
     std::fs::write(
         s.path(config),
-        text.replace("Kabupaten Padang Pariaman", "Kabupaten Padang Pariaman Diubah"),
+        text.replace(
+            "Kabupaten Padang Pariaman",
+            "Kabupaten Padang Pariaman Diubah",
+        ),
     )
     .unwrap();
     s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
