@@ -305,8 +305,8 @@ pub struct ProvinceBuild {
     root: PathBuf,
     file: PathBuf,
     source: String,
+    /// `province.yaml`, its `base_url` replaced by `--base-url` when given.
     config: ProvinceConfig,
-    base: BaseUrl,
     portal: ParentPortal,
     keep_going: bool,
     /// What each regency of `province.yaml` gave, in its order.
@@ -324,22 +324,18 @@ impl ProvinceBuild {
         let source = std::fs::read_to_string(root.join(&file))
             .map_err(|e| Diagnostic::io(&root.join(&file), &e))?;
         let mut config = parse_province_config(&file, &source)?;
-        let base = match opts.base_url.as_deref() {
-            Some(text) => parse_base_url_flag(text)?,
-            None => config.base_url.clone(),
-        };
-        // The portal's own pages are published at the given address too.
-        config.base_url = base.clone();
+        if let Some(text) = opts.base_url.as_deref() {
+            config.base_url = parse_base_url_flag(text)?;
+        }
         let portal = ParentPortal {
             name: config.name.clone(),
-            url: format!("{}/", base.path()),
+            url: format!("{}/", config.base_url.path()),
         };
         let mut build = ProvinceBuild {
             root,
             file,
             source,
             config,
-            base,
             portal,
             keep_going: opts.keep_going,
             loaded: Vec::new(),
@@ -373,14 +369,14 @@ impl ProvinceBuild {
             &self.root,
             entry,
             index,
-            &self.base,
+            &self.config.base_url,
             &self.portal,
             &self.file,
             &self.source,
             sink,
         )
         .map_err(|d| label_errors(d, &label));
-        let urls = Urls::new(&self.base, "");
+        let urls = Urls::new(&self.config.base_url, "");
         let lang = self.config.language.lang();
         match loaded {
             Ok(source) => Loaded {
@@ -435,13 +431,8 @@ impl ProvinceBuild {
             return Err(Diagnostics(errors));
         };
         let lang = self.config.language.lang();
-        let (logo_url, logo_copy) = province_logo(
-            &self.root,
-            &self.config,
-            &self.base,
-            &self.file,
-            &self.source,
-        )?;
+        let (logo_url, logo_copy) =
+            province_logo(&self.root, &self.config, &self.file, &self.source)?;
         let province = build_province(self.config.clone(), &shares, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
         let memo = sink.render_memo(Part::Main);
@@ -463,7 +454,7 @@ impl ProvinceBuild {
             regencies: built.len() + external,
             lang,
             warnings,
-            base_path: self.base.path().to_string(),
+            base_path: self.config.base_url.path().to_string(),
         })
     }
 }
@@ -596,7 +587,6 @@ fn check_regency_slugs(sources: &[&RegencyShare], file: &Path, source: &str) -> 
 fn province_logo(
     root: &Path,
     config: &ProvinceConfig,
-    base: &BaseUrl,
     file: &Path,
     source: &str,
 ) -> Result<(Option<String>, Vec<CopiedFile>), Diagnostics> {
@@ -626,7 +616,7 @@ fn province_logo(
         .into());
     }
     Ok((
-        Some(format!("{}/{name}", base.path())),
+        Some(format!("{}/{name}", config.base_url.path())),
         vec![CopiedFile {
             from,
             to: PathBuf::from(name),

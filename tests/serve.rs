@@ -79,6 +79,14 @@ impl Serving {
         self.dir.path().join("agam").join(rel)
     }
 
+    /// Saves `rel` with `from` replaced by `to`, as an editor would; returns the old text.
+    fn edit(&self, rel: &str, from: &str, to: &str) -> String {
+        let text = std::fs::read_to_string(self.path(rel)).unwrap();
+        assert!(text.contains(from), "{rel} holds `{from}`");
+        std::fs::write(self.path(rel), text.replace(from, to)).unwrap();
+        text
+    }
+
     /// Sends a raw request and returns (status, headers, body).
     fn request(&self, raw: &str) -> (u16, String, String) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
@@ -155,15 +163,11 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         page.contains("/__cerdas/reload"),
         "serve injects the reload script"
     );
-    let text = std::fs::read_to_string(s.path(RAPAT)).unwrap();
-    std::fs::write(
-        s.path(RAPAT),
-        text.replace(
-            "Rapat Evaluasi Quick Win Smart City Agam",
-            "Judul Baru Rapat Evaluasi",
-        ),
-    )
-    .unwrap();
+    s.edit(
+        RAPAT,
+        "Rapat Evaluasi Quick Win Smart City Agam",
+        "Judul Baru Rapat Evaluasi",
+    );
     let mut event = String::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !event.contains("event: reload") && Instant::now() < deadline {
@@ -184,12 +188,7 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
 #[test]
 fn a_broken_front_matter_shows_its_error_and_fixing_it_recovers() {
     let s = serve_agam();
-    let good = std::fs::read_to_string(s.path(RAPAT)).unwrap();
-    std::fs::write(
-        s.path(RAPAT),
-        good.replace("date: 2022-11-21T13:30:00+07:00", "date: 2022-02-30"),
-    )
-    .unwrap();
+    let good = s.edit(RAPAT, "date: 2022-11-21T13:30:00+07:00", "date: 2022-02-30");
     let page = s.wait_for("/", |b| b.contains("cerdas-galat"));
     assert!(
         page.contains("berita/rapat-evaluasi-quick-win.md:3:7"),
@@ -301,16 +300,11 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
 fn a_sequence_of_edits_served_equals_a_full_build() {
     // The "agam" folder here holds the whole province (see serve_province).
     let s = serve_province();
-    let news = "agam/berita/rapat-evaluasi-quick-win.md";
-    let text = std::fs::read_to_string(s.path(news)).unwrap();
-    std::fs::write(
-        s.path(news),
-        text.replace(
-            "Rapat Evaluasi Quick Win Smart City Agam Bahas Data Terpadu",
-            "Rapat Quick Win Diubah",
-        ),
-    )
-    .unwrap();
+    s.edit(
+        "agam/berita/rapat-evaluasi-quick-win.md",
+        "Rapat Evaluasi Quick Win Smart City Agam Bahas Data Terpadu",
+        "Rapat Quick Win Diubah",
+    );
     s.wait_for("/berita/", |b| b.contains("Rapat Quick Win Diubah"));
     std::fs::write(s.path("kota-solok/berita/berita-baru.md"), "---\ntitle: \"Berita Baru Kota Solok\"\ndate: 2024-01-15\nauthor: \"Humas Kota Solok\"\ndimensions: [smart-economy]\ntags: [umkm]\n---\nIsi berita baru.\n").unwrap();
     s.wait_for("/kota-solok/berita/", |b| {
@@ -320,27 +314,20 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
     s.wait_for("/berita/kota-padang/", |b| {
         !b.contains("Pusat Kendali Kota</a>") && !b.contains("Rapat Koordinasi Pemanfaatan")
     });
-    let prog = "padang-pariaman/program/puskesmas-antrean-daring.md";
-    let text = std::fs::read_to_string(s.path(prog)).unwrap();
-    std::fs::write(
-        s.path(prog),
-        text.replace("status: rencana", "status: berjalan"),
-    )
-    .unwrap();
+    s.edit(
+        "padang-pariaman/program/puskesmas-antrean-daring.md",
+        "status: rencana",
+        "status: berjalan",
+    );
     s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
         b.contains("status-berjalan")
     });
     // A change every page of a regency shows (its name, in the header of each page).
-    let config = "padang-pariaman/site.yaml";
-    let text = std::fs::read_to_string(s.path(config)).unwrap();
-    std::fs::write(
-        s.path(config),
-        text.replace(
-            "Kabupaten Padang Pariaman",
-            "Kabupaten Padang Pariaman Diubah",
-        ),
-    )
-    .unwrap();
+    s.edit(
+        "padang-pariaman/site.yaml",
+        "Kabupaten Padang Pariaman",
+        "Kabupaten Padang Pariaman Diubah",
+    );
     s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
         b.contains("Kabupaten Padang Pariaman Diubah")
     });

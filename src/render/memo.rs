@@ -146,16 +146,6 @@ impl RenderMemo {
             }
         }
     }
-
-    /// How many pages are kept.
-    pub fn len(&self) -> usize {
-        self.pages.read().map(|p| p.len()).unwrap_or(0)
-    }
-
-    /// Whether no page is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]
@@ -175,6 +165,5 @@ mod tests {
         assert_eq!(memo.get(&path, 8), None);
         memo.update(Vec::new(), &std::collections::HashSet::new());
         assert_eq!(memo.get(&path, 7), None);
-        assert!(memo.is_empty());
     }
 }

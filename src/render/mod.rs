@@ -119,10 +119,7 @@ impl<'a> HashedCard<'a> {
 pub(crate) fn hashed_cards(cards: Vec<NewsCard<'_>>) -> Vec<HashedCard<'_>> {
     cards
         .into_par_iter()
-        .map(|card| HashedCard {
-            card,
-            hash: fingerprint_of(&card),
-        })
+        .map(|card| HashedCard::new(card, fingerprint_of(&card)))
         .collect()
 }
 
@@ -302,33 +299,34 @@ impl<'t> Renderer<'t> {
         memo: Option<&RenderMemo>,
         globals: u128,
     ) -> Result<(OutputFile, Option<u128>), Diagnostic> {
-        let fingerprint = memo.map(|_| {
-            let mut f = Fingerprint::new();
-            f.add_hash(globals);
-            f.add(job.template);
-            job.context.hash_into(&mut f);
-            f.finish()
-        });
-        if let (Some(memo), Some(fp)) = (memo, fingerprint)
-            && let Some(bytes) = memo.get(&job.path, fp)
-        {
-            return Ok((
-                OutputFile {
-                    path: job.path,
-                    bytes,
-                },
-                None,
-            ));
+        let Some(memo) = memo else {
+            return Ok((self.render(job)?, None));
+        };
+        let mut f = Fingerprint::new();
+        f.add_hash(globals);
+        f.add(job.template);
+        job.context.hash_into(&mut f);
+        let fingerprint = f.finish();
+        if let Some(bytes) = memo.get(&job.path, fingerprint) {
+            let kept = OutputFile {
+                path: job.path,
+                bytes,
+            };
+            return Ok((kept, None));
         }
+        Ok((self.render(job)?, Some(fingerprint)))
+    }
+
+    /// Renders one page with its template.
+    fn render(&self, job: Job<'_>) -> Result<OutputFile, Diagnostic> {
         let html = self
             .tera
             .render(job.template, &job.context.to_context())
             .map_err(|e| template_error(&e, &self.theme.templates))?;
-        let file = OutputFile {
+        Ok(OutputFile {
             path: job.path,
             bytes: Arc::new(html.into_bytes()),
-        };
-        Ok((file, fingerprint))
+        })
     }
 }
 
