@@ -197,15 +197,16 @@ pub fn province_feeds(p: &Province) -> (String, String) {
         home: p.urls.permalink(""),
         base: p.urls.permalink(""),
     };
-    let mut taken: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let entries: Vec<FeedEntry> = p
-        .news
+    // Each regency's newest items, back in the province's order (newest first).
+    let mut shown: Vec<usize> = p
+        .news_by_regency
         .iter()
-        .filter(|n| {
-            let count = taken.entry(n.regency.as_str()).or_default();
-            *count += 1;
-            *count <= PROVINCE_FEED_PER_REGENCY
-        })
+        .flat_map(|items| items.iter().take(PROVINCE_FEED_PER_REGENCY).copied())
+        .collect();
+    shown.sort_unstable();
+    let entries: Vec<FeedEntry> = shown
+        .into_iter()
+        .map(|i| &p.news[i])
         .map(|n| FeedEntry {
             title: &n.title,
             permalink: &n.permalink,

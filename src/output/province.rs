@@ -1,10 +1,12 @@
 //! The files of a province portal besides its pages: feeds over every regency, the sitemap
 //! index, robots.txt, the province `data.json`, the stylesheet and the hosting files.
 
+use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{feeds, hosting, sitemap};
-use crate::province::Province;
+use crate::province::{Province, ProvinceNews};
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
 
@@ -33,14 +35,14 @@ struct NewsEntryExport<'a> {
     dimensions: Vec<&'a str>,
 }
 
-/// The province's `data.json`.
+/// The province's `data.json`; its news entries are written as they were made once per item.
 #[derive(Serialize)]
 struct ProvinceExport<'a> {
     version: u32,
     generator: &'static str,
     province: ProvinceSummary<'a>,
     regencies: Vec<RegencyEntryExport<'a>>,
-    news: Vec<NewsEntryExport<'a>>,
+    news: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +54,11 @@ struct ProvinceSummary<'a> {
 }
 
 fn province_data_json(p: &Province) -> String {
+    // Entries not made yet (all of them in a build, one regency's after a preview edit) are
+    // made in parallel first.
+    p.news.par_iter().for_each(|n| {
+        data_json_entry(n);
+    });
     let export = ProvinceExport {
         version: crate::export::EXPORT_VERSION,
         generator: "cerdas",
@@ -76,20 +83,35 @@ fn province_data_json(p: &Province) -> String {
                 masterplan_status: r.masterplan.as_ref().map(|m| m.status),
             })
             .collect(),
-        news: p
-            .news
-            .iter()
-            .map(|n| NewsEntryExport {
-                regency: &n.regency,
-                title: &n.title,
-                url: &n.permalink,
-                date: &n.date.iso,
-                summary: &n.summary,
-                dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
-            })
-            .collect(),
+        news: p.news.iter().map(|n| data_json_entry(n)).collect(),
     };
     serde_json::to_string_pretty(&export).unwrap_or_default()
+}
+
+/// Where a news entry sits in the pretty-printed `data.json`: inside the `news` list of the
+/// top object, two levels of two spaces.
+const NEWS_ENTRY_INDENT: &str = "    ";
+
+/// `n`'s entry in `data.json`, pretty-printed and indented for its place there, made the first
+/// time it is asked for and kept with the item. (It would be `null` if serde_json failed, which
+/// it does not on an entry of strings.)
+fn data_json_entry(n: &ProvinceNews) -> &RawValue {
+    n.data_json_entry.get_or_init(|| {
+        let entry = NewsEntryExport {
+            regency: &n.regency,
+            title: &n.title,
+            url: &n.permalink,
+            date: &n.date.iso,
+            summary: &n.summary,
+            dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
+        };
+        // A string value never holds a raw line break (JSON escapes it), so every line break
+        // is between lines of the layout and takes the entry's indent.
+        let text = serde_json::to_string_pretty(&entry)
+            .unwrap_or_default()
+            .replace('\n', &format!("\n{NEWS_ENTRY_INDENT}"));
+        RawValue::from_string(text).unwrap_or_default()
+    })
 }
 
 /// The non-page files of the province portal; `built` are the slugs of the regencies built
@@ -117,4 +139,70 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
         file("_headers", hosting::netlify_headers(&p.urls)),
         file(".htaccess", hosting::htaccess(&p.urls)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::types::NewsDate;
+    use crate::error::Lang;
+    use crate::site::{DateView, DimensionRef};
+    use std::sync::OnceLock;
+
+    fn item(summary: &str) -> ProvinceNews {
+        let date = NewsDate::parse("2026-11-20T09:00").unwrap();
+        ProvinceNews {
+            regency: "agam".into(),
+            regency_name: "Kabupaten Agam".into(),
+            title: "Bimtek \"tahap II\"".into(),
+            url: "/agam/berita/bimtek/".into(),
+            permalink: "https://prov.example/agam/berita/bimtek/".into(),
+            date: DateView::new(&date, Lang::Id),
+            summary: summary.into(),
+            dimensions: vec![DimensionRef {
+                slug: "smart-governance",
+                title: "Smart Governance",
+                url: "/dimensi/smart-governance/".into(),
+            }],
+            event: None,
+            author: "Humas".into(),
+            fingerprint: 0,
+            data_json_entry: OnceLock::new(),
+        }
+    }
+
+    #[test]
+    fn a_kept_entry_reads_as_if_written_in_place() {
+        #[derive(Serialize)]
+        struct InPlace<'a> {
+            news: Vec<NewsEntryExport<'a>>,
+        }
+        #[derive(Serialize)]
+        struct FromEntries<'a> {
+            news: Vec<&'a RawValue>,
+        }
+        let items = [item("Baris satu\nbaris dua"), item("")];
+        let in_place = InPlace {
+            news: items
+                .iter()
+                .map(|n| NewsEntryExport {
+                    regency: &n.regency,
+                    title: &n.title,
+                    url: &n.permalink,
+                    date: &n.date.iso,
+                    summary: &n.summary,
+                    dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
+                })
+                .collect(),
+        };
+        let from_entries = FromEntries {
+            news: items.iter().map(data_json_entry).collect(),
+        };
+        let expected = serde_json::to_string_pretty(&in_place).unwrap();
+        assert!(expected.contains("\"summary\": \"Baris satu\\nbaris dua\""));
+        assert_eq!(
+            serde_json::to_string_pretty(&from_entries).unwrap(),
+            expected
+        );
+    }
 }

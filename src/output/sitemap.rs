@@ -89,11 +89,11 @@ pub fn province_sitemap(p: &Province) -> String {
         p.news.first().map(|n| n.date.iso.as_str()),
     )];
     entries.extend(list_pages(urls, "berita/", p.news.len(), per_page));
-    for r in p.regencies.iter().filter(|r| r.available) {
+    for (index, r) in p.regencies.iter().enumerate().filter(|(_, r)| r.available) {
         entries.extend(list_pages(
             urls,
             &format!("berita/{}/", r.slug),
-            p.news_of_regency(&r.slug).len(),
+            p.news_of_regency(index).len(),
             per_page,
         ));
     }
@@ -103,7 +103,7 @@ pub fn province_sitemap(p: &Province) -> String {
         entries.extend(list_pages(
             urls,
             &format!("dimensi/{}/", d.slug()),
-            p.news_in_dimension(d.slug()).len(),
+            p.news_in_dimension(d).len(),
             per_page,
         ));
     }

@@ -4,8 +4,9 @@
 
 pub mod fetch;
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -57,6 +58,11 @@ pub struct ProvinceNews {
     /// hash it again to know whether they changed.
     #[serde(skip)]
     pub fingerprint: u128,
+    /// This item's entry in the province's `data.json`, made by the output stage the first
+    /// time it writes the file and kept with the item: the preview server keeps items of
+    /// regencies that did not change between rebuilds, so their entries are not made again.
+    #[serde(skip)]
+    pub data_json_entry: OnceLock<Box<serde_json::value::RawValue>>,
 }
 
 /// One program of a regency, as the province shows it.
@@ -169,29 +175,26 @@ pub struct Province {
     pub regencies: Vec<RegencyCard>,
     /// All news of all regencies, newest first (shared with each regency's share).
     pub news: Vec<Arc<ProvinceNews>>,
+    /// Indexes into `news` of each regency's items, in the order of `regencies`.
+    pub news_by_regency: Vec<Vec<usize>>,
+    /// Indexes into `news` of each dimension's items, in the order of `Dimension::ALL`.
+    pub news_by_dimension: Vec<Vec<usize>>,
     /// The logo's root-relative URL.
     pub logo_url: Option<String>,
 }
 
 impl Province {
     /// Indexes into `news` of the items of one dimension.
-    pub fn news_in_dimension(&self, slug: &str) -> Vec<usize> {
-        self.news
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.dimensions.iter().any(|d| d.slug == slug))
-            .map(|(i, _)| i)
-            .collect()
+    pub fn news_in_dimension(&self, dimension: Dimension) -> &[usize] {
+        let position = Dimension::ALL.iter().position(|d| *d == dimension);
+        position
+            .and_then(|i| self.news_by_dimension.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
-    /// Indexes into `news` of the items of one regency.
-    pub fn news_of_regency(&self, slug: &str) -> Vec<usize> {
-        self.news
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.regency == slug)
-            .map(|(i, _)| i)
-            .collect()
+    /// Indexes into `news` of the items of the regency at `index` of `regencies`.
+    pub fn news_of_regency(&self, index: usize) -> &[usize] {
+        self.news_by_regency.get(index).map_or(&[], Vec::as_slice)
     }
 
     /// All programs of the province.
@@ -214,7 +217,7 @@ pub struct RegencyShare {
     pub source: RegencySource,
     /// Its card in the directory.
     pub card: RegencyCard,
-    /// Its news, newest first.
+    /// Its news, newest first (ties by URL).
     pub news: Vec<Arc<ProvinceNews>>,
 }
 
@@ -223,11 +226,17 @@ pub fn regency_share(source: RegencySource, urls: &Urls, lang: Lang) -> RegencyS
     let (card, news) = match &source {
         RegencySource::Built(e) | RegencySource::External(e) => {
             let here = matches!(source, RegencySource::Built(_));
-            let news = e
+            let mut news: Vec<Arc<ProvinceNews>> = e
                 .news
                 .iter()
                 .map(|n| Arc::new(province_news(e, n, urls, lang, here)))
                 .collect();
+            news.sort_by(|a, b| {
+                b.date
+                    .timestamp
+                    .cmp(&a.date.timestamp)
+                    .then_with(|| a.url.cmp(&b.url))
+            });
             (regency_card(e, urls, lang, !here), news)
         }
         RegencySource::Failed { label } => (unavailable_card(label), Vec::new()),
@@ -243,26 +252,57 @@ pub fn build_province(
 ) -> Province {
     let urls = Urls::new(&config.base_url, "");
     let lang = config.language.lang();
-    let mut news: Vec<Arc<ProvinceNews>> = shares
-        .iter()
-        .flat_map(|s| s.news.iter().map(Arc::clone))
-        .collect();
     let regencies = shares.iter().map(|s| s.card.clone()).collect();
-    news.sort_by(|a, b| {
-        b.date
-            .timestamp
-            .cmp(&a.date.timestamp)
-            .then_with(|| a.regency.cmp(&b.regency))
-            .then_with(|| a.url.cmp(&b.url))
-    });
+    let order = merged_order(shares);
+    let mut news = Vec::with_capacity(order.len());
+    let mut news_by_regency = vec![Vec::new(); shares.len()];
+    let mut news_by_dimension = vec![Vec::new(); Dimension::ALL.len()];
+    for (at, &(share, item)) in order.iter().enumerate() {
+        let n = &shares[share].news[item];
+        news_by_regency[share].push(at);
+        for d in &n.dimensions {
+            if let Some(i) = Dimension::ALL.iter().position(|x| x.slug() == d.slug) {
+                news_by_dimension[i].push(at);
+            }
+        }
+        news.push(Arc::clone(n));
+    }
     Province {
         config,
         urls,
         lang,
         regencies,
         news,
+        news_by_regency,
+        news_by_dimension,
         logo_url,
     }
+}
+
+/// The order of every share's news in the province: newest first, then by regency slug, then
+/// by URL, as `(share, item)` positions. Each share is already in that order, so only one key
+/// per item is read and the sort moves small tuples instead of comparing through pointers.
+fn merged_order(shares: &[&RegencyShare]) -> Vec<(usize, usize)> {
+    let mut by_slug: Vec<usize> = (0..shares.len()).collect();
+    by_slug.sort_by(|&a, &b| shares[a].card.slug.cmp(&shares[b].card.slug));
+    let mut slug_rank = vec![0; shares.len()];
+    for (rank, &share) in by_slug.iter().enumerate() {
+        slug_rank[share] = rank;
+    }
+    let mut keys: Vec<(Reverse<i64>, usize, usize, usize)> = shares
+        .iter()
+        .enumerate()
+        .flat_map(|(s, share)| {
+            let rank = slug_rank[s];
+            share
+                .news
+                .iter()
+                .enumerate()
+                .map(move |(i, n)| (Reverse(n.date.timestamp), rank, s, i))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, s, i)| (s, i)).collect()
 }
 
 /// A URL of a regency page: root-relative when the regency is built under this portal.
@@ -311,6 +351,7 @@ fn province_news(
         }),
         author: n.author.clone(),
         fingerprint: 0,
+        data_json_entry: OnceLock::new(),
     };
     item.fingerprint = crate::fingerprint::fingerprint_of(&item);
     item

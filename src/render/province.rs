@@ -82,7 +82,7 @@ fn build_renderer<'t>(p: &Province, theme: &'t Theme) -> Result<Renderer<'t>, Di
             slug: d.slug(),
             title: d.title(),
             url: urls.path(&format!("dimensi/{}/", d.slug())),
-            news_count: p.news_in_dimension(d.slug()).len(),
+            news_count: p.news_in_dimension(*d).len(),
             program_count: p
                 .regencies
                 .iter()
@@ -152,7 +152,13 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
     let s = |key: &str| theme_string(theme, key);
     let urls = &p.urls;
     let per_page = p.config.paginate.0;
-    let available: Vec<&RegencyCard> = p.regencies.iter().filter(|r| r.available).collect();
+    // With their index in `regencies`, which `news_of_regency` takes.
+    let available: Vec<(usize, &RegencyCard)> = p
+        .regencies
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.available)
+        .collect();
     let mut jobs = Vec::new();
 
     let mut ctx = PageContext::new();
@@ -179,7 +185,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
     let news_title = s("news_title");
     let filters: Vec<RegencyFilter> = available
         .iter()
-        .map(|r| RegencyFilter {
+        .map(|(_, r)| RegencyFilter {
             slug: &r.slug,
             name: &r.name,
             news_list_url: &r.news_list_url,
@@ -199,12 +205,8 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
             ctx.insert("current_regency", Option::<&str>::None);
         },
     ));
-    for r in &available {
-        let own: Vec<HashedCard> = p
-            .news_of_regency(&r.slug)
-            .into_iter()
-            .map(|i| cards[i])
-            .collect();
+    for &(index, r) in &available {
+        let own: Vec<HashedCard> = p.news_of_regency(index).iter().map(|&i| cards[i]).collect();
         let title = format!("{} · {}", news_title, r.name);
         jobs.extend(paginated_jobs(
             urls,
@@ -247,11 +249,11 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
     );
     jobs.push(job("dimensi/index.html", "dimensi_list.html", ctx));
     for d in Dimension::ALL {
-        let items = p.news_in_dimension(d.slug());
+        let items = p.news_in_dimension(d);
         let dim_cards: Vec<HashedCard> = items.iter().map(|&i| cards[i]).collect();
         let by_regency: Vec<RegencyInDimension> = available
             .iter()
-            .filter_map(|r| {
+            .filter_map(|(_, r)| {
                 let dimension = r.dimensions.iter().find(|rd| rd.slug == d.slug())?;
                 Some(RegencyInDimension {
                     slug: &r.slug,
