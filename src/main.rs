@@ -10,6 +10,12 @@ use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::error::Lang;
 use cerdas::serve::{ServeEvent, ServeOptions};
 
+/// mimalloc instead of the system allocator: building a site allocates and frees millions of
+/// small strings across threads, where glibc's allocator spent about a sixth of a preview
+/// rebuild (`perf`); `cerdas check` of the 19 x 1000 corpus went from 1.76 s to 1.55 s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// cerdas: pembuat situs statis untuk portal smart city kabupaten/kota dan provinsi.
 /// (A static site generator for regency and province smart city portals.)
 #[derive(Parser)]
