@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config};
-use crate::content::load_content;
+use crate::content::{SourceMemo, load_content_with};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::export_site;
+use crate::markdown::MarkdownMemo;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::site_files;
@@ -21,7 +22,7 @@ use crate::render::memo::RenderMemo;
 use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
-use crate::site::{CopiedFile, ParentPortal, Site, Urls, build_site};
+use crate::site::{CopiedFile, ParentPortal, Site, Urls, build_site_with};
 
 /// What to build and where.
 #[derive(Clone, Debug, Default)]
@@ -85,11 +86,24 @@ pub trait Sink: Sync {
         None
     }
 
-    /// The pages `part` was last rendered to, when this sink keeps them between builds (the
-    /// preview server): unchanged pages are taken from there instead of rendered again.
-    fn render_memo(&self, _part: Part) -> Option<Arc<RenderMemo>> {
+    /// What `part` was last built from and to, when this sink keeps it between builds (the
+    /// preview server): unchanged files, bodies and pages are taken from there instead of
+    /// read or rendered again.
+    fn memo(&self, _part: Part) -> Option<Arc<PartMemo>> {
         None
     }
+}
+
+/// What one part of the site was last built from and to, kept by the preview server so that
+/// a rebuild redoes only what a change touched.
+#[derive(Default)]
+pub struct PartMemo {
+    /// Its Markdown files as last read and checked (a regency's).
+    pub sources: SourceMemo,
+    /// Its bodies as last rendered, with the links they were rendered against (a regency's).
+    pub markdown: MarkdownMemo,
+    /// Its pages as last rendered.
+    pub pages: RenderMemo,
 }
 
 /// A new output folder and the picture cache that fills it.
@@ -221,7 +235,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .as_deref()
         .map(parse_base_url_flag)
         .transpose()?;
-    let memo = sink.render_memo(Part::Main);
+    let memo = sink.memo(Part::Main);
     let (site, files, mut copies) =
         build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     copies.extend(picture_copies(&site, &opts.input, sink)?);
@@ -240,14 +254,15 @@ fn parse_base_url_flag(text: &str) -> Result<BaseUrl, Diagnostics> {
 }
 
 /// Loads, models and renders one regency; with a `parent` portal it is nested under
-/// `/<slug>/` of that portal's address. Pages unchanged since `memo`'s render are taken from it.
+/// `/<slug>/` of that portal's address. Files, bodies and pages unchanged since `memo`'s build
+/// are taken from it.
 pub fn build_regency(
     input: &Path,
     base_url: Option<&BaseUrl>,
     parent: Option<ParentPortal>,
-    memo: Option<&RenderMemo>,
+    memo: Option<&PartMemo>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
-    let content = load_content(input)?;
+    let content = load_content_with(input, memo.map(|m| &m.sources))?;
     let base = base_url
         .cloned()
         .unwrap_or_else(|| content.config.base_url.clone());
@@ -262,9 +277,9 @@ pub fn build_regency(
         content.templates_dir.as_deref(),
         content.config.language.lang(),
     )?;
-    let mut site = build_site(content, &base, &prefix)?;
+    let mut site = build_site_with(content, &base, &prefix, memo.map(|m| &m.markdown))?;
     site.parent = parent;
-    let mut files = render_site(&site, &theme, memo)?;
+    let mut files = render_site(&site, &theme, memo.map(|m| &m.pages))?;
     files.extend(site_files(&site));
     let mut copies = site.copies.clone();
     copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
@@ -435,11 +450,11 @@ impl ProvinceBuild {
             province_logo(&self.root, &self.config, &self.file, &self.source)?;
         let province = build_province(self.config.clone(), &shares, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
-        let memo = sink.render_memo(Part::Main);
+        let memo = sink.memo(Part::Main);
         // The feeds and data.json are written while the pages render: job building is
         // sequential and leaves a core free.
         let (pages, other) = rayon::join(
-            || render_province(&province, &theme, memo.as_deref()),
+            || render_province(&province, &theme, memo.as_ref().map(|m| &m.pages)),
             || province_files(&province, &built),
         );
         let mut files = pages?;
@@ -495,7 +510,7 @@ fn load_regency(
                 ))
                 .into());
             }
-            let memo = sink.render_memo(Part::Regency(index));
+            let memo = sink.memo(Part::Regency(index));
             let (site, files, mut copies) =
                 build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
             copies.extend(picture_copies(&site, &dir, sink)?);

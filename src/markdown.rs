@@ -1,8 +1,10 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough and task lists; heading
 //! ids; the summary; links to other `.md` files rewritten to their URLs; raw HTML sanitized.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::RwLock;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
@@ -50,6 +52,117 @@ pub trait LinkTargets {
     /// wrong with it.
     fn picture(&self, _path: &Path, _alt: &str) -> Result<Option<String>, (Text, Text)> {
         Ok(None)
+    }
+}
+
+/// Bodies as last rendered, by file, with every question the renderer asked the rest of the
+/// site and the answer it got: a body is rendered again only when its text changed or one of
+/// those answers did (a linked page renamed, a photo replaced). The preview server keeps one
+/// per regency.
+#[derive(Default)]
+pub struct MarkdownMemo(RwLock<HashMap<PathBuf, KeptBody>>);
+
+/// One body as last rendered.
+struct KeptBody {
+    /// A hash of its text.
+    text: u128,
+    /// What rendering it asked, in order.
+    asked: Vec<Asked>,
+    /// What it gave.
+    rendered: RenderedMarkdown,
+}
+
+/// A question a body's rendering asked its [`LinkTargets`], with the answer.
+#[derive(Clone, Debug, PartialEq)]
+enum Asked {
+    UrlOf(PathBuf, Option<String>),
+    FileExists(PathBuf, bool),
+    Picture(PathBuf, String, Result<Option<String>, (Text, Text)>),
+}
+
+impl Asked {
+    /// Whether `targets` still gives the same answer. The question is asked again, so that
+    /// what asking does (planning a picture's resized files) happens as in a fresh render.
+    fn still_holds(&self, targets: &dyn LinkTargets) -> bool {
+        match self {
+            Asked::UrlOf(path, answer) => targets.url_of(path) == *answer,
+            Asked::FileExists(path, answer) => targets.file_exists(path) == *answer,
+            Asked::Picture(path, alt, answer) => targets.picture(path, alt) == *answer,
+        }
+    }
+}
+
+/// Link targets that note every question and its answer.
+struct Recording<'t> {
+    targets: &'t dyn LinkTargets,
+    asked: RefCell<Vec<Asked>>,
+}
+
+impl LinkTargets for Recording<'_> {
+    fn url_of(&self, path: &Path) -> Option<String> {
+        let answer = self.targets.url_of(path);
+        let asked = Asked::UrlOf(path.to_path_buf(), answer.clone());
+        self.asked.borrow_mut().push(asked);
+        answer
+    }
+    fn file_exists(&self, path: &Path) -> bool {
+        let answer = self.targets.file_exists(path);
+        let asked = Asked::FileExists(path.to_path_buf(), answer);
+        self.asked.borrow_mut().push(asked);
+        answer
+    }
+    fn picture(&self, path: &Path, alt: &str) -> Result<Option<String>, (Text, Text)> {
+        let answer = self.targets.picture(path, alt);
+        let asked = Asked::Picture(path.to_path_buf(), alt.to_string(), answer.clone());
+        self.asked.borrow_mut().push(asked);
+        answer
+    }
+}
+
+impl MarkdownMemo {
+    /// [`render_markdown`] of `body` of `file` (relative to the site folder), taken from what
+    /// was kept when neither the text nor any answer of `targets` changed.
+    pub fn render(&self, file: &Path, body: &str, targets: &dyn LinkTargets) -> RenderedMarkdown {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let text = xxhash_rust::xxh3::xxh3_128(body.as_bytes());
+        if let Some(rendered) = self.reuse(file, text, targets) {
+            return rendered;
+        }
+        let recording = Recording {
+            targets,
+            asked: RefCell::new(Vec::new()),
+        };
+        let rendered = render_markdown(body, dir, &recording);
+        if let Ok(mut kept) = self.0.write() {
+            let body = KeptBody {
+                text,
+                asked: recording.asked.into_inner(),
+                rendered: rendered.clone(),
+            };
+            kept.insert(file.to_path_buf(), body);
+        }
+        rendered
+    }
+
+    fn reuse(
+        &self,
+        file: &Path,
+        text: u128,
+        targets: &dyn LinkTargets,
+    ) -> Option<RenderedMarkdown> {
+        let kept = self.0.read().ok()?;
+        let body = kept.get(file).filter(|b| b.text == text)?;
+        body.asked
+            .iter()
+            .all(|a| a.still_holds(targets))
+            .then(|| body.rendered.clone())
+    }
+
+    /// Forgets every file but `files`, so deleted files do not stay in memory.
+    pub fn retain(&self, files: &HashSet<&Path>) {
+        if let Ok(mut kept) = self.0.write() {
+            kept.retain(|path, _| files.contains(path.as_path()));
+        }
     }
 }
 
@@ -493,5 +606,63 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>tebal</b>"));
         assert!(r.html.contains(r#"id="judul""#));
+    }
+
+    /// Answers like `Targets`, but the linked page lives at `url` and the photo is drawn as
+    /// `picture`; counts the pictures asked for.
+    struct Moved {
+        url: &'static str,
+        picture: &'static str,
+        pictures_asked: std::cell::Cell<usize>,
+    }
+    impl LinkTargets for Moved {
+        fn url_of(&self, path: &Path) -> Option<String> {
+            (path == Path::new("berita/lain.md")).then(|| self.url.to_string())
+        }
+        fn file_exists(&self, path: &Path) -> bool {
+            path == Path::new("berita/foto.jpg")
+        }
+        fn picture(&self, _: &Path, _: &str) -> Result<Option<String>, (Text, Text)> {
+            self.pictures_asked.set(self.pictures_asked.get() + 1);
+            Ok(Some(self.picture.to_string()))
+        }
+    }
+
+    fn moved(url: &'static str, picture: &'static str) -> Moved {
+        Moved {
+            url,
+            picture,
+            pictures_asked: std::cell::Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn a_kept_body_is_rendered_again_when_its_text_or_an_answer_changes() {
+        let memo = MarkdownMemo::default();
+        let file = Path::new("berita/a.md");
+        let body = "Lihat [berita lain](lain.md).\n\n![Foto](foto.jpg)\n";
+        let first = moved("/berita/lain/", "<picture>1</picture>");
+        let html = memo.render(file, body, &first).html;
+        assert!(html.contains("href=\"/berita/lain/\""), "{html}");
+        assert!(html.contains("<picture>1</picture>"), "{html}");
+
+        let same = moved("/berita/lain/", "<picture>1</picture>");
+        assert_eq!(memo.render(file, body, &same).html, html);
+        assert_eq!(same.pictures_asked.get(), 1, "the picture is planned again");
+
+        let renamed = memo.render(file, body, &moved("/berita/baru/", "<picture>1</picture>"));
+        assert!(
+            renamed.html.contains("href=\"/berita/baru/\""),
+            "{}",
+            renamed.html
+        );
+        let redrawn = memo.render(file, body, &moved("/berita/baru/", "<picture>2</picture>"));
+        assert!(
+            redrawn.html.contains("<picture>2</picture>"),
+            "{}",
+            redrawn.html
+        );
+        let edited = memo.render(file, "Teks baru.\n", &same);
+        assert_eq!(edited.html, "<p>Teks baru.</p>\n");
     }
 }

@@ -16,7 +16,7 @@ use crate::content::kinds::{
 use crate::content::types::{Dimension, NewsDate, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text, nearest};
-use crate::markdown::{LinkTargets, RenderedMarkdown, render_markdown};
+use crate::markdown::{LinkTargets, MarkdownMemo, RenderedMarkdown, render_markdown};
 
 pub mod images;
 use crate::render::dates::{long_date, rupiah, short_date};
@@ -397,10 +397,28 @@ const RESERVED: [&str; 8] = [
 
 /// Builds the model from checked content. `prefix` nests every URL (`/agam` in a province).
 pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<Site, Diagnostics> {
+    build_site_with(content, base_url, prefix, None)
+}
+
+/// [`build_site`], taking bodies whose text and links did not change from `memo` (and keeping
+/// the others there).
+pub fn build_site_with(
+    content: Content,
+    base_url: &BaseUrl,
+    prefix: &str,
+    memo: Option<&MarkdownMemo>,
+) -> Result<Site, Diagnostics> {
     let urls = Urls::new(base_url, prefix);
     let lang = content.config.language.lang();
     let mut errors = Vec::new();
     let index = ContentIndex::new(&content, &urls);
+    let markdown = |file: &Path, body: &str, dir: &Path| match memo {
+        Some(memo) => memo.render(file, body, &index),
+        None => render_markdown(body, dir, &index),
+    };
+    if let Some(memo) = memo {
+        memo.retain(&markdown_files(&content));
+    }
     check_url_collisions(&content, &mut errors);
     let logo = check_site_files(&content, &index, &mut errors);
 
@@ -414,7 +432,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, NewsPictures)> = published
         .par_iter()
         .map(|doc| {
-            let md = render_markdown(doc.body(), doc.dir(), &index);
+            let md = markdown(&doc.path, doc.body(), doc.dir());
             let mut errs = broken_ref_errors(doc, &md, &index);
             let (ref_errors, images) = check_news_refs(doc, &program_refs, &index);
             errs.extend(ref_errors);
@@ -438,7 +456,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .programs
         .par_iter()
         .map(|doc| {
-            let md = render_markdown(doc.body(), doc.dir(), &index);
+            let md = markdown(&doc.path, doc.body(), doc.dir());
             (
                 program_page(doc, md.html.clone(), &urls),
                 broken_ref_errors(doc, &md, &index),
@@ -459,7 +477,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
     attach_news_to_programs(&mut programs, &news);
 
     let masterplan = content.masterplan.as_ref().map(|doc| {
-        let md = render_markdown(doc.body(), doc.dir(), &index);
+        let md = markdown(&doc.path, doc.body(), doc.dir());
         errors.extend(broken_ref_errors(doc, &md, &index));
         errors.extend(check_masterplan_refs(doc, &program_refs));
         masterplan_page(doc, md.html, &urls, &programs, &program_refs)
@@ -469,7 +487,7 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         .pages
         .iter()
         .map(|doc| {
-            let md = render_markdown(doc.body(), doc.dir(), &index);
+            let md = markdown(&doc.path, doc.body(), doc.dir());
             errors.extend(broken_ref_errors(doc, &md, &index));
             halaman_page(doc, md, &urls)
         })
@@ -507,6 +525,23 @@ pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<
         config: content.config,
         parent: None,
     })
+}
+
+/// Every Markdown file of `content` whose body is rendered.
+fn markdown_files(content: &Content) -> HashSet<&Path> {
+    let news = content
+        .news
+        .iter()
+        .filter(|d| !d.meta.draft)
+        .map(|d| &d.path);
+    let programs = content.programs.iter().map(|d| &d.path);
+    let pages = content.pages.iter().map(|d| &d.path);
+    let masterplan = content.masterplan.iter().map(|d| &d.path);
+    news.chain(programs)
+        .chain(pages)
+        .chain(masterplan)
+        .map(PathBuf::as_path)
+        .collect()
 }
 
 fn dim_order(slug: &str) -> usize {

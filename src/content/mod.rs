@@ -7,8 +7,11 @@ pub mod image_info;
 pub mod kinds;
 pub mod types;
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -83,8 +86,87 @@ pub struct Content {
 /// The sections of a regency folder that hold Markdown.
 const SECTIONS: [&str; 4] = ["berita", "program", "masterplan", "halaman"];
 
+/// Markdown files of one regency as last read and checked, so that a rebuild reads again only
+/// the files that changed since: the preview server keeps one per regency.
+#[derive(Default)]
+pub struct SourceMemo(RwLock<HashMap<PathBuf, Remembered>>);
+
+/// One file as it was read.
+struct Remembered {
+    /// Its size and modification time then.
+    stamp: FileStamp,
+    /// When it was read.
+    read_at: SystemTime,
+    /// Its bundle folder and the files beside it then, which the document lists.
+    bundle: Option<(PathBuf, Vec<PathBuf>)>,
+    /// What it gave.
+    parsed: Parsed,
+}
+
+/// What tells that a file changed without reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+/// How long before a read a file must have last changed for its stamp to be trusted. File
+/// systems keep modification times at a coarse grain (a few milliseconds on Linux, two
+/// seconds on FAT), so a file saved again within that grain of the previous save may keep its
+/// stamp; a file changed this recently is read again instead (git's "racily clean" rule).
+const STAMP_GRAIN: Duration = Duration::from_secs(2);
+
+impl SourceMemo {
+    /// The file at `full` as read before, if neither it nor the files beside it in its bundle
+    /// changed since.
+    fn get(&self, full: &Path, found: &Found, stamp: FileStamp) -> Option<Parsed> {
+        let files = self.0.read().ok()?;
+        let kept = files.get(full)?;
+        let settled = kept
+            .stamp
+            .modified
+            .checked_add(STAMP_GRAIN)
+            .is_some_and(|t| t < kept.read_at);
+        (kept.stamp == stamp && settled && kept.bundle == found.bundle).then(|| kept.parsed.clone())
+    }
+
+    /// Remembers what the file at `full` gave when read at `read_at`.
+    fn keep(
+        &self,
+        full: &Path,
+        found: &Found,
+        stamp: FileStamp,
+        read_at: SystemTime,
+        parsed: &Parsed,
+    ) {
+        if let Ok(mut files) = self.0.write() {
+            let kept = Remembered {
+                stamp,
+                read_at,
+                bundle: found.bundle.clone(),
+                parsed: parsed.clone(),
+            };
+            files.insert(full.to_path_buf(), kept);
+        }
+    }
+
+    /// Forgets files not among `present`, so deleted files do not stay in memory.
+    fn retain(&self, present: &[Found], root: &Path) {
+        let keep: std::collections::HashSet<PathBuf> =
+            present.iter().map(|f| root.join(&f.path)).collect();
+        if let Ok(mut files) = self.0.write() {
+            files.retain(|path, _| keep.contains(path));
+        }
+    }
+}
+
 /// Reads and checks every file of the regency in `root`, reporting every problem found.
 pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
+    load_content_with(root, None)
+}
+
+/// [`load_content`], taking unchanged files from `memo` (and remembering the others there).
+pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Content, Diagnostics> {
     let config_path = root.join("site.yaml");
     let config_source = fs::read_to_string(&config_path).map_err(|e| {
         Diagnostic::io(&config_path, &e).with_hint(Text::new(
@@ -98,8 +180,13 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
     for section in SECTIONS {
         collect_markdown(root, Path::new(section), &mut files, &mut errors);
     }
-    let parsed: Vec<Result<Parsed, Diagnostic>> =
-        files.par_iter().map(|f| read_markdown(root, f)).collect();
+    let parsed: Vec<Result<Parsed, Diagnostic>> = files
+        .par_iter()
+        .map(|f| read_markdown_with(root, f, memo))
+        .collect();
+    if let Some(memo) = memo {
+        memo.retain(&files, root);
+    }
     let static_files = list_files(&root.join("static"), &mut errors);
     let data = data::load_data(&root.join("data"), &mut errors);
     let config = match config {
@@ -161,6 +248,7 @@ struct Found {
 }
 
 /// One read document of any kind.
+#[derive(Clone)]
 enum Parsed {
     Berita(Box<Doc<BeritaMeta>>),
     Program(Box<Doc<ProgramMeta>>),
@@ -351,9 +439,36 @@ fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     relative_files(dir, dir, errors)
 }
 
-fn read_markdown(root: &Path, found: &Found) -> Result<Parsed, Diagnostic> {
+/// Reads `found`, or takes it from `memo` when it has not changed since it was read there.
+fn read_markdown_with(
+    root: &Path,
+    found: &Found,
+    memo: Option<&SourceMemo>,
+) -> Result<Parsed, Diagnostic> {
     let full = root.join(&found.path);
-    let source = fs::read_to_string(&full).map_err(|e| Diagnostic::io(&found.path, &e))?;
+    let Some(memo) = memo else {
+        return read_markdown(&full, found);
+    };
+    let read_at = SystemTime::now();
+    let stamp = fs::metadata(&full).ok().and_then(|m| {
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok()?,
+        })
+    });
+    let Some(stamp) = stamp else {
+        return read_markdown(&full, found);
+    };
+    if let Some(parsed) = memo.get(&full, found, stamp) {
+        return Ok(parsed);
+    }
+    let parsed = read_markdown(&full, found)?;
+    memo.keep(&full, found, stamp, read_at, &parsed);
+    Ok(parsed)
+}
+
+fn read_markdown(full: &Path, found: &Found) -> Result<Parsed, Diagnostic> {
+    let source = fs::read_to_string(full).map_err(|e| Diagnostic::io(&found.path, &e))?;
     Ok(match found.section {
         "berita" => Parsed::Berita(Box::new(make_doc(found, source)?)),
         "program" => Parsed::Program(Box::new(make_doc(found, source)?)),
@@ -408,5 +523,51 @@ mod tests {
             (5, 5)
         );
         assert_eq!(crate::error::locate_in_source(src, "title", ""), (2, 1));
+    }
+
+    #[test]
+    fn a_settled_file_is_taken_from_the_memo_and_a_fresh_one_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("berita")).unwrap();
+        let file = root.join("berita/a.md");
+        let found = Found {
+            path: PathBuf::from("berita/a.md"),
+            section: "berita",
+            slug: Slug::parse("a").unwrap(),
+            bundle: None,
+        };
+        let news = |title: &str| {
+            format!("---\ntitle: \"{title}\"\ndate: 2026-11-20\nauthor: Humas\n---\nIsi.\n")
+        };
+        let memo = SourceMemo::default();
+        let title = || match read_markdown_with(root, &found, Some(&memo)) {
+            Ok(Parsed::Berita(doc)) => doc.meta.title,
+            _ => panic!("not read as news"),
+        };
+        // Just saved: read every time, even when a save keeps the size and the (coarse)
+        // modification time.
+        fs::write(&file, news("Satu")).unwrap();
+        assert_eq!(title(), "Satu");
+        fs::write(&file, news("Dua!")).unwrap();
+        assert_eq!(title(), "Dua!");
+        // Last changed an hour ago: taken from the memo while size and time hold.
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let backdate = || {
+            let f = fs::File::options().write(true).open(&file).unwrap();
+            f.set_modified(hour_ago).unwrap();
+        };
+        backdate();
+        assert_eq!(title(), "Dua!");
+        fs::write(&file, news("Tiga")).unwrap();
+        backdate();
+        assert_eq!(
+            title(),
+            "Dua!",
+            "same size and time: the kept reading is used"
+        );
+        fs::write(&file, news("Empat")).unwrap();
+        backdate();
+        assert_eq!(title(), "Empat", "another size: read again");
     }
 }

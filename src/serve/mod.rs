@@ -15,10 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, Part, ProvinceBuild, Sink, Summary, build_to, open_image_cache};
+use crate::build::{
+    BuildOptions, Part, PartMemo, ProvinceBuild, Sink, Summary, build_to, open_image_cache,
+};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::ImageCache;
-use crate::render::memo::RenderMemo;
 use crate::render::{OutputFile, escape_html};
 use crate::site::CopiedFile;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
@@ -78,7 +79,7 @@ impl State {
 struct MemorySink<'a> {
     parts: Mutex<HashMap<Part, Files>>,
     cache: &'a ImageCache,
-    memos: &'a Mutex<HashMap<Part, Arc<RenderMemo>>>,
+    memos: &'a Mutex<HashMap<Part, Arc<PartMemo>>>,
 }
 
 impl Sink for MemorySink<'_> {
@@ -86,7 +87,7 @@ impl Sink for MemorySink<'_> {
         Some(self.cache)
     }
 
-    fn render_memo(&self, part: Part) -> Option<Arc<RenderMemo>> {
+    fn memo(&self, part: Part) -> Option<Arc<PartMemo>> {
         let mut memos = self.memos.lock().ok()?;
         Some(Arc::clone(memos.entry(part).or_default()))
     }
@@ -126,9 +127,9 @@ pub struct Server {
     province: Mutex<Option<ProvinceBuild>>,
     /// Where resized pictures are made (the site's `.cerdas-cache`), served from there.
     images: ImageCache,
-    /// Each part's pages as last rendered, so a rebuild renders only pages whose inputs
-    /// changed.
-    memos: Mutex<HashMap<Part, Arc<RenderMemo>>>,
+    /// What each part was last built from and to, so a rebuild rereads only changed files and
+    /// renders only bodies and pages whose inputs changed.
+    memos: Mutex<HashMap<Part, Arc<PartMemo>>>,
 }
 
 impl Server {
