@@ -44,12 +44,16 @@ impl<T: Serialize + Send + Sync> ContextValue for Prehashed<T> {
     }
 }
 
-/// A value made from inputs the page's fingerprint already holds, computed only when the
-/// page is rendered.
-struct Derived<F>(F);
+/// A value made only when the page is rendered, from inputs the page's fingerprint holds:
+/// other values of the page and the globals, and whatever the optional hash stands for.
+struct Derived<F>(F, Option<u128>);
 
 impl<T: Serialize, F: Fn() -> T + Send + Sync> ContextValue for Derived<F> {
-    fn hash_into(&self, _: &mut Fingerprint) {}
+    fn hash_into(&self, fingerprint: &mut Fingerprint) {
+        if let Some(hash) = self.1 {
+            fingerprint.add_hash(hash);
+        }
+    }
 
     fn insert_into(&self, key: &'static str, context: &mut Context) {
         context.insert(key, &(self.0)());
@@ -94,7 +98,18 @@ impl<'a> PageContext<'a> {
         T: Serialize,
         F: Fn() -> T + Send + Sync + 'a,
     {
-        self.entries.push((key, Box::new(Derived(make))));
+        self.entries.push((key, Box::new(Derived(make, None))));
+    }
+
+    /// Adds the value `make` gives under `key`, made only if the page is rendered; `inputs`
+    /// stands for it in the fingerprint and must change whenever what `make` reads does.
+    pub(crate) fn insert_lazy<T, F>(&mut self, key: &'static str, inputs: u128, make: F)
+    where
+        T: Serialize,
+        F: Fn() -> T + Send + Sync + 'a,
+    {
+        self.entries
+            .push((key, Box::new(Derived(make, Some(inputs)))));
     }
 
     /// Adds every value to `fingerprint`, keys included.

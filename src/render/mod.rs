@@ -404,69 +404,125 @@ pub(crate) fn job<'a>(
     }
 }
 
-/// One job per page of a news list at `base` (`berita/`, `tag/x/`), `extra` adding to each context.
+/// One paginated news list (`berita/`, `tag/x/`): what its pages are made from.
+struct NewsList<'a> {
+    urls: &'a Urls,
+    /// Its site path, `berita/`.
+    base: String,
+    /// The title of each of its pages.
+    title: String,
+    /// Every card of the list, in order.
+    items: Vec<HashedCard<'a>>,
+    per_page: usize,
+    total_pages: usize,
+}
+
+impl<'a> NewsList<'a> {
+    /// The site path of page `number`: `berita/`, `berita/page/2/`.
+    fn site_path(&self, number: usize) -> String {
+        if number == 1 {
+            self.base.clone()
+        } else {
+            format!("{}page/{number}/", self.base)
+        }
+    }
+
+    /// The cards on page `number`.
+    fn chunk(&self, number: usize) -> &[HashedCard<'a>] {
+        let start = ((number - 1) * self.per_page).min(self.items.len());
+        let end = (start + self.per_page).min(self.items.len());
+        &self.items[start..end]
+    }
+
+    /// A hash of everything page `number` is made from: the list's address, title and length,
+    /// the page's number and the fingerprints of its cards.
+    fn page_inputs(&self, number: usize) -> u128 {
+        let mut f = Fingerprint::new();
+        f.add(&(
+            &self.urls.base_url,
+            &self.urls.base_path,
+            &self.base,
+            &self.title,
+        ));
+        f.add(&(self.items.len(), self.per_page, number));
+        for item in self.chunk(number) {
+            f.add_hash(item.hash);
+        }
+        f.finish()
+    }
+
+    fn meta(&self, number: usize) -> PageMeta {
+        let title = &self.title;
+        meta(self.urls, title, title, &self.site_path(number), "website")
+    }
+
+    fn paginator(&self, number: usize) -> Paginator<'a> {
+        let url = |n: usize| self.urls.path(&self.site_path(n));
+        let total_pages = self.total_pages;
+        Paginator {
+            items: self.chunk(number).iter().map(|item| item.card).collect(),
+            number,
+            total_pages,
+            total_items: self.items.len(),
+            prev_url: (number > 1).then(|| url(number - 1)),
+            next_url: (number < total_pages).then(|| url(number + 1)),
+            pages: page_window(number, total_pages)
+                .into_iter()
+                .map(|n| match n {
+                    Some(n) => PageLink {
+                        number: n,
+                        url: url(n),
+                        current: n == number,
+                        gap: false,
+                    },
+                    None => PageLink {
+                        number: 0,
+                        url: String::new(),
+                        current: false,
+                        gap: true,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One job per page of a news list at `base` (`berita/`, `tag/x/`), `extra` adding to each
+/// context. A page's `page` and `paginator` values are made only if it is rendered: its
+/// fingerprint holds their inputs instead (the list's address and title, the page number and
+/// its cards' fingerprints), so an unchanged page of a long list costs a few hashes.
 pub(crate) fn paginated_jobs<'a>(
-    urls: &Urls,
+    urls: &'a Urls,
     per_page: usize,
     base: &str,
     title: &str,
-    items: &[HashedCard<'a>],
+    items: Vec<HashedCard<'a>>,
     template: &'static str,
     extra: impl Fn(&mut PageContext<'a>, usize),
 ) -> Vec<Job<'a>> {
     let total_pages = items.len().div_ceil(per_page).max(1);
-    let page_url = |n: usize| {
-        if n == 1 {
-            urls.path(base)
-        } else {
-            urls.path(&format!("{base}page/{n}/"))
-        }
-    };
+    let list = Arc::new(NewsList {
+        urls,
+        base: base.to_string(),
+        title: title.to_string(),
+        items,
+        per_page,
+        total_pages,
+    });
     (1..=total_pages)
         .map(|number| {
-            let chunk = items.iter().skip((number - 1) * per_page).take(per_page);
-            let mut paginator = Paginator {
-                items: Vec::new(),
-                number,
-                total_pages,
-                total_items: items.len(),
-                prev_url: (number > 1).then(|| page_url(number - 1)),
-                next_url: (number < total_pages).then(|| page_url(number + 1)),
-                pages: page_window(number, total_pages)
-                    .into_iter()
-                    .map(|n| match n {
-                        Some(n) => PageLink {
-                            number: n,
-                            url: page_url(n),
-                            current: n == number,
-                            gap: false,
-                        },
-                        None => PageLink {
-                            number: 0,
-                            url: String::new(),
-                            current: false,
-                            gap: true,
-                        },
-                    })
-                    .collect(),
-            };
-            let site_path = if number == 1 {
-                base.to_string()
-            } else {
-                format!("{base}page/{number}/")
-            };
-            // The cards' own fingerprints stand for them: the rest is hashed as it is.
-            let mut fingerprint = Fingerprint::new();
-            fingerprint.add(&paginator);
-            for item in chunk {
-                fingerprint.add_hash(item.hash);
-                paginator.items.push(item.card);
-            }
+            let inputs = list.page_inputs(number);
             let mut ctx = PageContext::new();
-            ctx.insert("page", meta(urls, title, title, &site_path, "website"));
-            ctx.insert_prehashed("paginator", paginator, fingerprint.finish());
+            let of_page = Arc::clone(&list);
+            ctx.insert_lazy("page", inputs, move || of_page.meta(number));
+            let of_page = Arc::clone(&list);
+            ctx.insert_lazy("paginator", inputs, move || of_page.paginator(number));
             extra(&mut ctx, number);
-            job(format!("{site_path}index.html"), template, ctx)
+            job(
+                format!("{}index.html", list.site_path(number)),
+                template,
+                ctx,
+            )
         })
         .collect()
 }

@@ -198,7 +198,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
         per_page,
         "berita/",
         &news_title,
-        cards,
+        cards.to_vec(),
         "province/berita_list.html",
         |ctx, _| {
             ctx.insert_prehashed("regencies", filters.clone(), filters_hash);
@@ -213,7 +213,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
             per_page,
             &format!("berita/{}/", r.slug),
             &title,
-            &own,
+            own,
             "province/berita_list.html",
             |ctx, _| {
                 ctx.insert_prehashed("regencies", filters.clone(), filters_hash);
@@ -274,7 +274,7 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
             per_page,
             &format!("dimensi/{}/", d.slug()),
             d.title(),
-            &dim_cards,
+            dim_cards,
             "province/dimensi.html",
             |ctx, number| {
                 ctx.insert("term", term.clone());

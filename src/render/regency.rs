@@ -108,7 +108,7 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
         site.config.paginate.0,
         "berita/",
         &news_title,
-        &cards,
+        cards.clone(),
         "berita_list.html",
         |_, _| {},
     ));
@@ -311,7 +311,7 @@ fn taxonomy_jobs<'a>(
             site.config.paginate.0,
             &format!("{kind}/{}/", term.slug),
             &term.title,
-            &term_cards,
+            term_cards,
             term_template,
             |ctx, number| {
                 ctx.insert("term", summary);
