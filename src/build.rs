@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config};
 use crate::content::{SourceMemo, load_content_with};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
-use crate::export::export_site;
+use crate::export::{Export, export_site};
 use crate::markdown::MarkdownMemo;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
@@ -236,8 +236,12 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         .map(parse_base_url_flag)
         .transpose()?;
     let memo = sink.memo(Part::Main);
-    let (site, files, mut copies) =
-        build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
+    let BuiltRegency {
+        site,
+        files,
+        mut copies,
+        ..
+    } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     copies.extend(picture_copies(&site, &opts.input, sink)?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
@@ -253,6 +257,18 @@ fn parse_base_url_flag(text: &str) -> Result<BaseUrl, Diagnostics> {
     BaseUrl::parse(text).map_err(|(m, h)| Diagnostic::file("--base-url", m).with_hint(h).into())
 }
 
+/// One regency, built in memory.
+pub struct BuiltRegency {
+    /// Its model.
+    pub site: Site,
+    /// Its rendered pages and other generated files.
+    pub files: Vec<OutputFile>,
+    /// The files it publishes as they are.
+    pub copies: Vec<CopiedFile>,
+    /// Its `data.json` content, which a province also aggregates.
+    pub export: Export,
+}
+
 /// Loads, models and renders one regency; with a `parent` portal it is nested under
 /// `/<slug>/` of that portal's address. Files, bodies and pages unchanged since `memo`'s build
 /// are taken from it.
@@ -261,7 +277,7 @@ pub fn build_regency(
     base_url: Option<&BaseUrl>,
     parent: Option<ParentPortal>,
     memo: Option<&PartMemo>,
-) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
+) -> Result<BuiltRegency, Diagnostics> {
     let content = load_content_with(input, memo.map(|m| &m.sources))?;
     let base = base_url
         .cloned()
@@ -280,13 +296,19 @@ pub fn build_regency(
     let mut site = build_site_with(content, &base, &prefix, memo.map(|m| &m.markdown))?;
     site.parent = parent;
     let mut files = render_site(&site, &theme, memo.map(|m| &m.pages))?;
-    files.extend(site_files(&site));
+    let export = export_site(&site);
+    files.extend(site_files(&site, &export));
     let mut copies = site.copies.clone();
     copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
         from: from.clone(),
         to: to.clone(),
     }));
-    Ok((site, files, copies))
+    Ok(BuiltRegency {
+        site,
+        files,
+        copies,
+        export,
+    })
 }
 
 /// Builds the regency in `input` in memory, without writing: for tests and tools.
@@ -295,7 +317,8 @@ pub fn build_in_memory(
     base_url: Option<&str>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<CopiedFile>), Diagnostics> {
     let base = base_url.map(parse_base_url_flag).transpose()?;
-    build_regency(input, base.as_ref(), None, None)
+    let built = build_regency(input, base.as_ref(), None, None)?;
+    Ok((built.site, built.files, built.copies))
 }
 
 /// Province paths the portal writes itself; a regency slug may not take them.
@@ -511,8 +534,12 @@ fn load_regency(
                 .into());
             }
             let memo = sink.memo(Part::Regency(index));
-            let (site, files, mut copies) =
-                build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
+            let BuiltRegency {
+                site,
+                files,
+                mut copies,
+                export,
+            } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
             copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
             let files: Vec<OutputFile> = files
@@ -530,7 +557,7 @@ fn load_regency(
                 })
                 .collect();
             sink.accept(Part::Regency(index), files, copies)?;
-            Ok(RegencySource::Built(export_site(&site)))
+            Ok(RegencySource::Built(export))
         }
     }
 }

@@ -252,6 +252,11 @@ fn export_news(n: &crate::site::NewsPage) -> ExportNews {
 }
 
 /// `data.json` as pretty JSON.
-pub fn data_json(site: &Site) -> String {
-    serde_json::to_string_pretty(&export_site(site)).unwrap_or_default()
+pub fn data_json(export: &Export) -> String {
+    // Sized for the usual length of a news entry, so a regency of a thousand items does not
+    // copy its half-written file over and over as it grows.
+    let mut out = Vec::with_capacity(16 * 1024 + export.news.len() * 600);
+    // Writing into memory fails only if serialization does, which it does not for an export.
+    let _ = serde_json::to_writer_pretty(&mut out, export);
+    String::from_utf8(out).unwrap_or_default()
 }

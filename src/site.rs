@@ -1157,6 +1157,19 @@ fn add_related_news(news: &mut [NewsPage]) {
             filed[key].push(i);
         }
     }
+    // Each item's dimensions as bits: one entry per dimension written, and the set of them.
+    let dimension_bit = |d: &DimensionRef| {
+        let position = Dimension::ALL.iter().position(|x| x.slug() == d.slug);
+        position.map_or(0u8, |p| 1 << p)
+    };
+    let dims_of: Vec<Vec<u8>> = news
+        .iter()
+        .map(|n| n.dimensions.iter().map(dimension_bit).collect())
+        .collect();
+    let dim_set: Vec<u8> = dims_of
+        .iter()
+        .map(|d| d.iter().fold(0, |a, b| a | b))
+        .collect();
     let related: Vec<Vec<NewsRef>> = (0..news.len())
         .into_par_iter()
         .map_init(
@@ -1171,24 +1184,18 @@ fn add_related_news(news: &mut [NewsPage]) {
                         scores[j] += weight;
                     }
                 }
-                let n = &news[i];
-                let mut ranked: Vec<(usize, u32)> = touched
-                    .iter()
-                    .map(|&j| {
-                        let shared_dims = news[j]
-                            .dimensions
-                            .iter()
-                            .filter(|d| n.dimensions.iter().any(|e| e.slug == d.slug))
-                            .count() as u32;
-                        (j, std::mem::take(&mut scores[j]) + shared_dims)
-                    })
-                    .collect();
-                ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                ranked
-                    .iter()
-                    .take(3)
-                    .map(|(j, _)| news_ref(&news[*j]))
-                    .collect()
+                // The best three by score, ties to the lower index (the newer item).
+                let mut best: Vec<(u32, usize)> = Vec::with_capacity(4);
+                for &j in &touched {
+                    let shared_dims = dims_of[j].iter().filter(|&&b| b & dim_set[i] != 0).count();
+                    let score = std::mem::take(&mut scores[j]) + shared_dims as u32;
+                    let at = best.partition_point(|&(s, k)| s > score || (s == score && k < j));
+                    if at < 3 {
+                        best.insert(at, (score, j));
+                        best.truncate(3);
+                    }
+                }
+                best.iter().map(|&(_, j)| news_ref(&news[j])).collect()
             },
         )
         .collect();

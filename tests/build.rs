@@ -288,6 +288,44 @@ fn related_news_share_programs_or_tags() {
 }
 
 #[test]
+fn related_news_rank_by_what_they_share_then_by_date() {
+    let tags = |t: &str| format!("tags: [{t}]\n");
+    let site = built(
+        TestSite::new()
+            .file(
+                "berita/a.md",
+                &news(
+                    "Alpha",
+                    "2023-03-01",
+                    "programs: [satu-data]\ntags: [data, kota]\n",
+                ),
+            )
+            .file(
+                "berita/b.md",
+                &news("Dua Tag Sama", "2023-01-02", &tags("data, kota")),
+            )
+            .file(
+                "berita/c.md",
+                &news("Satu Tag Lama", "2021-01-01", &tags("data")),
+            )
+            .file(
+                "berita/d.md",
+                &news("Satu Tag Baru", "2023-06-01", &tags("kota")),
+            ),
+    );
+    let page = site.read("berita/a/index.html");
+    let related = &page[page.find("Berita terkait").expect("related section")..];
+    let at = |title: &str| related.find(title);
+    for shown in ["Dua Tag Sama", "Berita Pertama", "Satu Tag Baru"] {
+        assert!(at(shown).is_some(), "{shown}: {related}");
+    }
+    // Two shared tags score as one shared program; the tie goes to the newer item.
+    assert!(at("Dua Tag Sama") < at("Berita Pertama"), "{related}");
+    assert!(at("Berita Pertama") < at("Satu Tag Baru"), "{related}");
+    assert_eq!(at("Satu Tag Lama"), None, "three are shown: {related}");
+}
+
+#[test]
 fn a_theme_folder_named_in_site_yaml_overrides_the_default() {
     let yaml = format!("{SITE_YAML}theme: balai\n");
     let site = built(

@@ -8,12 +8,13 @@ pub mod province;
 pub mod sitemap;
 pub mod write;
 
+use crate::export::Export;
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
 use crate::site::Site;
 
 /// The non-HTML files of a site.
-pub fn site_files(site: &Site) -> Vec<OutputFile> {
+pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
     let file = OutputFile::text;
     let (atom, json) = feeds::site_feeds(site);
     vec![
@@ -24,7 +25,7 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
             "robots.txt",
             sitemap::robots_txt(&site.urls.permalink("sitemap.xml")),
         ),
-        file("data.json", crate::export::data_json(site)),
+        file("data.json", crate::export::data_json(export)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&site.urls)),
         file(".htaccess", hosting::htaccess(&site.urls)),

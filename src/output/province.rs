@@ -85,7 +85,12 @@ fn province_data_json(p: &Province) -> String {
             .collect(),
         news: p.news.iter().map(|n| data_json_entry(n)).collect(),
     };
-    serde_json::to_string_pretty(&export).unwrap_or_default()
+    // Sized to hold every entry, so the file is not copied over and over as it grows.
+    let entries: usize = export.news.iter().map(|e| e.get().len() + 8).sum();
+    let mut out = Vec::with_capacity(entries + export.regencies.len() * 512 + 4096);
+    // Writing into memory fails only if serialization does, which it does not here.
+    let _ = serde_json::to_writer_pretty(&mut out, &export);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Where a news entry sits in the pretty-printed `data.json`: inside the `news` list of the
