@@ -275,8 +275,8 @@ fn collect_markdown(
         if index.is_file() {
             let assets = entries
                 .iter()
-                .filter(|p| p.file_name().is_some_and(|n| n != "index.md"))
-                .flat_map(|p| relative_files(&dir, p, errors))
+                .filter(|e| e.path.file_name().is_some_and(|n| n != "index.md"))
+                .flat_map(|e| relative_files(&dir, e, errors))
                 .collect();
             out.push(Found {
                 path: section.join("index.md"),
@@ -295,13 +295,13 @@ fn collect_markdown(
         }
         return;
     }
-    for entry in entries {
+    for Listed { path: entry, is_dir } in entries {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let rel = section.join(&name);
-        if entry.is_dir() {
+        if is_dir {
             let index = entry.join("index.md");
             if !index.is_file() {
                 errors.push(
@@ -325,8 +325,8 @@ fn collect_markdown(
             let assets = read_dir_sorted(&entry, errors)
                 .unwrap_or_default()
                 .iter()
-                .filter(|p| p.file_name().is_some_and(|n| n != "index.md"))
-                .flat_map(|p| relative_files(&entry, p, errors))
+                .filter(|e| e.path.file_name().is_some_and(|n| n != "index.md"))
+                .flat_map(|e| relative_files(&entry, e, errors))
                 .collect();
             out.push(Found {
                 path: rel.join("index.md"),
@@ -381,9 +381,17 @@ fn slug_of(rel: &Path, name: &str, errors: &mut Vec<Diagnostic>) -> Option<Slug>
     }
 }
 
+/// One entry of a folder.
+struct Listed {
+    path: PathBuf,
+    /// Whether it is a folder (or a link to one).
+    is_dir: bool,
+}
+
 /// Entries of `dir` sorted by name, hidden files and editor leftovers skipped; `None` when
-/// the folder does not exist.
-fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
+/// the folder does not exist. Whether an entry is a folder comes with the listing, without
+/// asking the file system about each entry.
+fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<Listed>> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
@@ -392,12 +400,21 @@ fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<PathB
             return None;
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !is_ignored(p))
+    let mut listed: Vec<Listed> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => path.is_dir(),
+            };
+            Listed { path, is_dir }
+        })
+        .filter(|e| !is_ignored(&e.path))
         .collect();
-    paths.sort();
-    Some(paths)
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    Some(listed)
 }
 
 /// Hidden files (`.#a.md`, `.a.md.swp`, `.goutputstream-…`) and editor leftovers (`a.md~`,
@@ -416,18 +433,25 @@ pub fn is_ignored(path: &Path) -> bool {
         || name == "4913"
 }
 
-/// `path` (a file or folder under `base`) as files relative to `base`.
-fn relative_files(base: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if path.is_dir() {
-        return read_dir_sorted(path, errors)
-            .unwrap_or_default()
-            .iter()
-            .flat_map(|p| relative_files(base, p, errors))
-            .collect();
+/// `entry` (a file or folder under `base`) as files relative to `base`.
+fn relative_files(base: &Path, entry: &Listed, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if entry.is_dir {
+        return files_under(base, &entry.path, errors);
     }
-    path.strip_prefix(base)
+    entry
+        .path
+        .strip_prefix(base)
         .map(Path::to_path_buf)
         .into_iter()
+        .collect()
+}
+
+/// Every file under `dir` (itself under `base`), relative to `base`.
+fn files_under(base: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    read_dir_sorted(dir, errors)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|e| relative_files(base, e, errors))
         .collect()
 }
 
@@ -436,7 +460,7 @@ fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    relative_files(dir, dir, errors)
+    files_under(dir, dir, errors)
 }
 
 /// Reads `found`, or takes it from `memo` when it has not changed since it was read there.

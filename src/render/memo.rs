@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Tera};
 
 pub(crate) use crate::fingerprint::{Fingerprint, fingerprint_of};
 
@@ -133,13 +133,31 @@ impl<'a> PageContext<'a> {
 /// A page as last rendered: the fingerprint of its inputs and its bytes.
 type KeptPage = (u128, Arc<Vec<u8>>);
 
-/// The pages of one part of the site as last rendered, by output path.
-#[derive(Debug, Default)]
+/// The pages of one part of the site as last rendered, by output path, and the templates they
+/// were rendered with.
+#[derive(Default)]
 pub struct RenderMemo {
     pages: RwLock<HashMap<PathBuf, KeptPage>>,
+    /// The theme's templates as last compiled, with the fingerprint of their names and
+    /// sources.
+    templates: Mutex<Option<(u128, Tera)>>,
 }
 
 impl RenderMemo {
+    /// A copy of the templates kept compiled from sources with fingerprint `sources`.
+    pub(crate) fn compiled_templates(&self, sources: u128) -> Option<Tera> {
+        let kept = self.templates.lock().ok()?;
+        let (fingerprint, tera) = kept.as_ref()?;
+        (*fingerprint == sources).then(|| tera.clone())
+    }
+
+    /// Keeps `tera`, compiled from sources with fingerprint `sources`.
+    pub(crate) fn keep_templates(&self, sources: u128, tera: &Tera) {
+        if let Ok(mut kept) = self.templates.lock() {
+            *kept = Some((sources, tera.clone()));
+        }
+    }
+
     /// The bytes rendered last time for `path` if they were made from `fingerprint`.
     pub(crate) fn get(&self, path: &Path, fingerprint: u128) -> Option<Arc<Vec<u8>>> {
         let pages = self.pages.read().ok()?;

@@ -214,25 +214,31 @@ pub(crate) struct Renderer<'t> {
 }
 
 impl<'t> Renderer<'t> {
-    /// The theme's templates, with `resize_image` planning into `pictures`.
+    /// The theme's templates, with `resize_image` planning into `pictures`; compiled, or
+    /// copied from `memo` when it holds them compiled from the same sources.
     pub(crate) fn new(
         theme: &'t Theme,
         pictures: Option<&Arc<Pictures>>,
+        memo: Option<&RenderMemo>,
     ) -> Result<Renderer<'t>, Diagnostics> {
-        let mut tera = Tera::new();
-        register_resize_image(&mut tera, pictures);
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(name, (_, src))| (name.as_str(), src.as_str())),
-        )
-        .map_err(|e| template_error(&e, &theme.templates))?;
         let mut fingerprint = Fingerprint::new();
         for (name, (_, src)) in &theme.templates {
             fingerprint.add(name);
             fingerprint.add(src);
         }
+        let sources = fingerprint.finish();
+        let mut tera = match memo.and_then(|m| m.compiled_templates(sources)) {
+            Some(tera) => tera,
+            None => {
+                let tera = compile_templates(theme)?;
+                if let Some(memo) = memo {
+                    memo.keep_templates(sources, &tera);
+                }
+                tera
+            }
+        };
+        // Registered on every build: the function plans into this build's pictures.
+        register_resize_image(&mut tera, pictures);
         let memo_allowed = pictures.is_none()
             || !theme
                 .templates
@@ -328,6 +334,20 @@ impl<'t> Renderer<'t> {
             bytes: Arc::new(html.into_bytes()),
         })
     }
+}
+
+/// The theme's templates, parsed and compiled (`resize_image` stands in until registered).
+fn compile_templates(theme: &Theme) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    register_resize_image(&mut tera, None);
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(name, (_, src))| (name.as_str(), src.as_str())),
+    )
+    .map_err(|e| template_error(&e, &theme.templates))?;
+    Ok(tera)
 }
 
 /// `resize_image(path=..., width=..., height=..., op=..., format=...)` for templates: plans

@@ -21,7 +21,7 @@ pub fn render_province(
     theme: &Theme,
     memo: Option<&RenderMemo>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let renderer = build_renderer(province, theme)?;
+    let renderer = build_renderer(province, theme, memo)?;
     // Each item's own fingerprint stands for its card, which shows only its fields.
     let cards: Vec<HashedCard> = province
         .news
@@ -54,8 +54,12 @@ struct ProvinceView<'a> {
     tagline: Option<String>,
 }
 
-fn build_renderer<'t>(p: &Province, theme: &'t Theme) -> Result<Renderer<'t>, Diagnostics> {
-    let mut renderer = Renderer::new(theme, None)?;
+fn build_renderer<'t>(
+    p: &Province,
+    theme: &'t Theme,
+    memo: Option<&RenderMemo>,
+) -> Result<Renderer<'t>, Diagnostics> {
+    let mut renderer = Renderer::new(theme, None, memo)?;
     let urls = &p.urls;
     let c = &p.config;
     let view = ProvinceView {

@@ -18,7 +18,7 @@ pub fn render_site(
     theme: &Theme,
     memo: Option<&RenderMemo>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let renderer = build_renderer(site, theme)?;
+    let renderer = build_renderer(site, theme, memo)?;
     renderer.run(page_jobs(site, theme), memo)
 }
 
@@ -48,8 +48,12 @@ struct SiteView<'a> {
     tagline: Option<String>,
 }
 
-fn build_renderer<'t>(site: &Site, theme: &'t Theme) -> Result<Renderer<'t>, Diagnostics> {
-    let mut renderer = Renderer::new(theme, Some(&site.pictures))?;
+fn build_renderer<'t>(
+    site: &Site,
+    theme: &'t Theme,
+    memo: Option<&RenderMemo>,
+) -> Result<Renderer<'t>, Diagnostics> {
+    let mut renderer = Renderer::new(theme, Some(&site.pictures), memo)?;
     let urls = &site.urls;
     let c = &site.config;
     let view = SiteView {
