@@ -295,7 +295,11 @@ fn collect_markdown(
         }
         return;
     }
-    for Listed { path: entry, is_dir } in entries {
+    for Listed {
+        path: entry,
+        is_dir,
+    } in entries
+    {
         let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
