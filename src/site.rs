@@ -429,20 +429,20 @@ pub fn build_site_with(
         .collect();
 
     let published: Vec<&Doc<BeritaMeta>> = content.news.iter().filter(|n| !n.meta.draft).collect();
-    let rendered_news: Vec<(RenderedMarkdown, Vec<Diagnostic>, NewsPictures)> = published
+    let rendered_news: Vec<(NewsPage, Vec<Diagnostic>)> = published
         .par_iter()
         .map(|doc| {
             let md = markdown(&doc.path, doc.body(), doc.dir());
             let mut errs = broken_ref_errors(doc, &md, &index);
             let (ref_errors, images) = check_news_refs(doc, &program_refs, &index);
             errs.extend(ref_errors);
-            (md, errs, images)
+            (news_page(doc, md, &urls, lang, &program_refs, images), errs)
         })
         .collect();
     let mut news: Vec<NewsPage> = Vec::with_capacity(published.len());
-    for (doc, (md, errs, images)) in published.iter().zip(rendered_news) {
+    for (page, errs) in rendered_news {
         errors.extend(errs);
-        news.push(news_page(doc, md, &urls, lang, &program_refs, images));
+        news.push(page);
     }
     news.sort_by(|a, b| {
         b.date

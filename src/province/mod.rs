@@ -8,6 +8,7 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{ProvinceConfig, RegencyKind};
@@ -228,7 +229,7 @@ pub fn regency_share(source: RegencySource, urls: &Urls, lang: Lang) -> RegencyS
             let here = matches!(source, RegencySource::Built(_));
             let mut news: Vec<Arc<ProvinceNews>> = e
                 .news
-                .iter()
+                .par_iter()
                 .map(|n| Arc::new(province_news(e, n, urls, lang, here)))
                 .collect();
             news.sort_by(|a, b| {
