@@ -4,14 +4,16 @@
     python3 tools/bench_serve.py                 # the 19 x 1000 province corpus
     python3 tools/bench_serve.py --regencies 1 --posts 1000 --edits 5
 
-Generates the corpus with ../shared/bench/gen_corpus.py (cached under target/bench), times a
-full `cerdas check` of it (everything but writing), starts `cerdas serve` on a free port on
+Generates the corpus with ../shared/bench/gen_corpus.py (cached under target/bench), times
+full builds of it (`cerdas build` into a fresh folder, and `cerdas check`: everything but the
+writing; median of --builds runs each), starts `cerdas serve` on a free port on
 127.0.0.1, opens the /__cerdas/reload event stream, then edits one news title several times and
 reports the median time from the write to the `reload` event. Standard library only; every
 wait is bounded."""
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +30,7 @@ def main():
     parser.add_argument("--regencies", type=int, default=19)
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--builds", type=int, default=3)
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "cerdas"], cwd=ROOT, check=True)
     corpus = os.path.join(ROOT, "target", "bench", f"serve-{args.regencies}x{args.posts}")
@@ -36,9 +39,10 @@ def main():
                         str(args.posts), "--out", corpus], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         open(os.path.join(corpus, ".complete"), "w").close()
     site = corpus if args.regencies > 1 else os.path.join(corpus, "agam")
-    start = time.perf_counter()
-    subprocess.run([CERDAS, "check", site], check=True, stdout=subprocess.DEVNULL)
-    full = time.perf_counter() - start
+    out = os.path.join(ROOT, "target", "bench", "serve-out")
+    build = median_time([CERDAS, "build", site, "-o", out], args.builds, before=lambda: shutil.rmtree(out, True))
+    shutil.rmtree(out, True)
+    check = median_time([CERDAS, "check", site], args.builds)
 
     server = subprocess.Popen([CERDAS, "serve", site, "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
@@ -72,9 +76,22 @@ def main():
         server.wait()
     median = statistics.median(times)
     print(f"corpus: {args.regencies} x {args.posts}")
-    print(f"full build (cerdas check, no writing): {full * 1000:.0f} ms")
+    print(f"full build, median of {args.builds}: cerdas build {build * 1000:.0f} ms, "
+          f"cerdas check (no writing) {check * 1000:.0f} ms")
     print(f"save -> reload event, median of {len(times)} edits: {median * 1000:.0f} ms "
-          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); {full / median:.1f}x faster than the full build")
+          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
+          f"{build / median:.1f}x faster than cerdas build, {check / median:.1f}x than cerdas check")
+
+
+def median_time(cmd, runs, before=lambda: None):
+    """Median wall time of `runs` runs of cmd, `before` called ahead of each."""
+    times = []
+    for _ in range(runs):
+        before()
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
