@@ -264,49 +264,28 @@ impl ValueHasher<'_> {
     }
 }
 
-impl ser::SerializeSeq for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        self.element(value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
+/// The compound forms whose parts are values one after another, ended by [`tag::END`].
+macro_rules! hash_elements {
+    ($($form:ident :: $method:ident),*) => {$(
+        impl ser::$form for ValueHasher<'_> {
+            type Ok = ();
+            type Error = HashError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+                self.element(value)
+            }
+            fn end(self) -> Done {
+                ValueHasher::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        self.element(value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        self.element(value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        self.element(value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
-}
+hash_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for ValueHasher<'_> {
     type Ok = ();
@@ -322,27 +301,27 @@ impl ser::SerializeMap for ValueHasher<'_> {
     }
 }
 
-impl ser::SerializeStruct for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.field(key, value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
+/// The compound forms made of named fields, ended by [`tag::END`].
+macro_rules! hash_fields {
+    ($($form:ident),*) => {$(
+        impl ser::$form for ValueHasher<'_> {
+            type Ok = ();
+            type Error = HashError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Done {
+                self.field(key, value)
+            }
+            fn end(self) -> Done {
+                ValueHasher::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for ValueHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.field(key, value)
-    }
-    fn end(self) -> Done {
-        ValueHasher::end(self)
-    }
-}
+hash_fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {

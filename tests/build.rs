@@ -264,6 +264,13 @@ fn unchanged_files_keep_their_inode_and_mtime_across_builds() {
     assert!(site.read("berita/index.html").contains("Kedua Diubah"));
 }
 
+/// The part of a news page from its "Berita terkait" (related news) heading on.
+fn related_section(site: &TestSite, page: &str) -> String {
+    let page = site.read(page);
+    let start = page.find("Berita terkait").expect("related section");
+    page[start..].to_string()
+}
+
 #[test]
 fn related_news_share_programs_or_tags() {
     let site = built(
@@ -278,8 +285,7 @@ fn related_news_share_programs_or_tags() {
             )
             .file("berita/b.md", &news("Beta", "2023-01-02", "tags: [lain]\n")),
     );
-    let page = site.read("berita/a/index.html");
-    let related = &page[page.find("Berita terkait").expect("related section")..];
+    let related = related_section(&site, "berita/a/index.html");
     assert!(
         related.contains("Berita Pertama"),
         "shares the program satu-data"
@@ -313,8 +319,7 @@ fn related_news_rank_by_what_they_share_then_by_date() {
                 &news("Satu Tag Baru", "2023-06-01", &tags("kota")),
             ),
     );
-    let page = site.read("berita/a/index.html");
-    let related = &page[page.find("Berita terkait").expect("related section")..];
+    let related = related_section(&site, "berita/a/index.html");
     let at = |title: &str| related.find(title);
     for shown in ["Dua Tag Sama", "Berita Pertama", "Satu Tag Baru"] {
         assert!(at(shown).is_some(), "{shown}: {related}");

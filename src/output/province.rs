@@ -35,6 +35,19 @@ struct NewsEntryExport<'a> {
     dimensions: Vec<&'a str>,
 }
 
+impl<'a> NewsEntryExport<'a> {
+    fn of(n: &'a ProvinceNews) -> NewsEntryExport<'a> {
+        NewsEntryExport {
+            regency: &n.regency,
+            title: &n.title,
+            url: &n.permalink,
+            date: &n.date.iso,
+            summary: &n.summary,
+            dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
+        }
+    }
+}
+
 /// The province's `data.json`; its news entries are written as they were made once per item.
 #[derive(Serialize)]
 struct ProvinceExport<'a> {
@@ -102,14 +115,7 @@ const NEWS_ENTRY_INDENT: &str = "    ";
 /// it does not on an entry of strings.)
 fn data_json_entry(n: &ProvinceNews) -> &RawValue {
     n.data_json_entry.get_or_init(|| {
-        let entry = NewsEntryExport {
-            regency: &n.regency,
-            title: &n.title,
-            url: &n.permalink,
-            date: &n.date.iso,
-            summary: &n.summary,
-            dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
-        };
+        let entry = NewsEntryExport::of(n);
         // A string value never holds a raw line break (JSON escapes it), so every line break
         // is between lines of the layout and takes the entry's indent.
         let text = serde_json::to_string_pretty(&entry)
@@ -188,17 +194,7 @@ mod tests {
         }
         let items = [item("Baris satu\nbaris dua"), item("")];
         let in_place = InPlace {
-            news: items
-                .iter()
-                .map(|n| NewsEntryExport {
-                    regency: &n.regency,
-                    title: &n.title,
-                    url: &n.permalink,
-                    date: &n.date.iso,
-                    summary: &n.summary,
-                    dimensions: n.dimensions.iter().map(|d| d.slug).collect(),
-                })
-                .collect(),
+            news: items.iter().map(NewsEntryExport::of).collect(),
         };
         let from_entries = FromEntries {
             news: items.iter().map(data_json_entry).collect(),
