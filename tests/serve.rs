@@ -388,6 +388,49 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
 }
 
 #[test]
+fn a_replaced_photo_in_a_body_changes_its_page() {
+    let bundle = "agam/berita/sosialisasi-smart-city-tahap-ii";
+    let s = serve_agam_with(|dir| {
+        let bundle = dir.join(bundle);
+        std::fs::copy(
+            bundle.join("foto-peserta.jpg"),
+            bundle.join("foto-dalam.jpg"),
+        )
+        .unwrap();
+        let index = bundle.join("index.md");
+        let text = std::fs::read_to_string(&index).unwrap();
+        std::fs::write(&index, format!("{text}\n![Suasana aula](foto-dalam.jpg)\n")).unwrap();
+    });
+    let page = "/berita/sosialisasi-smart-city-tahap-ii/";
+    // The resized files of the photo in the body, named after its content.
+    let names = |body: &str| -> Vec<String> {
+        body.match_indices("foto-dalam-")
+            .map(|(i, _)| body[i..].split(['"', ' ', ',']).next().unwrap().to_string())
+            .collect()
+    };
+    let before = names(&s.get(page).1);
+    assert!(
+        !before.is_empty(),
+        "the body shows the photo's resized files"
+    );
+    // The Markdown file is not touched: only the photo beside it changes.
+    let dir = s.dir.path().join(bundle);
+    std::fs::copy(dir.join("foto-utama.jpg"), dir.join("foto-dalam.jpg")).unwrap();
+    let after = s.wait_for(page, |b| {
+        let now = names(b);
+        !now.is_empty() && now.iter().all(|n| !before.contains(n))
+    });
+    let now = names(&after);
+    assert!(
+        !now.is_empty() && now.iter().all(|n| !before.contains(n)),
+        "the page names the new photo's files: {before:?} -> {now:?}"
+    );
+    // Planned again, so they are made and served.
+    let (status, _) = s.get(&format!("/gambar/{}", now[0]));
+    assert_eq!(status, 200, "/gambar/{}", now[0]);
+}
+
+#[test]
 fn a_theme_folder_beside_the_site_is_watched_too() {
     let template = |word: &str| {
         format!(
