@@ -253,10 +253,16 @@ fn export_news(n: &crate::site::NewsPage) -> ExportNews {
 
 /// `data.json` as pretty JSON.
 pub fn data_json(export: &Export) -> String {
-    // Sized for the usual length of a news entry, so a regency of a thousand items does not
-    // copy its half-written file over and over as it grows.
-    let mut out = Vec::with_capacity(16 * 1024 + export.news.len() * 600);
-    // Writing into memory fails only if serialization does, which it does not for an export.
-    let _ = serde_json::to_writer_pretty(&mut out, export);
+    // Sized for the usual length of a news entry.
+    pretty_json(export, 16 * 1024 + export.news.len() * 600)
+}
+
+/// `value` as pretty JSON, written into a buffer of `capacity` bytes: a file of thousands of
+/// items sized up front is not copied over and over as it grows.
+pub fn pretty_json<T: Serialize>(value: &T, capacity: usize) -> String {
+    let mut out = Vec::with_capacity(capacity);
+    // Writing into memory fails only if serialization does, which it does not for the
+    // exports (strings, numbers and lists).
+    let _ = serde_json::to_writer_pretty(&mut out, value);
     String::from_utf8(out).unwrap_or_default()
 }

@@ -545,10 +545,7 @@ fn markdown_files(content: &Content) -> HashSet<&Path> {
 }
 
 fn dim_order(slug: &str) -> usize {
-    Dimension::ALL
-        .iter()
-        .position(|d| d.slug() == slug)
-        .unwrap_or(usize::MAX)
+    Dimension::position_of(slug).unwrap_or(usize::MAX)
 }
 
 /// Maps content files to URLs and knows which other files exist, for link rewriting.
@@ -1158,10 +1155,7 @@ fn add_related_news(news: &mut [NewsPage]) {
         }
     }
     // Each item's dimensions as bits: one entry per dimension written, and the set of them.
-    let dimension_bit = |d: &DimensionRef| {
-        let position = Dimension::ALL.iter().position(|x| x.slug() == d.slug);
-        position.map_or(0u8, |p| 1 << p)
-    };
+    let dimension_bit = |d: &DimensionRef| Dimension::position_of(d.slug).map_or(0u8, |p| 1 << p);
     let dims_of: Vec<Vec<u8>> = news
         .iter()
         .map(|n| n.dimensions.iter().map(dimension_bit).collect())

@@ -108,6 +108,11 @@ impl Dimension {
         }
     }
 
+    /// Where the dimension with `slug` stands in [`Dimension::ALL`].
+    pub fn position_of(slug: &str) -> Option<usize> {
+        Dimension::ALL.iter().position(|d| d.slug() == slug)
+    }
+
     /// Parses a slug.
     pub fn from_slug(slug: &str) -> Option<Dimension> {
         Dimension::ALL.into_iter().find(|d| d.slug() == slug)

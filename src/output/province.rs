@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::{feeds, hosting, sitemap};
+use crate::export::pretty_json;
 use crate::province::{Province, ProvinceNews};
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
@@ -98,12 +99,8 @@ fn province_data_json(p: &Province) -> String {
             .collect(),
         news: p.news.iter().map(|n| data_json_entry(n)).collect(),
     };
-    // Sized to hold every entry, so the file is not copied over and over as it grows.
     let entries: usize = export.news.iter().map(|e| e.get().len() + 8).sum();
-    let mut out = Vec::with_capacity(entries + export.regencies.len() * 512 + 4096);
-    // Writing into memory fails only if serialization does, which it does not here.
-    let _ = serde_json::to_writer_pretty(&mut out, &export);
-    String::from_utf8(out).unwrap_or_default()
+    pretty_json(&export, entries + export.regencies.len() * 512 + 4096)
 }
 
 /// Where a news entry sits in the pretty-printed `data.json`: inside the `news` list of the

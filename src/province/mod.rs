@@ -187,8 +187,7 @@ pub struct Province {
 impl Province {
     /// Indexes into `news` of the items of one dimension.
     pub fn news_in_dimension(&self, dimension: Dimension) -> &[usize] {
-        let position = Dimension::ALL.iter().position(|d| *d == dimension);
-        position
+        Dimension::position_of(dimension.slug())
             .and_then(|i| self.news_by_dimension.get(i))
             .map_or(&[], Vec::as_slice)
     }
@@ -262,7 +261,7 @@ pub fn build_province(
         let n = &shares[share].news[item];
         news_by_regency[share].push(at);
         for d in &n.dimensions {
-            if let Some(i) = Dimension::ALL.iter().position(|x| x.slug() == d.slug) {
+            if let Some(i) = Dimension::position_of(d.slug) {
                 news_by_dimension[i].push(at);
             }
         }

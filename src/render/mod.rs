@@ -434,10 +434,14 @@ struct NewsList<'a> {
     /// Every card of the list, in order.
     items: Vec<HashedCard<'a>>,
     per_page: usize,
-    total_pages: usize,
 }
 
 impl<'a> NewsList<'a> {
+    /// How many pages it has (one, empty, when it has no items).
+    fn total_pages(&self) -> usize {
+        self.items.len().div_ceil(self.per_page).max(1)
+    }
+
     /// The site path of page `number`: `berita/`, `berita/page/2/`.
     fn site_path(&self, number: usize) -> String {
         if number == 1 {
@@ -478,7 +482,7 @@ impl<'a> NewsList<'a> {
 
     fn paginator(&self, number: usize) -> Paginator<'a> {
         let url = |n: usize| self.urls.path(&self.site_path(n));
-        let total_pages = self.total_pages;
+        let total_pages = self.total_pages();
         Paginator {
             items: self.chunk(number).iter().map(|item| item.card).collect(),
             number,
@@ -520,16 +524,14 @@ pub(crate) fn paginated_jobs<'a>(
     template: &'static str,
     extra: impl Fn(&mut PageContext<'a>, usize),
 ) -> Vec<Job<'a>> {
-    let total_pages = items.len().div_ceil(per_page).max(1);
     let list = Arc::new(NewsList {
         urls,
         base: base.to_string(),
         title: title.to_string(),
         items,
         per_page,
-        total_pages,
     });
-    (1..=total_pages)
+    (1..=list.total_pages())
         .map(|number| {
             let inputs = list.page_inputs(number);
             let mut ctx = PageContext::new();
