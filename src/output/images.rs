@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::content::image_info::{MAX_PIXELS, MAX_SIDE};
 use crate::error::{Diagnostic, Diagnostics, Text};
 use crate::site::CopiedFile;
-use crate::site::images::{Fit, ImageJob, VariantFormat};
+use crate::site::images::{Fit, IMAGE_DIR, ImageJob, VariantFormat, lock};
 
 /// Quality of lossy WebP files (0-100).
 const WEBP_QUALITY: f32 = 72.0;
@@ -49,7 +49,7 @@ pub fn default_cache_dir(input: &Path) -> PathBuf {
 impl ImageCache {
     /// Opens (creating when needed) the cache under `root` (`.cerdas-cache` by default).
     pub fn open(root: &Path) -> Result<ImageCache, Diagnostic> {
-        let dir = root.join("gambar");
+        let dir = root.join(IMAGE_DIR);
         fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
         let tag = root.join(CACHE_TAG);
         if !tag.is_file() {
@@ -72,7 +72,7 @@ impl ImageCache {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
-        let keep = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        let keep = lock(&self.used).clone();
         entries
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -126,9 +126,7 @@ pub fn make_images(
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    if let Ok(mut used) = cache.used.lock() {
-        used.extend(jobs.iter().map(|j| j.file_name().to_string()));
-    }
+    lock(&cache.used).extend(jobs.iter().map(|j| j.file_name().to_string()));
     Ok(jobs
         .iter()
         .map(|j| CopiedFile {

@@ -358,7 +358,7 @@ impl Pictures {
 
 /// Locks a mutex, going on when another thread panicked while holding it (the data are
 /// plain maps that stay consistent).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
