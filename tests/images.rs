@@ -52,6 +52,10 @@ fn a_phone_photo_is_turned_upright_resized_and_stripped_of_its_location() {
     let photo = with_exif(&jpeg_photo(2400, 1600), 6);
     let site = photo_site("sampul.jpg", &photo, "", "");
     build_ok(&site);
+    assert!(
+        !site.out().join("berita/foto/sampul.jpg").exists(),
+        "the original, with its location, is not published beside the page"
+    );
 
     let written = files_in(&site.out().join("gambar"));
     let names = names(&written);
@@ -238,7 +242,12 @@ fn the_cache_folder_can_be_chosen() {
         &cache.to_string_lossy(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(files_in(&cache.join("gambar")).len() >= 4);
+    let made = names(&files_in(&cache.join("gambar")));
+    assert_eq!(
+        made.len(),
+        5,
+        "480 and 800 px as WebP and JPEG, and the share image: {made:?}"
+    );
     assert!(!site.root().join(".cerdas-cache").exists());
 }
 
