@@ -11,7 +11,6 @@ use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config
 use crate::content::{SourceMemo, load_content_with};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
-use crate::markdown::MarkdownMemo;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::site_files;
@@ -22,7 +21,7 @@ use crate::render::memo::RenderMemo;
 use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
-use crate::site::{CopiedFile, ParentPortal, Site, Urls, build_site_with};
+use crate::site::{CopiedFile, ParentPortal, Site, SiteMemo, Urls, build_site_with};
 
 /// What to build and where.
 #[derive(Clone, Debug, Default)]
@@ -100,8 +99,8 @@ pub trait Sink: Sync {
 pub struct PartMemo {
     /// Its Markdown files as last read and checked (a regency's).
     pub sources: SourceMemo,
-    /// Its bodies as last rendered, with the links they were rendered against (a regency's).
-    pub markdown: MarkdownMemo,
+    /// Its bodies and pictures as last rendered and read (a regency's).
+    pub site: SiteMemo,
     /// Its pages as last rendered.
     pub pages: RenderMemo,
 }
@@ -293,7 +292,7 @@ pub fn build_regency(
         content.templates_dir.as_deref(),
         content.config.language.lang(),
     )?;
-    let mut site = build_site_with(content, &base, &prefix, memo.map(|m| &m.markdown))?;
+    let mut site = build_site_with(content, &base, &prefix, memo.map(|m| &m.site))?;
     site.parent = parent;
     let mut files = render_site(&site, &theme, memo.map(|m| &m.pages))?;
     let export = export_site(&site);

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,7 +21,7 @@ use crate::markdown::{LinkTargets, MarkdownMemo, RenderedMarkdown, render_markdo
 
 pub mod images;
 use crate::render::dates::{long_date, rupiah, short_date};
-pub use images::{ImageView, Pictures, ResizedImage, is_processed_picture};
+pub use images::{ImageView, PictureMemo, Pictures, ResizedImage, is_processed_picture};
 
 /// Where pages are published: the path prefix of every URL and the absolute origin.
 #[derive(Clone, Debug, Serialize)]
@@ -406,18 +407,19 @@ pub fn build_site_with(
     content: Content,
     base_url: &BaseUrl,
     prefix: &str,
-    memo: Option<&MarkdownMemo>,
+    memo: Option<&SiteMemo>,
 ) -> Result<Site, Diagnostics> {
     let urls = Urls::new(base_url, prefix);
     let lang = content.config.language.lang();
     let mut errors = Vec::new();
-    let index = ContentIndex::new(&content, &urls);
+    let kept_pictures = memo.map(|m| Arc::clone(&m.pictures));
+    let index = ContentIndex::new(&content, &urls, kept_pictures);
     let markdown = |file: &Path, body: &str, dir: &Path| match memo {
-        Some(memo) => memo.render(file, body, &index),
+        Some(memo) => memo.markdown.render(file, body, &index),
         None => render_markdown(body, dir, &index),
     };
     if let Some(memo) = memo {
-        memo.retain(&markdown_files(&content));
+        memo.markdown.retain(&markdown_files(&content));
     }
     check_url_collisions(&content, &mut errors);
     let logo = check_site_files(&content, &index, &mut errors);
@@ -520,11 +522,20 @@ pub fn build_site_with(
         copies,
         logo_url,
         logo,
-        pictures: std::sync::Arc::new(index.pictures),
+        pictures: Arc::new(index.pictures),
         data: content.data,
         config: content.config,
         parent: None,
     })
+}
+
+/// What a regency's model was last made from, kept by the preview server between builds.
+#[derive(Default)]
+pub struct SiteMemo {
+    /// Bodies as last rendered, with the links they were rendered against.
+    pub markdown: MarkdownMemo,
+    /// Pictures' header facts as last read.
+    pub pictures: Arc<PictureMemo>,
 }
 
 /// Every Markdown file of `content` whose body is rendered.
@@ -559,7 +570,7 @@ struct ContentIndex {
 }
 
 impl ContentIndex {
-    fn new(content: &Content, urls: &Urls) -> ContentIndex {
+    fn new(content: &Content, urls: &Urls, kept: Option<Arc<PictureMemo>>) -> ContentIndex {
         let mut map = HashMap::new();
         let mut files = HashSet::new();
         let mut add = |path: &Path, url: String, bundle: Option<&PathBuf>, assets: &[PathBuf]| {
@@ -608,7 +619,7 @@ impl ContentIndex {
         ContentIndex {
             urls: map,
             files,
-            pictures: Pictures::new(urls, &content.root),
+            pictures: Pictures::new(urls, &content.root, kept),
         }
     }
 }

@@ -93,21 +93,21 @@ pub struct SourceMemo(RwLock<HashMap<PathBuf, Remembered>>);
 
 /// One file as it was read.
 struct Remembered {
-    /// Its size and modification time then.
-    stamp: FileStamp,
-    /// When it was read.
-    read_at: SystemTime,
+    /// Its size and modification time, taken just before it was read.
+    stamped: Stamped,
     /// Its bundle folder and the files beside it then, which the document lists.
     bundle: Option<(PathBuf, Vec<PathBuf>)>,
     /// What it gave.
     parsed: Parsed,
 }
 
-/// What tells that a file changed without reading it.
+/// A file's size and modification time, and when they were taken: what tells, without reading
+/// it again, that a file did not change since it was read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
+pub(crate) struct Stamped {
     len: u64,
     modified: SystemTime,
+    taken: SystemTime,
 }
 
 /// How long before a read a file must have last changed for its stamp to be trusted. File
@@ -116,33 +116,45 @@ struct FileStamp {
 /// stamp; a file changed this recently is read again instead (git's "racily clean" rule).
 const STAMP_GRAIN: Duration = Duration::from_secs(2);
 
+impl Stamped {
+    /// The stamp of the file at `path` now, taken before reading it; `None` when the file
+    /// system does not say.
+    pub(crate) fn take(path: &Path) -> Option<Stamped> {
+        let taken = SystemTime::now();
+        let meta = fs::metadata(path).ok()?;
+        Some(Stamped {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+            taken,
+        })
+    }
+
+    /// Whether the file is as it was when `earlier` was taken and read: same size and time,
+    /// and it had settled then (last changed more than [`STAMP_GRAIN`] before).
+    pub(crate) fn unchanged_since(&self, earlier: &Stamped) -> bool {
+        let settled = earlier
+            .modified
+            .checked_add(STAMP_GRAIN)
+            .is_some_and(|t| t < earlier.taken);
+        settled && (self.len, self.modified) == (earlier.len, earlier.modified)
+    }
+}
+
 impl SourceMemo {
     /// The file at `full` as read before, if neither it nor the files beside it in its bundle
     /// changed since.
-    fn get(&self, full: &Path, found: &Found, stamp: FileStamp) -> Option<Parsed> {
+    fn get(&self, full: &Path, found: &Found, now: &Stamped) -> Option<Parsed> {
         let files = self.0.read().ok()?;
         let kept = files.get(full)?;
-        let settled = kept
-            .stamp
-            .modified
-            .checked_add(STAMP_GRAIN)
-            .is_some_and(|t| t < kept.read_at);
-        (kept.stamp == stamp && settled && kept.bundle == found.bundle).then(|| kept.parsed.clone())
+        (now.unchanged_since(&kept.stamped) && kept.bundle == found.bundle)
+            .then(|| kept.parsed.clone())
     }
 
-    /// Remembers what the file at `full` gave when read at `read_at`.
-    fn keep(
-        &self,
-        full: &Path,
-        found: &Found,
-        stamp: FileStamp,
-        read_at: SystemTime,
-        parsed: &Parsed,
-    ) {
+    /// Remembers what the file at `full` gave when read just after `stamped` was taken.
+    fn keep(&self, full: &Path, found: &Found, stamped: Stamped, parsed: &Parsed) {
         if let Ok(mut files) = self.0.write() {
             let kept = Remembered {
-                stamp,
-                read_at,
+                stamped,
                 bundle: found.bundle.clone(),
                 parsed: parsed.clone(),
             };
@@ -477,21 +489,14 @@ fn read_markdown_with(
     let Some(memo) = memo else {
         return read_markdown(&full, found);
     };
-    let read_at = SystemTime::now();
-    let stamp = fs::metadata(&full).ok().and_then(|m| {
-        Some(FileStamp {
-            len: m.len(),
-            modified: m.modified().ok()?,
-        })
-    });
-    let Some(stamp) = stamp else {
+    let Some(stamped) = Stamped::take(&full) else {
         return read_markdown(&full, found);
     };
-    if let Some(parsed) = memo.get(&full, found, stamp) {
+    if let Some(parsed) = memo.get(&full, found, &stamped) {
         return Ok(parsed);
     }
     let parsed = read_markdown(&full, found)?;
-    memo.keep(&full, found, stamp, read_at, &parsed);
+    memo.keep(&full, found, stamped, &parsed);
     Ok(parsed)
 }
 

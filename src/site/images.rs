@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
 
+use crate::content::Stamped;
 use crate::content::image_info::{ImageFormat, ImageInfo, read_image_info};
 use crate::error::Text;
 use crate::render::escape_html;
@@ -130,6 +131,38 @@ pub struct ResizedImage {
 /// A picture's header facts, or what is wrong with it (message, hint).
 type InfoResult = Result<ImageInfo, (Text, Text)>;
 
+/// Pictures' header facts as last read, kept by the preview server between builds: reading
+/// them means reading and hashing each whole photo, so a file is read again only when its size
+/// or modification time changed.
+#[derive(Default)]
+pub struct PictureMemo(RwLock<HashMap<PathBuf, (Stamped, InfoResult)>>);
+
+impl PictureMemo {
+    /// The header facts of `source`, from what was kept when it did not change since.
+    fn info(&self, source: &Path) -> InfoResult {
+        let Some(now) = Stamped::take(source) else {
+            return read_image_info(source);
+        };
+        if let Ok(kept) = self.0.read()
+            && let Some((then, info)) = kept.get(source)
+            && now.unchanged_since(then)
+        {
+            return info.clone();
+        }
+        let info = read_image_info(source);
+        if let Ok(mut kept) = self.0.write() {
+            kept.insert(source.to_path_buf(), (now, info.clone()));
+        }
+        info
+    }
+}
+
+impl std::fmt::Debug for PictureMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PictureMemo")
+    }
+}
+
 /// Reads pictures once and collects the files they are published as. Shared by the threads
 /// that render Markdown and by templates asking for sizes.
 #[derive(Debug)]
@@ -138,16 +171,20 @@ pub struct Pictures {
     /// The site folder, against which templates name pictures.
     root: PathBuf,
     infos: Mutex<HashMap<PathBuf, InfoResult>>,
+    /// Header facts kept from earlier builds (the preview server's).
+    kept: Option<Arc<PictureMemo>>,
     jobs: Mutex<BTreeSet<ImageJob>>,
 }
 
 impl Pictures {
-    /// An empty registry for the site in `root`, publishing under `urls`.
-    pub fn new(urls: &Urls, root: &Path) -> Pictures {
+    /// An empty registry for the site in `root`, publishing under `urls`, reading headers
+    /// through `kept` when given.
+    pub fn new(urls: &Urls, root: &Path, kept: Option<Arc<PictureMemo>>) -> Pictures {
         Pictures {
             urls: urls.clone(),
             root: root.to_path_buf(),
             infos: Mutex::new(HashMap::new()),
+            kept,
             jobs: Mutex::new(BTreeSet::new()),
         }
     }
@@ -162,7 +199,10 @@ impl Pictures {
         if let Some(known) = lock(&self.infos).get(source) {
             return known.clone();
         }
-        let info = read_image_info(source);
+        let info = match &self.kept {
+            Some(kept) => kept.info(source),
+            None => read_image_info(source),
+        };
         lock(&self.infos).insert(source.to_path_buf(), info.clone());
         info
     }
