@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config};
-use crate::content::{SourceMemo, load_content_with};
+use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config, read_regency};
+use crate::content::SourceMemo;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
@@ -277,22 +277,22 @@ pub fn build_regency(
     parent: Option<ParentPortal>,
     memo: Option<&PartMemo>,
 ) -> Result<BuiltRegency, Diagnostics> {
-    let content = load_content_with(input, memo.map(|m| &m.sources))?;
+    let regency = read_regency(input, memo.map(|m| &m.sources))?;
     let base = base_url
         .cloned()
-        .unwrap_or_else(|| content.config.base_url.clone());
+        .unwrap_or_else(|| regency.config.base_url.clone());
     let prefix = match parent {
-        Some(_) => format!("/{}", content.config.slug),
+        Some(_) => format!("/{}", regency.config.slug),
         None => String::new(),
     };
     let theme = load_theme(
         input,
-        &content.config_source,
-        content.config.theme.as_deref(),
-        content.templates_dir.as_deref(),
-        content.config.language.lang(),
+        &regency.config_source,
+        regency.config.theme.as_deref(),
+        regency.content.templates_dir.as_deref(),
+        regency.config.language.lang(),
     )?;
-    let mut site = build_site_with(content, &base, &prefix, memo.map(|m| &m.site))?;
+    let mut site = build_site_with(regency, &base, &prefix, memo.map(|m| &m.site))?;
     site.parent = parent;
     let mut files = render_site(&site, &theme, memo.map(|m| &m.pages))?;
     let export = export_site(&site);

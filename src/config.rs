@@ -1,12 +1,16 @@
-//! `site.yaml`: the settings of one regency portal, read and checked once.
+//! `site.yaml` and `province.yaml`: the settings of a regency or province portal, read and
+//! checked once. Takes `content` (YAML reading, slugs, the documents); gives [`SiteConfig`],
+//! [`ProvinceConfig`] and [`Regency`], a regency folder as read.
 
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::content::frontmatter::parse_yaml;
 use crate::content::types::{Slug, encode_message};
-use crate::error::{Diagnostic, Lang, Text};
+use crate::content::{Content, SourceMemo, load_content_with};
+use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 
 /// Whether the regency is a kabupaten or a kota.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -211,6 +215,44 @@ impl<'de> Deserialize<'de> for BaseUrl {
 /// Reads and checks `site.yaml` (`source` is its text, `file` its name for messages).
 pub fn parse_site_config(file: &Path, source: &str) -> Result<SiteConfig, Diagnostic> {
     parse_yaml(file, source, source, 1)
+}
+
+/// A regency folder as read: its `site.yaml` and its checked content.
+#[derive(Debug)]
+pub struct Regency {
+    /// `site.yaml`.
+    pub config: SiteConfig,
+    /// The text of `site.yaml`, to point at its lines in later errors.
+    pub config_source: String,
+    /// Every other file of the folder, checked.
+    pub content: Content,
+}
+
+/// Reads `site.yaml` and the content of the regency in `root`, reporting every problem of both
+/// together; unchanged content files are taken from `memo` (and the others remembered there).
+pub fn read_regency(root: &Path, memo: Option<&SourceMemo>) -> Result<Regency, Diagnostics> {
+    let config_path: PathBuf = root.join("site.yaml");
+    let config_source = fs::read_to_string(&config_path).map_err(|e| {
+        Diagnostic::io(&config_path, &e).with_hint(Text::new(
+            "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
+            "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
+        ))
+    })?;
+    let config = parse_site_config(Path::new("site.yaml"), &config_source);
+    let content = load_content_with(root, memo);
+    match (config, content) {
+        (Ok(config), Ok(content)) => Ok(Regency {
+            config,
+            config_source,
+            content,
+        }),
+        (Ok(_), Err(errors)) => Err(errors),
+        (Err(e), Ok(_)) => Err(Diagnostics(vec![e])),
+        (Err(e), Err(Diagnostics(mut errors))) => {
+            errors.insert(0, e);
+            Err(Diagnostics(errors))
+        }
+    }
 }
 
 #[cfg(test)]

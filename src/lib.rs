@@ -13,5 +13,6 @@ pub mod province;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod text;
 
 pub use build::{BuildOptions, BuildReport, build, check};

@@ -16,7 +16,6 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::config::{SiteConfig, parse_site_config};
 use crate::error::{Diagnostic, Diagnostics, Text};
 use frontmatter::{parse_yaml, split_front_matter};
 use kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
@@ -63,10 +62,6 @@ impl<M> Doc<M> {
 pub struct Content {
     /// The regency folder.
     pub root: PathBuf,
-    /// `site.yaml`.
-    pub config: SiteConfig,
-    /// The text of `site.yaml`, to point at its lines in later errors.
-    pub config_source: String,
     /// News items, drafts included.
     pub news: Vec<Doc<BeritaMeta>>,
     /// Programs and quick wins.
@@ -172,21 +167,14 @@ impl SourceMemo {
     }
 }
 
-/// Reads and checks every file of the regency in `root`, reporting every problem found.
+/// Reads and checks every content file of the regency in `root` (everything but `site.yaml`,
+/// which `config` reads), reporting every problem found.
 pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
     load_content_with(root, None)
 }
 
 /// [`load_content`], taking unchanged files from `memo` (and remembering the others there).
 pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Content, Diagnostics> {
-    let config_path = root.join("site.yaml");
-    let config_source = fs::read_to_string(&config_path).map_err(|e| {
-        Diagnostic::io(&config_path, &e).with_hint(Text::new(
-            "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
-            "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
-        ))
-    })?;
-    let config = parse_site_config(Path::new("site.yaml"), &config_source);
     let mut errors = Vec::new();
     let mut files = Vec::new();
     for section in SECTIONS {
@@ -201,20 +189,8 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     }
     let static_files = list_files(&root.join("static"), &mut errors);
     let data = data::load_data(&root.join("data"), &mut errors);
-    let config = match config {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
     let mut content = Content {
         root: root.to_path_buf(),
-        config: match config {
-            Some(c) => c,
-            None => return Err(Diagnostics(finish_errors(errors, parsed))),
-        },
-        config_source,
         news: Vec::new(),
         programs: Vec::new(),
         masterplan: None,
@@ -237,14 +213,6 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     } else {
         Err(Diagnostics(errors))
     }
-}
-
-fn finish_errors(
-    mut errors: Vec<Diagnostic>,
-    parsed: Vec<Result<Parsed, Diagnostic>>,
-) -> Vec<Diagnostic> {
-    errors.extend(parsed.into_iter().filter_map(Result::err));
-    errors
 }
 
 /// A Markdown file found on disk, before reading.

@@ -314,8 +314,8 @@ fn parse_civil_date(text: &str) -> Result<Date, (String, String)> {
     let first = Date::new(y as i16, m as i8, 1).map_err(|_| (String::new(), String::new()))?;
     let days = i64::from(first.days_in_month());
     if !(1..=days).contains(&d) {
-        let month = crate::render::dates::MONTHS_ID[(m - 1) as usize];
-        let month_en = crate::render::dates::MONTHS_EN[(m - 1) as usize];
+        let month = crate::text::dates::MONTHS_ID[(m - 1) as usize];
+        let month_en = crate::text::dates::MONTHS_EN[(m - 1) as usize];
         return Err((
             format!(" ({month} {y} hanya {days} hari)"),
             format!(" ({month_en} {y} has only {days} days)"),

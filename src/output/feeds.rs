@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use crate::province::Province;
-use crate::render::escape_html;
 use crate::site::{NewsPage, Site};
+use crate::text::escape_html;
 
 /// How many of the newest items a regency's feed carries.
 pub const FEED_SIZE: usize = 20;

@@ -1,8 +1,8 @@
 //! `sitemap.xml` (sitemaps.org 0.9), sitemap indexes for a province, and `robots.txt`.
 
 use crate::province::Province;
-use crate::render::escape_html;
 use crate::site::{Site, Urls};
+use crate::text::escape_html;
 
 /// A `<urlset>` of absolute URLs with optional `lastmod` dates.
 pub fn urlset(entries: &[(String, Option<&str>)]) -> String {

@@ -2,7 +2,6 @@
 //! a [`crate::province::Province`]) and a [`Theme`] and returns the pages as (path, bytes).
 //! Rendering never reads the content folder again.
 
-pub mod dates;
 pub mod memo;
 pub mod province;
 pub mod regency;
@@ -40,22 +39,6 @@ impl OutputFile {
             bytes: Arc::new(text.into_bytes()),
         }
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A news item as a list shows it (no body, so lists stay cheap to build).

@@ -20,8 +20,9 @@ use crate::build::{
 };
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::ImageCache;
-use crate::render::{OutputFile, escape_html};
+use crate::render::OutputFile;
 use crate::site::CopiedFile;
+use crate::text::escape_html;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
 use reload::Clients;
 

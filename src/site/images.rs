@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::content::Stamped;
 use crate::content::image_info::{ImageFormat, ImageInfo, read_image_info};
 use crate::error::Text;
-use crate::render::escape_html;
 use crate::site::Urls;
+use crate::text::escape_html;
 
 /// The widths, in pixels, a photo is published at (never wider than the photo itself).
 pub const WIDTHS: [u32; 3] = [480, 800, 1200];
