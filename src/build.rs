@@ -1,4 +1,5 @@
-//! The `build` and `check` commands as library calls: load, model, render, write. A folder
+//! The `build` and `check` commands as library calls (takes a folder, gives a written or
+//! checked site, through every module before it): load, model, render, write. A folder
 //! holding `province.yaml` builds the province portal with every regency under `/<slug>/`.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
-//! One error type for everything a user can get wrong: a [`Diagnostic`] names the file, the
-//! line and column, says what is wrong and how to fix it, in Indonesian and in English.
+//! One error type for everything a user can get wrong (the foundation: takes nothing from the
+//! crate): a [`Diagnostic`] names the file, the line and column, says what is wrong and how to
+//! fix it, in Indonesian and in English.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! The `data.json` format: the machine-readable export of one regency (site, news index,
+//! The `data.json` format (takes a [`Site`], gives an [`Export`]): the machine-readable export of one regency (site, news index,
 //! masterplan, programs). A regency build writes it; a province build reads it back, from its
 //! own regencies and from regencies that build and host their portal elsewhere.
 

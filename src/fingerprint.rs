@@ -1,4 +1,4 @@
-//! Fingerprints: 128-bit hashes of serializable values, to tell whether what a page or a
+//! Fingerprints (a foundation: takes nothing from the crate): 128-bit hashes of serializable values, to tell whether what a page or a
 //! list is made from changed since the last build without keeping the values themselves.
 //!
 //! Values are fed to the hash through their `Serialize` form directly (no JSON text is made):

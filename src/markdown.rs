@@ -1,4 +1,4 @@
-//! Markdown to HTML: CommonMark with tables, footnotes, strikethrough and task lists; heading
+//! Markdown to HTML (takes a body and `content`'s types, gives [`RenderedMarkdown`]): CommonMark with tables, footnotes, strikethrough and task lists; heading
 //! ids; the summary; links to other `.md` files rewritten to their URLs; raw HTML sanitized.
 
 use std::cell::RefCell;

@@ -1,5 +1,6 @@
-//! Reads a regency folder into typed documents: walks the folders, splits front matter and
-//! checks every value. Nothing here renders or resolves links between documents.
+//! Reads a regency folder into typed documents. Takes files (and `error`, `text`); gives
+//! [`Content`] and one [`Document`] at a time: walks the folders, splits front matter and
+//! checks every value. Nothing here reads `site.yaml`, renders or resolves links.
 
 pub mod data;
 pub mod frontmatter;
@@ -93,7 +94,7 @@ struct Remembered {
     /// Its bundle folder and the files beside it then, which the document lists.
     bundle: Option<(PathBuf, Vec<PathBuf>)>,
     /// What it gave.
-    parsed: Parsed,
+    parsed: Document,
 }
 
 /// A file's size and modification time, and when they were taken: what tells, without reading
@@ -138,7 +139,7 @@ impl Stamped {
 impl SourceMemo {
     /// The file at `full` as read before, if neither it nor the files beside it in its bundle
     /// changed since.
-    fn get(&self, full: &Path, found: &Found, now: &Stamped) -> Option<Parsed> {
+    fn get(&self, full: &Path, found: &Found, now: &Stamped) -> Option<Document> {
         let files = self.0.read().ok()?;
         let kept = files.get(full)?;
         (now.unchanged_since(&kept.stamped) && kept.bundle == found.bundle)
@@ -146,7 +147,7 @@ impl SourceMemo {
     }
 
     /// Remembers what the file at `full` gave when read just after `stamped` was taken.
-    fn keep(&self, full: &Path, found: &Found, stamped: Stamped, parsed: &Parsed) {
+    fn keep(&self, full: &Path, found: &Found, stamped: Stamped, parsed: &Document) {
         if let Ok(mut files) = self.0.write() {
             let kept = Remembered {
                 stamped,
@@ -180,7 +181,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     for section in SECTIONS {
         collect_markdown(root, Path::new(section), &mut files, &mut errors);
     }
-    let parsed: Vec<Result<Parsed, Diagnostic>> = files
+    let parsed: Vec<Result<Document, Diagnostic>> = files
         .par_iter()
         .map(|f| read_markdown_with(root, f, memo))
         .collect();
@@ -201,10 +202,10 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     };
     for item in parsed {
         match item {
-            Ok(Parsed::Berita(d)) => content.news.push(*d),
-            Ok(Parsed::Program(d)) => content.programs.push(*d),
-            Ok(Parsed::Masterplan(d)) => content.masterplan = Some(*d),
-            Ok(Parsed::Halaman(d)) => content.pages.push(*d),
+            Ok(Document::Berita(d)) => content.news.push(*d),
+            Ok(Document::Program(d)) => content.programs.push(*d),
+            Ok(Document::Masterplan(d)) => content.masterplan = Some(*d),
+            Ok(Document::Halaman(d)) => content.pages.push(*d),
             Err(e) => errors.push(e),
         }
     }
@@ -227,13 +228,67 @@ struct Found {
     bundle: Option<(PathBuf, Vec<PathBuf>)>,
 }
 
-/// One read document of any kind.
-#[derive(Clone)]
-enum Parsed {
+/// One read document of any kind, as its section makes it.
+#[derive(Clone, Debug)]
+pub enum Document {
+    /// A news item (`berita/`).
     Berita(Box<Doc<BeritaMeta>>),
+    /// A program (`program/`).
     Program(Box<Doc<ProgramMeta>>),
+    /// The masterplan summary (`masterplan/index.md`).
     Masterplan(Box<Doc<MasterplanMeta>>),
+    /// A plain page (`halaman/`).
     Halaman(Box<Doc<HalamanMeta>>),
+}
+
+/// Checks the text `source` of the document at `path` (relative to the site folder, e.g.
+/// `berita/bimtek/index.md`) as a build would, without reading anything from disk: what an
+/// editor calls before it saves. The references to other documents and files are checked by
+/// the site model, not here.
+pub fn parse_document(path: &Path, source: String) -> Result<Document, Diagnostic> {
+    let mut errors = Vec::new();
+    let found = found_at(path, &mut errors);
+    match (found, errors.pop()) {
+        (_, Some(error)) => Err(error),
+        (Some(found), None) => document_from(&found, source),
+        (None, None) => Err(Diagnostic::file(
+            path,
+            Text::new(
+                "berkas ini tidak berada di folder tulisan (berita/, program/, masterplan/, halaman/)",
+                "this file is not in a content folder (berita/, program/, masterplan/, halaman/)",
+            ),
+        )),
+    }
+}
+
+/// Where a Markdown file at `path` belongs: its section and slug (no bundle files listed).
+fn found_at(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<Found> {
+    let mut parts = path.iter().map(|p| p.to_string_lossy());
+    let section = SECTIONS
+        .into_iter()
+        .find(|s| parts.next().as_deref() == Some(*s))?;
+    let rest: Vec<String> = parts.map(|p| p.into_owned()).collect();
+    let (name, bundle) = match rest.as_slice() {
+        [file] => (file.strip_suffix(".md")?.to_string(), None),
+        [dir, index] if index == "index.md" => (
+            dir.clone(),
+            Some((Path::new(section).join(dir), Vec::new())),
+        ),
+        _ => return None,
+    };
+    let (slug, bundle) = match section {
+        "masterplan" => (
+            Slug::parse("masterplan").ok()?,
+            Some((PathBuf::from(section), Vec::new())),
+        ),
+        _ => (slug_of(path, &name, errors)?, bundle),
+    };
+    Some(Found {
+        path: path.to_path_buf(),
+        section,
+        slug,
+        bundle,
+    })
 }
 
 fn collect_markdown(
@@ -452,7 +507,7 @@ fn read_markdown_with(
     root: &Path,
     found: &Found,
     memo: Option<&SourceMemo>,
-) -> Result<Parsed, Diagnostic> {
+) -> Result<Document, Diagnostic> {
     let full = root.join(&found.path);
     let Some(memo) = memo else {
         return read_markdown(&full, found);
@@ -468,13 +523,18 @@ fn read_markdown_with(
     Ok(parsed)
 }
 
-fn read_markdown(full: &Path, found: &Found) -> Result<Parsed, Diagnostic> {
+fn read_markdown(full: &Path, found: &Found) -> Result<Document, Diagnostic> {
     let source = fs::read_to_string(full).map_err(|e| Diagnostic::io(&found.path, &e))?;
+    document_from(found, source)
+}
+
+/// The document `found` holds, from its text.
+fn document_from(found: &Found, source: String) -> Result<Document, Diagnostic> {
     Ok(match found.section {
-        "berita" => Parsed::Berita(Box::new(make_doc(found, source)?)),
-        "program" => Parsed::Program(Box::new(make_doc(found, source)?)),
-        "masterplan" => Parsed::Masterplan(Box::new(make_doc(found, source)?)),
-        _ => Parsed::Halaman(Box::new(make_doc(found, source)?)),
+        "berita" => Document::Berita(Box::new(make_doc(found, source)?)),
+        "program" => Document::Program(Box::new(make_doc(found, source)?)),
+        "masterplan" => Document::Masterplan(Box::new(make_doc(found, source)?)),
+        _ => Document::Halaman(Box::new(make_doc(found, source)?)),
     })
 }
 
@@ -500,6 +560,24 @@ fn make_doc<M: DeserializeOwned>(found: &Found, source: String) -> Result<Doc<M>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_document_is_checked_from_its_text_alone() {
+        let text = "---\ntitle: \"Bimtek\"\ndate: 2022-08-15\nauthor: \"Humas\"\n---\nIsi.\n";
+        let doc = parse_document(Path::new("berita/bimtek-tahap-i/index.md"), text.into());
+        match doc {
+            Ok(Document::Berita(d)) => {
+                assert_eq!(d.slug.as_str(), "bimtek-tahap-i");
+                assert_eq!(d.bundle_dir, Some(PathBuf::from("berita/bimtek-tahap-i")));
+                assert_eq!(d.meta.title, "Bimtek");
+            }
+            other => panic!("expected a news item, got {other:?}"),
+        }
+        let bad = text.replace("2022-08-15", "2022-02-30");
+        let err = parse_document(Path::new("berita/bimtek.md"), bad).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 7));
+        assert!(parse_document(Path::new("static/x.md"), text.into()).is_err());
+    }
 
     #[test]
     fn hidden_files_and_editor_leftovers_are_not_content() {
@@ -543,7 +621,7 @@ mod tests {
         };
         let memo = SourceMemo::default();
         let title = || match read_markdown_with(root, &found, Some(&memo)) {
-            Ok(Parsed::Berita(doc)) => doc.meta.title,
+            Ok(Document::Berita(doc)) => doc.meta.title,
             _ => panic!("not read as news"),
         };
         // Just saved: read every time, even when a save keeps the size and the (coarse)

@@ -1,4 +1,4 @@
-//! Everything written besides the HTML pages (feeds, sitemap, robots.txt, data.json, the
+//! Takes rendered pages and the model; gives everything written besides the HTML pages (feeds, sitemap, robots.txt, data.json, the
 //! stylesheet), and the atomic writing of the whole site.
 
 pub mod feeds;

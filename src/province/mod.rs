@@ -1,4 +1,4 @@
-//! Many regencies into one smart province model: every regency's export (built here or
+//! Many regencies into one smart province model (takes regency exports, gives [`Province`]): every regency's export (built here or
 //! fetched) aggregated into news across the province, a directory, each dimension across the
 //! regencies and a progress view.
 

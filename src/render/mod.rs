@@ -1,4 +1,4 @@
-//! Tera setup and the context of every page: takes the loaded model (a regency's [`Site`] or
+//! Tera setup and the context of every page: takes the loaded model (a regency's [`Site`](crate::site::Site) or
 //! a [`crate::province::Province`]) and a [`Theme`] and returns the pages as (path, bytes).
 //! Rendering never reads the content folder again.
 
@@ -14,9 +14,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
+use crate::config::{Contact, SocialLink};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::province::ProvinceNews;
-use crate::site::{DateView, DimensionRef, EventView, ImageView, NewsPage, Pictures, Urls};
+use crate::site::{
+    DateView, DimensionRef, EventView, ImageView, MenuEntry, NewsPage, Pictures, Urls,
+};
 use memo::{Fingerprint, PageContext, RenderMemo, fingerprint_of};
 use theme::{Theme, template_error};
 
@@ -357,6 +360,76 @@ fn register_resize_image(tera: &mut Tera, pictures: Option<&Arc<Pictures>>) {
                 .map_err(tera::Error::message)
         },
     );
+}
+
+/// The addresses every portal's pages link to: its home, stylesheet and feeds. Both a regency's
+/// and the province's `site` value flatten it in, under the same names.
+#[derive(Serialize)]
+pub(crate) struct PortalLinks<'a> {
+    base_url: &'a str,
+    base_path: &'a str,
+    css_url: String,
+    atom_url: String,
+    json_feed_url: String,
+}
+
+impl<'a> PortalLinks<'a> {
+    /// The links of a portal published at `urls`.
+    pub(crate) fn of(urls: &'a Urls) -> PortalLinks<'a> {
+        PortalLinks {
+            base_url: &urls.base_url,
+            base_path: &urls.base_path,
+            css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
+            atom_url: urls.path("atom.xml"),
+            json_feed_url: urls.path("feed.json"),
+        }
+    }
+}
+
+/// The portal-wide values `base.html` uses (`site` in templates), under the same names for a
+/// regency and for the province; `own` adds what only one of them has.
+#[derive(Serialize)]
+pub(crate) struct PortalView<'a, O: Serialize> {
+    pub(crate) name: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) language: &'static str,
+    #[serde(flatten)]
+    pub(crate) links: PortalLinks<'a>,
+    pub(crate) logo_url: &'a Option<String>,
+    /// The logo's resized files, for `srcset`; `None` for an SVG logo and on the province's
+    /// own pages (its logo is shown as it is).
+    pub(crate) logo: &'a Option<ImageView>,
+    pub(crate) contact: &'a Option<Contact>,
+    pub(crate) social: &'a [SocialLink],
+    pub(crate) extra: &'a serde_json::Map<String, serde_json::Value>,
+    pub(crate) tagline: Option<String>,
+    #[serde(flatten)]
+    pub(crate) own: O,
+}
+
+/// The values every template of a portal sees besides its page: `site`, the theme strings
+/// `t`, `menu`, the six `dimensions` and the `data` tables.
+pub(crate) struct PortalGlobals<'a, S: Serialize> {
+    /// The portal's own values (`site` in templates).
+    pub(crate) site: S,
+    /// The main menu.
+    pub(crate) menu: &'a [MenuEntry],
+    /// The six dimensions with their counts.
+    pub(crate) dimensions: Vec<DimensionSummary>,
+    /// Tables from `data/`.
+    pub(crate) data: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'t> Renderer<'t> {
+    /// Sets the values every page of a portal sees.
+    pub(crate) fn set_portal<S: Serialize>(&mut self, globals: &PortalGlobals<'_, S>) {
+        let theme = self.theme;
+        self.set_global("site", &globals.site);
+        self.set_global("t", &theme.strings);
+        self.set_global("menu", globals.menu);
+        self.set_global("dimensions", &globals.dimensions);
+        self.set_global("data", globals.data);
+    }
 }
 
 /// A theme string by key, or the key itself when the theme lacks it.

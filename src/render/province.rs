@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::memo::{PageContext, RenderMemo, fingerprint_of};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, Renderer, css_version, job, meta,
-    paginated_jobs, theme_string,
+    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, PortalGlobals, PortalLinks,
+    PortalView, Renderer, job, meta, paginated_jobs, theme_string,
 };
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
@@ -31,27 +31,13 @@ pub fn render_province(
     renderer.run(province_jobs(province, theme, &cards), memo)
 }
 
-/// The portal-wide values `base.html` uses, with the same names as a regency's.
+/// What the province's `site` value has besides the shared ones, empty where a regency has its own.
 #[derive(Serialize)]
-struct ProvinceView<'a> {
-    name: &'a str,
-    description: &'a str,
-    language: &'static str,
-    base_url: &'a str,
-    base_path: &'a str,
-    logo_url: &'a Option<String>,
-    /// The logo's resized files, for `srcset`; `None` for an SVG logo and on the province's
-    /// own pages (its logo is shown as it is).
-    logo: &'a Option<crate::site::ImageView>,
-    contact: &'a Option<crate::config::Contact>,
-    social: &'a [crate::config::SocialLink],
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    css_url: String,
-    atom_url: String,
-    json_feed_url: String,
+struct ProvinceOwn {
+    /// Always empty: the province portal belongs to no province.
     province: Option<String>,
+    /// Always empty: the province portal has no parent portal.
     parent: Option<()>,
-    tagline: Option<String>,
 }
 
 fn build_renderer<'t>(
@@ -62,25 +48,23 @@ fn build_renderer<'t>(
     let mut renderer = Renderer::new(theme, None, memo)?;
     let urls = &p.urls;
     let c = &p.config;
-    let view = ProvinceView {
+    let view = PortalView {
         name: &c.name,
         description: &c.description,
         language: c.language.code(),
-        base_url: &urls.base_url,
-        base_path: &urls.base_path,
+        links: PortalLinks::of(urls),
         logo_url: &p.logo_url,
         logo: &None,
         contact: &c.contact,
         social: &c.social,
         extra: &c.extra,
-        css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
-        atom_url: urls.path("atom.xml"),
-        json_feed_url: urls.path("feed.json"),
-        province: None,
-        parent: None,
         tagline: Some(theme_string(theme, "province_tagline")),
+        own: ProvinceOwn {
+            province: None,
+            parent: None,
+        },
     };
-    let dims: Vec<DimensionSummary> = Dimension::ALL
+    let dimensions: Vec<DimensionSummary> = Dimension::ALL
         .iter()
         .map(|d| DimensionSummary {
             slug: d.slug(),
@@ -104,17 +88,14 @@ fn build_renderer<'t>(
         ("menu_progress", "progres/"),
     ]
     .iter()
-    .map(|(key, path)| MenuEntry {
-        title: String::new(),
-        url: urls.path(path),
-        key: Some(key),
-    })
+    .map(|(key, path)| MenuEntry::builtin(key, urls.path(path)))
     .collect();
-    renderer.set_global("site", &view);
-    renderer.set_global("t", &theme.strings);
-    renderer.set_global("menu", &menu);
-    renderer.set_global("dimensions", &dims);
-    renderer.set_global("data", &serde_json::Map::new());
+    renderer.set_portal(&PortalGlobals {
+        site: view,
+        menu: &menu,
+        dimensions,
+        data: &serde_json::Map::new(),
+    });
     Ok(renderer)
 }
 

@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::memo::{PageContext, RenderMemo};
 use super::theme::Theme;
 use super::{
-    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, Renderer, css_version, hashed_cards,
-    job, meta, paginated_jobs, theme_string,
+    DimensionSummary, HashedCard, Job, NewsCard, OutputFile, PortalGlobals, PortalLinks,
+    PortalView, Renderer, hashed_cards, job, meta, paginated_jobs, theme_string,
 };
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
@@ -22,30 +22,14 @@ pub fn render_site(
     renderer.run(page_jobs(site, theme), memo)
 }
 
-/// The site-wide values every template can use.
+/// What only a regency's `site` value has: its kind, slug, province and parent portal.
 #[derive(Serialize)]
-struct SiteView<'a> {
-    name: &'a str,
+struct RegencyOwn<'a> {
     kind: crate::config::RegencyKind,
     slug: &'a str,
     province: &'a Option<String>,
-    description: &'a str,
-    language: &'static str,
-    base_url: &'a str,
-    base_path: &'a str,
-    logo_url: &'a Option<String>,
-    /// The logo's resized files, for `srcset`; `None` for an SVG logo and on the province's
-    /// own pages (its logo is shown as it is).
-    logo: &'a Option<crate::site::ImageView>,
-    contact: &'a Option<crate::config::Contact>,
-    social: &'a [crate::config::SocialLink],
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    css_url: String,
-    atom_url: String,
-    json_feed_url: String,
     has_masterplan: bool,
     parent: &'a Option<crate::site::ParentPortal>,
-    tagline: Option<String>,
 }
 
 fn build_renderer<'t>(
@@ -56,29 +40,27 @@ fn build_renderer<'t>(
     let mut renderer = Renderer::new(theme, Some(&site.pictures), memo)?;
     let urls = &site.urls;
     let c = &site.config;
-    let view = SiteView {
+    let view = PortalView {
         name: &c.name,
-        kind: c.kind,
-        slug: c.slug.as_str(),
-        province: &c.province,
         description: &c.description,
         language: c.language.code(),
-        base_url: &urls.base_url,
-        base_path: &urls.base_path,
+        links: PortalLinks::of(urls),
         logo_url: &site.logo_url,
         logo: &site.logo,
         contact: &c.contact,
         social: &c.social,
         extra: &c.extra,
-        css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
-        atom_url: urls.path("atom.xml"),
-        json_feed_url: urls.path("feed.json"),
-        has_masterplan: site.masterplan.is_some(),
-        parent: &site.parent,
         tagline: None,
+        own: RegencyOwn {
+            kind: c.kind,
+            slug: c.slug.as_str(),
+            province: &c.province,
+            has_masterplan: site.masterplan.is_some(),
+            parent: &site.parent,
+        },
     };
     // `site.dimensions` holds the six terms in `Dimension::ALL` order.
-    let dims: Vec<DimensionSummary> = crate::content::types::Dimension::ALL
+    let dimensions: Vec<DimensionSummary> = crate::content::types::Dimension::ALL
         .iter()
         .zip(&site.dimensions)
         .map(|(d, t)| DimensionSummary {
@@ -93,11 +75,12 @@ fn build_renderer<'t>(
                 .count(),
         })
         .collect();
-    renderer.set_global("site", &view);
-    renderer.set_global("t", &theme.strings);
-    renderer.set_global("menu", &site.menu);
-    renderer.set_global("dimensions", &dims);
-    renderer.set_global("data", &site.data);
+    renderer.set_portal(&PortalGlobals {
+        site: view,
+        menu: &site.menu,
+        dimensions,
+        data: &site.data,
+    });
     Ok(renderer)
 }
 

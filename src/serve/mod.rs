@@ -1,4 +1,4 @@
-//! `cerdas serve`: builds the site into memory, serves it on 127.0.0.1, watches the content
+//! `cerdas serve` (takes a folder, gives a preview server, through `build`): builds the site into memory, serves it on 127.0.0.1, watches the content
 //! folder and rebuilds on every save, and tells open tabs to reload by Server-Sent Events.
 //! While the content has errors every page shows them over the last good build.
 //!

@@ -12,6 +12,69 @@ use crate::markdown::LinkTargets;
 use super::images::{self, PictureMemo, Pictures, is_processed_picture};
 use super::model::Urls;
 
+/// A document that becomes a page, with where that page goes.
+pub(super) struct Published<'a> {
+    /// The Markdown file, relative to the site folder.
+    pub(super) path: &'a Path,
+    /// The page's site path, with its trailing slash (`berita/bimtek/`, `tentang/`).
+    pub(super) page: String,
+    /// The bundle folder, for `<slug>/index.md`.
+    pub(super) bundle: Option<&'a PathBuf>,
+    /// The other files of the bundle, relative to it.
+    pub(super) assets: &'a [PathBuf],
+}
+
+/// Every document that becomes a page (news that are not drafts, programs, plain pages, the
+/// masterplan), in that order.
+pub(super) fn published_documents(content: &Content) -> Vec<Published<'_>> {
+    let news = content.news.iter().filter(|d| !d.meta.draft);
+    let mut out: Vec<Published<'_>> = news
+        .map(|d| {
+            placed(
+                &d.path,
+                format!("berita/{}/", d.slug),
+                &d.bundle_dir,
+                &d.assets,
+            )
+        })
+        .collect();
+    out.extend(content.programs.iter().map(|d| {
+        placed(
+            &d.path,
+            format!("program/{}/", d.slug),
+            &d.bundle_dir,
+            &d.assets,
+        )
+    }));
+    out.extend(
+        content
+            .pages
+            .iter()
+            .map(|d| placed(&d.path, format!("{}/", d.slug), &d.bundle_dir, &d.assets)),
+    );
+    out.extend(
+        content
+            .masterplan
+            .iter()
+            .map(|d| placed(&d.path, "masterplan/".into(), &d.bundle_dir, &d.assets)),
+    );
+    out
+}
+
+fn placed<'a>(
+    path: &'a Path,
+    page: String,
+    bundle: &'a Option<PathBuf>,
+    assets: &'a [PathBuf],
+) -> Published<'a> {
+    Published {
+        path,
+        page,
+        bundle: bundle.as_ref(),
+        assets,
+    }
+}
+
 /// Maps content files to URLs and knows which other files exist, for link rewriting.
 pub(super) struct ContentIndex {
     /// Content path (`berita/a.md`) to URL.
@@ -30,45 +93,11 @@ impl ContentIndex {
     ) -> ContentIndex {
         let mut map = HashMap::new();
         let mut files = HashSet::new();
-        let mut add = |path: &Path, url: String, bundle: Option<&PathBuf>, assets: &[PathBuf]| {
-            map.insert(path.to_path_buf(), url.clone());
-            if let Some(dir) = bundle {
-                for a in assets {
-                    files.insert(dir.join(a));
-                }
+        for doc in published_documents(content) {
+            map.insert(doc.path.to_path_buf(), urls.path(&doc.page));
+            if let Some(dir) = doc.bundle {
+                files.extend(doc.assets.iter().map(|a| dir.join(a)));
             }
-        };
-        for d in content.news.iter().filter(|d| !d.meta.draft) {
-            add(
-                &d.path,
-                urls.path(&format!("berita/{}/", d.slug)),
-                d.bundle_dir.as_ref(),
-                &d.assets,
-            );
-        }
-        for d in &content.programs {
-            add(
-                &d.path,
-                urls.path(&format!("program/{}/", d.slug)),
-                d.bundle_dir.as_ref(),
-                &d.assets,
-            );
-        }
-        for d in &content.pages {
-            add(
-                &d.path,
-                urls.path(&format!("{}/", d.slug)),
-                d.bundle_dir.as_ref(),
-                &d.assets,
-            );
-        }
-        if let Some(d) = &content.masterplan {
-            add(
-                &d.path,
-                urls.path("masterplan/"),
-                d.bundle_dir.as_ref(),
-                &d.assets,
-            );
         }
         for f in &content.static_files {
             files.insert(Path::new("static").join(f));

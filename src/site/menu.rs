@@ -18,11 +18,7 @@ pub(super) fn main_menu(
     builtin.push(("menu_programs", "program/"));
     let mut menu: Vec<MenuEntry> = builtin
         .iter()
-        .map(|(key, path)| MenuEntry {
-            title: String::new(),
-            url: urls.path(path),
-            key: Some(key),
-        })
+        .map(|(key, path)| MenuEntry::builtin(key, urls.path(path)))
         .collect();
     let mut in_menu: Vec<&HalamanPage> = pages.iter().filter(|p| p.menu.is_some()).collect();
     in_menu.sort_by_key(|p| (p.menu, p.slug.clone()));

@@ -4,7 +4,7 @@
 //! a theme shows, ready to serialize: rendering never reads files again.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -33,7 +33,7 @@ use checks::{
     broken_ref_errors, check_masterplan_refs, check_news_refs, check_site_files,
     check_url_collisions,
 };
-use index::ContentIndex;
+use index::{ContentIndex, published_documents};
 use menu::main_menu;
 use pages::{
     attach_news_to_programs, copied_files, halaman_page, masterplan_page, news_page, program_page,
@@ -195,11 +195,7 @@ impl Modeller<'_> {
                 (page, errs)
             })
             .collect();
-        let mut news: Vec<NewsPage> = Vec::with_capacity(published.len());
-        for (page, errs) in rendered {
-            errors.extend(errs);
-            news.push(page);
-        }
+        let mut news = keep_errors(rendered, errors);
         news.sort_by(|a, b| {
             b.date
                 .timestamp
@@ -222,11 +218,7 @@ impl Modeller<'_> {
                 (program_page(doc, md.html, self.urls), errs)
             })
             .collect();
-        let mut programs: Vec<ProgramPage> = Vec::with_capacity(rendered.len());
-        for (page, errs) in rendered {
-            errors.extend(errs);
-            programs.push(page);
-        }
+        let mut programs = keep_errors(rendered, errors);
         programs.sort_by(|a, b| {
             dim_order(a.dimension.slug)
                 .cmp(&dim_order(b.dimension.slug))
@@ -283,19 +275,20 @@ pub struct SiteMemo {
 
 /// Every Markdown file of `content` whose body is rendered.
 fn markdown_files(content: &Content) -> HashSet<&Path> {
-    let news = content
-        .news
-        .iter()
-        .filter(|d| !d.meta.draft)
-        .map(|d| &d.path);
-    let programs = content.programs.iter().map(|d| &d.path);
-    let pages = content.pages.iter().map(|d| &d.path);
-    let masterplan = content.masterplan.iter().map(|d| &d.path);
-    news.chain(programs)
-        .chain(pages)
-        .chain(masterplan)
-        .map(PathBuf::as_path)
+    published_documents(content)
+        .into_iter()
+        .map(|d| d.path)
         .collect()
+}
+
+/// The pages of `rendered`, their errors moved to `errors`.
+fn keep_errors<T>(rendered: Vec<(T, Vec<Diagnostic>)>, errors: &mut Vec<Diagnostic>) -> Vec<T> {
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (page, errs) in rendered {
+        errors.extend(errs);
+        pages.push(page);
+    }
+    pages
 }
 
 fn dim_order(slug: &str) -> usize {

@@ -303,7 +303,7 @@ pub struct Term {
     pub title: String,
     /// Its page.
     pub url: String,
-    /// Indexes into [`Site::news`], newest first.
+    /// Indexes into [`Site::news`](super::Site::news), newest first.
     pub news: Vec<usize>,
 }
 
@@ -325,4 +325,15 @@ pub struct MenuEntry {
     pub url: String,
     /// A key of the theme strings to use instead of `title`, for built-in entries.
     pub key: Option<&'static str>,
+}
+
+impl MenuEntry {
+    /// A built-in entry: its text is the theme string `key`.
+    pub fn builtin(key: &'static str, url: String) -> MenuEntry {
+        MenuEntry {
+            title: String::new(),
+            url,
+            key: Some(key),
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::text::dates::rupiah;
 
 use super::checks::NewsPictures;
 use super::images::is_processed_picture;
+use super::index::published_documents;
 use super::model::{
     CopiedFile, DateView, DimensionPlanView, DimensionRef, DocumentView, EventView, HalamanPage,
     MasterplanPage, NewsPage, NewsRef, ProgramPage, ProgramRef, TagRef, Urls,
@@ -223,45 +224,16 @@ pub(super) fn copied_files(content: &Content) -> Vec<CopiedFile> {
             to: f.clone(),
         })
         .collect();
-    let bundles = content
-        .news
-        .iter()
-        .filter(|d| !d.meta.draft)
-        .map(|d| {
-            (
-                d.bundle_dir.as_ref(),
-                &d.assets,
-                format!("berita/{}", d.slug),
-            )
-        })
-        .chain(content.programs.iter().map(|d| {
-            (
-                d.bundle_dir.as_ref(),
-                &d.assets,
-                format!("program/{}", d.slug),
-            )
-        }))
-        .chain(
-            content
-                .pages
-                .iter()
-                .map(|d| (d.bundle_dir.as_ref(), &d.assets, d.slug.to_string())),
-        )
-        .chain(
-            content
-                .masterplan
-                .iter()
-                .map(|d| (d.bundle_dir.as_ref(), &d.assets, "masterplan".to_string())),
-        );
-    for (dir, assets, out_dir) in bundles {
-        let Some(dir) = dir else { continue };
+    for doc in published_documents(content) {
+        let Some(dir) = doc.bundle else { continue };
+        let out_dir = Path::new(doc.page.trim_end_matches('/'));
         copies.extend(
-            assets
+            doc.assets
                 .iter()
                 .filter(|a| !is_processed_picture(a))
                 .map(|a| CopiedFile {
                     from: content.root.join(dir).join(a),
-                    to: Path::new(&out_dir).join(a),
+                    to: out_dir.join(a),
                 }),
         );
     }
