@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod output;
 pub mod province;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 

@@ -14,7 +14,7 @@ use crate::content::kinds::{
     BeritaMeta, EventKind, Extra, HalamanMeta, Indicator, MasterplanMeta, MasterplanStatus,
     ProgramMeta, ProgramStatus, Years,
 };
-use crate::content::types::{Dimension, NewsDate, Slug};
+use crate::content::types::{Dimension, NewsDate, RESERVED_SLUGS, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text, nearest};
 use crate::markdown::{LinkTargets, MarkdownMemo, RenderedMarkdown, render_markdown};
@@ -383,18 +383,6 @@ pub struct ParentPortal {
     /// The root-relative URL of its home page.
     pub url: String,
 }
-
-/// Site paths the generator itself writes; a page may not take them.
-const RESERVED: [&str; 8] = [
-    "berita",
-    "program",
-    "masterplan",
-    "dimensi",
-    "tag",
-    "page",
-    "static",
-    "kabupaten-kota",
-];
 
 /// Builds the model from checked content. `prefix` nests every URL (`/agam` in a province).
 pub fn build_site(content: Content, base_url: &BaseUrl, prefix: &str) -> Result<Site, Diagnostics> {
@@ -935,7 +923,7 @@ fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
         claim(format!("program/{}/", d.slug), &d.path, &d.source, errors);
     }
     for d in &content.pages {
-        if RESERVED.contains(&d.slug.as_str()) {
+        if RESERVED_SLUGS.contains(&d.slug.as_str()) {
             errors.push(reserved_error(&d.path, &d.source, &format!("{}/", d.slug)));
         }
         claim(format!("{}/", d.slug), &d.path, &d.source, errors);
@@ -960,7 +948,7 @@ fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
             .unwrap_or_default();
         let rel = f.to_string_lossy();
         if generated.contains(&rel.as_ref())
-            || (RESERVED.contains(&top.as_str()) && f.components().count() > 1)
+            || (RESERVED_SLUGS.contains(&top.as_str()) && f.components().count() > 1)
         {
             errors.push(
                 Diagnostic::file(
@@ -993,11 +981,11 @@ fn reserved_error(path: &Path, source: &str, url: &str) -> Diagnostic {
     .with_hint(Text::new(
         format!(
             "ganti nama berkas; nama yang dipakai cerdas: {}",
-            RESERVED.join(", ")
+            RESERVED_SLUGS.join(", ")
         ),
         format!(
             "rename the file; names cerdas uses: {}",
-            RESERVED.join(", ")
+            RESERVED_SLUGS.join(", ")
         ),
     ))
 }
