@@ -43,6 +43,7 @@ pub struct InitReport {
 }
 
 /// Everything the templates say about the new regency.
+#[derive(Debug)]
 struct Regency {
     /// The full name, "Kabupaten Tanah Datar".
     name: String,

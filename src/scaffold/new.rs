@@ -76,20 +76,22 @@ struct PhotoCopy {
 
 /// Writes a new file of `options.kind` into the site at `options.dir`; never overwrites.
 pub fn new_file(options: &NewOptions) -> Result<NewReport, Diagnostics> {
-    let config = read_site(&options.dir)?;
-    let title = one_line(&options.title);
-    let slug = title_slug(&title).ok_or_else(|| title_unusable(&options.title))?;
-    check_slug(options.kind, &slug)?;
     if options.kind != NewKind::Berita && !options.photos.is_empty() {
         return Err(photos_only_for_news().into());
     }
+    // Photos first: a site folder written after `--foto` is taken for a photo, and the
+    // error for it says where the folder goes.
+    let photos = plan_photos(&options.photos)?;
+    let config = read_site(&options.dir)?;
     let section = options.dir.join(options.kind.section());
+    let title = one_line(&options.title);
+    let slug = title_slug(&title).ok_or_else(|| title_unusable(&section, &options.title))?;
+    check_slug(options.kind, &slug)?;
     for taken in [section.join(&slug), section.join(format!("{slug}.md"))] {
         if taken.exists() {
             return Err(exists_error(&taken).into());
         }
     }
-    let photos = plan_photos(&options.photos)?;
     let vars = Vars {
         config: &config,
         title: &title,
@@ -131,9 +133,9 @@ fn read_site(dir: &Path) -> Result<SiteConfig, Diagnostic> {
     parse_site_config(&path, &source)
 }
 
-fn title_unusable(title: &str) -> Diagnostic {
+fn title_unusable(section: &Path, title: &str) -> Diagnostic {
     Diagnostic::file(
-        "",
+        section,
         Text::new(
             format!("judul `{title}` tidak dapat dijadikan nama berkas"),
             format!("the title `{title}` cannot be made into a file name"),
@@ -483,6 +485,17 @@ mod tests {
         o.photos = vec![fake];
         assert!(new_file(&o).is_err());
         assert!(!tmp.path().join("berita").exists());
+        // The site folder typed after `--foto` is taken for a photo: say where it goes.
+        o.photos = vec![tmp.path().to_path_buf()];
+        let err = new_file(&o).unwrap_err();
+        assert!(
+            err.0[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .id
+                .contains("sebelum --foto")
+        );
     }
 
     #[test]
