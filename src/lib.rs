@@ -1,5 +1,5 @@
 //! cerdas: a static site generator for the smart city portals of Indonesian regencies and
-//! their province. Data flows one way: content -> config -> markdown -> site -> export ->
+//! their province. Data flows one way: content -> config -> scaffold -> markdown -> site -> export ->
 //! province -> render -> output -> build -> serve (-> main), on the foundations error, text
 //! and fingerprint; no module uses one later in that order (`tests/architecture.rs` checks).
 
@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod province;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod text;

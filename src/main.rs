@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cerdas::build::{BuildOptions, BuildReport, build, check};
-use cerdas::error::Lang;
+use cerdas::config::RegencyKind;
+use cerdas::error::{Diagnostics, Lang};
+use cerdas::scaffold::{
+    InitOptions, InitReport, NewKind, NewOptions, NewReport, init_site, new_file, now_wib,
+};
 use cerdas::serve::{ServeEvent, ServeOptions};
 
 /// mimalloc instead of the system allocator: building a site allocates and frees millions of
@@ -32,6 +36,12 @@ struct Cli {
 enum LangArg {
     Id,
     En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Kabupaten,
+    Kota,
 }
 
 #[derive(Subcommand)]
@@ -77,6 +87,78 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Buat situs kabupaten/kota baru yang langsung dapat dibangun
+    /// (create a new regency site that builds at once).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas init situs-tanah-datar --name \"Kabupaten Tanah Datar\"\n  \
+        cerdas init situs-solok --name \"Solok\" --kind kota --province \"Sumatera Barat\"\n\n\
+        Folder yang sudah berisi berkas ditolak; cerdas tidak menimpa atau menghapus apa pun.\n\
+        (A folder that holds files is refused; cerdas never overwrites or deletes anything.)")]
+    Init {
+        /// Folder situs baru, belum ada atau kosong (the new site folder: missing or empty).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Nama daerah, misalnya "Kabupaten Tanah Datar" (the regency's name).
+        #[arg(long)]
+        name: String,
+        /// kabupaten atau kota; bawaan: dari kata pertama nama
+        /// (kabupaten or kota; default: the name's first word).
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Provinsi; bawaan "Sumatera Barat" (the province).
+        #[arg(long)]
+        province: Option<String>,
+    },
+    /// Buat berita, program atau halaman baru dengan front matter yang lengkap
+    /// (create a new news item, program or page with complete front matter).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas new berita \"Rapat Koordinasi OPD: Tahap II\" --foto rapat1.jpg rapat2.jpg\n  \
+        cerdas new program \"Satu Data Tanah Datar\"\n  \
+        cerdas new halaman \"Kontak\"")]
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Berita baru: folder berita/<slug>/ berisi index.md dan fotonya
+    /// (a news item: a folder berita/<slug>/ holding index.md and its photos).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas new berita \"Rapat Koordinasi OPD: Tahap II\" --foto rapat1.jpg rapat2.jpg\n  \
+        cerdas new berita \"Bimtek Smart City\" situs-tanah-datar --foto C:\\Foto\\bimtek.jpg\n\n\
+        Foto pertama menjadi foto sampul. Folder situs ditulis sebelum --foto.\n\
+        (The first photo becomes the cover. The site folder goes before --foto.)")]
+    Berita {
+        /// Judul berita, di antara tanda kutip (the headline, in quotes).
+        title: String,
+        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Foto yang disalin ke folder berita; yang pertama menjadi sampul
+        /// (photos to copy in; the first is the cover).
+        #[arg(long = "foto", value_name = "FOTO", num_args = 1..)]
+        photos: Vec<PathBuf>,
+    },
+    /// Program baru: program/<slug>.md (a new program).
+    #[command(after_help = "Contoh (example):\n  cerdas new program \"Satu Data Tanah Datar\"")]
+    Program {
+        /// Nama program, di antara tanda kutip (the program's name, in quotes).
+        title: String,
+        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Halaman baru: halaman/<slug>.md, tampil di /<slug>/ (a new plain page).
+    #[command(after_help = "Contoh (example):\n  cerdas new halaman \"Kontak\"")]
+    Halaman {
+        /// Judul halaman, di antara tanda kutip (the page's title, in quotes).
+        title: String,
+        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -110,6 +192,13 @@ fn main() -> ExitCode {
             None,
         ),
         Command::Serve { dir, port, bind } => return serve(dir, port, bind, forced),
+        Command::Init {
+            dir,
+            name,
+            kind,
+            province,
+        } => return init(dir, name, kind, province, forced.unwrap_or_default()),
+        Command::New { what } => return new(what, forced.unwrap_or_default()),
     };
     match result {
         Ok(report) => {
@@ -191,6 +280,122 @@ fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) ->
             ExitCode::FAILURE
         }
     }
+}
+
+fn init(
+    dir: PathBuf,
+    name: String,
+    kind: Option<KindArg>,
+    province: Option<String>,
+    lang: Lang,
+) -> ExitCode {
+    let options = InitOptions {
+        dir,
+        name,
+        kind: kind.map(|k| match k {
+            KindArg::Kabupaten => RegencyKind::Kabupaten,
+            KindArg::Kota => RegencyKind::Kota,
+        }),
+        province,
+        date: now_wib(),
+    };
+    finish(init_site(&options).map(|r| init_summary(&r, lang)), lang)
+}
+
+fn new(what: NewCommand, lang: Lang) -> ExitCode {
+    let (kind, title, dir, photos) = match what {
+        NewCommand::Berita { title, dir, photos } => (NewKind::Berita, title, dir, photos),
+        NewCommand::Program { title, dir } => (NewKind::Program, title, dir, Vec::new()),
+        NewCommand::Halaman { title, dir } => (NewKind::Halaman, title, dir, Vec::new()),
+    };
+    let options = NewOptions {
+        dir,
+        kind,
+        title,
+        photos,
+        date: now_wib(),
+    };
+    let summary = new_file(&options).map(|r| new_summary(&r, &options.dir, lang));
+    finish(summary, lang)
+}
+
+/// Prints what `init` or `new` did, or its errors, and gives the exit code.
+fn finish(result: Result<String, Diagnostics>, lang: Lang) -> ExitCode {
+    match result {
+        Ok(text) => {
+            say(text);
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            say_err(errors.render(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `dir` as the user would type it after a command: nothing for `.`, quoted with spaces.
+fn dir_arg(dir: &std::path::Path) -> String {
+    let shown = dir.display().to_string();
+    if shown == "." {
+        String::new()
+    } else if shown.contains(' ') {
+        format!(" \"{shown}\"")
+    } else {
+        format!(" {shown}")
+    }
+}
+
+fn init_summary(r: &InitReport, lang: Lang) -> String {
+    let files: String = r
+        .files
+        .iter()
+        .map(|f| format!("  {}\n", r.dir.join(f).display()))
+        .collect();
+    let dir = dir_arg(&r.dir);
+    match lang {
+        Lang::Id => format!(
+            "Situs {} dibuat ({} berkas):\n{files}\nLangkah berikutnya: buka site.yaml dan ganti baris yang ditandai GANTI, lalu lihat\npratinjaunya dengan `cerdas serve{dir}`. Berita baru: `cerdas new berita \"Judul\"{dir}`.",
+            r.name,
+            r.files.len()
+        ),
+        Lang::En => format!(
+            "Site {} created ({} files):\n{files}\nNext: open site.yaml and replace the lines marked GANTI, then preview with\n`cerdas serve{dir}`. A news item: `cerdas new berita \"Title\"{dir}`.",
+            r.name,
+            r.files.len()
+        ),
+    }
+}
+
+fn new_summary(r: &NewReport, dir: &std::path::Path, lang: Lang) -> String {
+    let photos: Vec<String> = r
+        .photos
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let dir = dir_arg(dir);
+    let (made, copied, next) = match lang {
+        Lang::Id => (
+            "Berkas dibuat, buka untuk diisi",
+            "Foto disalin",
+            format!(
+                "Ganti teks contoh dan baris yang ditandai GANTI, lalu lihat pratinjaunya dengan `cerdas serve{dir}`."
+            ),
+        ),
+        Lang::En => (
+            "File created, open it to write",
+            "Photos copied",
+            format!(
+                "Replace the example text and the lines marked GANTI, then preview with `cerdas serve{dir}`."
+            ),
+        ),
+    };
+    let mut out = format!("{made}: {}\n", r.file.display());
+    if !photos.is_empty() {
+        out.push_str(&format!("{copied}: {}\n", photos.join(", ")));
+    }
+    out.push_str(&next);
+    out
 }
 
 /// Prints a line to stdout; a closed stdout (the preview piped into `head`) must not stop the

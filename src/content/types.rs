@@ -196,6 +196,19 @@ impl<'de> Deserialize<'de> for Slug {
     }
 }
 
+/// Site paths the generator itself writes at the top of a regency (`/berita/`, `/tag/`, ...);
+/// a plain page (`halaman/`) may not take them as its slug.
+pub const RESERVED_SLUGS: [&str; 8] = [
+    "berita",
+    "program",
+    "masterplan",
+    "dimensi",
+    "tag",
+    "page",
+    "static",
+    "kabupaten-kota",
+];
+
 /// Turns any text into a slug: lowercase ASCII, runs of other characters become one hyphen.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::kinds::{BeritaMeta, MasterplanMeta};
-use crate::content::types::Slug;
+use crate::content::types::{RESERVED_SLUGS, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Text, nearest};
 use crate::markdown::RenderedMarkdown;
@@ -14,18 +14,6 @@ use crate::markdown::RenderedMarkdown;
 use super::images::{ImageView, ResizedImage};
 use super::index::ContentIndex;
 use super::model::ProgramRef;
-
-/// Site paths the generator itself writes; a page may not take them.
-pub(super) const RESERVED: [&str; 8] = [
-    "berita",
-    "program",
-    "masterplan",
-    "dimensi",
-    "tag",
-    "page",
-    "static",
-    "kabupaten-kota",
-];
 
 /// Errors for links and images in a body that point at nothing.
 pub(super) fn broken_ref_errors<M>(
@@ -318,7 +306,7 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
         claim(format!("program/{}/", d.slug), &d.path, &d.source, errors);
     }
     for d in &content.pages {
-        if RESERVED.contains(&d.slug.as_str()) {
+        if RESERVED_SLUGS.contains(&d.slug.as_str()) {
             errors.push(reserved_error(&d.path, &d.source, &format!("{}/", d.slug)));
         }
         claim(format!("{}/", d.slug), &d.path, &d.source, errors);
@@ -343,7 +331,7 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
             .unwrap_or_default();
         let rel = f.to_string_lossy();
         if generated.contains(&rel.as_ref())
-            || (RESERVED.contains(&top.as_str()) && f.components().count() > 1)
+            || (RESERVED_SLUGS.contains(&top.as_str()) && f.components().count() > 1)
         {
             errors.push(
                 Diagnostic::file(
@@ -376,11 +364,11 @@ pub(super) fn reserved_error(path: &Path, source: &str, url: &str) -> Diagnostic
     .with_hint(Text::new(
         format!(
             "ganti nama berkas; nama yang dipakai cerdas: {}",
-            RESERVED.join(", ")
+            RESERVED_SLUGS.join(", ")
         ),
         format!(
             "rename the file; names cerdas uses: {}",
-            RESERVED.join(", ")
+            RESERVED_SLUGS.join(", ")
         ),
     ))
 }

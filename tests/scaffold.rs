@@ -1,0 +1,185 @@
+//! What a humas staffer sees with `cerdas init` and `cerdas new`: a new site that builds at
+//! once, new files that build at once, and nothing ever overwritten.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{jpeg_photo, read, stderr};
+
+/// Runs cerdas with `args` in `cwd`.
+fn cerdas(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run cerdas")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn assert_ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    );
+    stdout(out)
+}
+
+/// Every file under `dir` with its bytes, to prove a failed command changed nothing.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).expect("read")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn init_then_new_files_build_at_once() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    let init = cerdas(
+        root,
+        &[
+            "init",
+            "situs",
+            "--name",
+            "Kabupaten Tanah Datar",
+            "--kind",
+            "kabupaten",
+        ],
+    );
+    assert!(assert_ok(&init).contains("situs/site.yaml"));
+    let site_yaml = read(&root.join("situs/site.yaml"));
+    assert!(site_yaml.contains("slug: tanah-datar"), "{site_yaml}");
+    assert!(site_yaml.contains("province: \"Sumatera Barat\""));
+    assert_ok(&cerdas(root, &["check", "situs"]));
+
+    fs::write(root.join("IMG 0001.JPG"), jpeg_photo(1200, 800)).expect("photo");
+    fs::write(root.join("peserta.jpeg"), jpeg_photo(900, 600)).expect("photo");
+    let title = "Rapat Koordinasi OPD: \"Tahap II\" #Smart";
+    let news = cerdas(
+        root,
+        &[
+            "new",
+            "berita",
+            title,
+            "situs",
+            "--foto",
+            "IMG 0001.JPG",
+            "peserta.jpeg",
+        ],
+    );
+    let said = assert_ok(&news);
+    let bundle = root.join("situs/berita/rapat-koordinasi-opd-tahap-ii-smart");
+    assert!(said.contains("index.md"), "prints the file to open: {said}");
+    assert!(bundle.join("img-0001.jpg").is_file());
+    assert!(bundle.join("peserta.jpg").is_file());
+    assert_ok(&cerdas(
+        root,
+        &["new", "program", "Satu Data: Nagari", "situs"],
+    ));
+    assert_ok(&cerdas(
+        root,
+        &["new", "halaman", "Kontak & Pengaduan", "situs"],
+    ));
+
+    assert_ok(&cerdas(root, &["build", "situs", "-o", "public"]));
+    let page = read(&root.join("public/berita/rapat-koordinasi-opd-tahap-ii-smart/index.html"));
+    assert!(
+        page.contains("Rapat Koordinasi OPD: &quot;Tahap II&quot; #Smart"),
+        "title on the page"
+    );
+    assert!(
+        page.contains("/gambar/img-0001-"),
+        "the cover picture is on the page"
+    );
+    assert!(
+        page.contains("peserta-"),
+        "the second photo is in the gallery"
+    );
+    assert!(page.contains("Humas Kabupaten Tanah Datar"), "the author");
+    assert!(
+        read(&root.join("public/program/satu-data-nagari/index.html"))
+            .contains("Satu Data: Nagari")
+    );
+    assert!(
+        read(&root.join("public/kontak-pengaduan/index.html")).contains("Kontak &amp; Pengaduan")
+    );
+    let example = read(&root.join("public/berita/index.html"));
+    assert!(example.contains("Portal Smart City Kabupaten Tanah Datar Diluncurkan"));
+    assert!(root.join("public/masterplan/index.html").is_file());
+    assert!(root.join("public/tentang/index.html").is_file());
+}
+
+#[test]
+fn new_never_overwrites() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    assert_ok(&cerdas(root, &["init", "situs", "--name", "Kota Solok"]));
+    assert_ok(&cerdas(root, &["new", "berita", "Bimtek Tahap I", "situs"]));
+    let file = root.join("situs/berita/bimtek-tahap-i/index.md");
+    fs::write(&file, "tulisan yang sudah disunting").expect("edit");
+    let before = snapshot(&root.join("situs"));
+    let again = cerdas(root, &["new", "berita", "Bimtek: Tahap I!", "situs"]);
+    assert_eq!(again.status.code(), Some(1));
+    let err = stderr(&again);
+    assert!(
+        err.contains("sudah ada") && err.contains("bimtek-tahap-i"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root.join("situs")), before);
+
+    let outside = cerdas(root, &["new", "program", "Program Lepas"]);
+    assert_eq!(outside.status.code(), Some(1), "no site.yaml here");
+    assert!(stderr(&outside).contains("site.yaml"));
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    fs::create_dir(root.join("dokumen")).expect("mkdir");
+    fs::write(root.join("dokumen/laporan.docx"), "penting").expect("write");
+    let before = snapshot(root);
+    let out = cerdas(root, &["init", "dokumen", "--name", "Kabupaten Agam"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("tidak kosong"), "{}", stderr(&out));
+    let en = cerdas(
+        root,
+        &[
+            "--lang",
+            "en",
+            "init",
+            "dokumen",
+            "--name",
+            "Kabupaten Agam",
+        ],
+    );
+    assert!(stderr(&en).contains("not empty"), "{}", stderr(&en));
+    assert_eq!(snapshot(root), before);
+    // An empty folder that already exists is fine.
+    fs::create_dir(root.join("kosong")).expect("mkdir");
+    assert_ok(&cerdas(
+        root,
+        &["init", "kosong", "--name", "Kabupaten Agam"],
+    ));
+    assert!(root.join("kosong/site.yaml").is_file());
+}
