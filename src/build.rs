@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config};
+use crate::content::encoding::read_text_file;
 use crate::content::{SourceMemo, load_content_with};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
@@ -358,8 +359,7 @@ impl ProvinceBuild {
     pub fn load(opts: &BuildOptions, sink: &dyn Sink) -> Result<ProvinceBuild, Diagnostics> {
         let root = opts.input.clone();
         let file = PathBuf::from("province.yaml");
-        let source = std::fs::read_to_string(root.join(&file))
-            .map_err(|e| Diagnostic::io(&root.join(&file), &e))?;
+        let source = read_text_file(&root.join(&file), &root.join(&file))?;
         let mut config = parse_province_config(&file, &source)?;
         if let Some(text) = opts.base_url.as_deref() {
             config.base_url = parse_base_url_flag(text)?;

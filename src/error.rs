@@ -74,6 +74,8 @@ pub struct DiagnosticInfo {
     pub hint: Option<Text>,
     /// The text of the offending line, shown under the location.
     pub source_line: Option<String>,
+    /// How many characters the caret underlines; 0 to underline the token at the column.
+    pub caret_width: usize,
     /// Which regency the file belongs to, when building a province.
     pub regency: Option<String>,
 }
@@ -88,6 +90,7 @@ impl Diagnostic {
             message,
             hint: None,
             source_line: None,
+            caret_width: 0,
             regency: None,
         }))
     }
@@ -130,6 +133,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic underlining exactly `width` characters from its column.
+    pub fn with_caret_width(mut self, width: usize) -> Self {
+        self.caret_width = width;
+        self
+    }
+
     /// A problem reading a file or folder from disk.
     pub fn io(path: &Path, err: &std::io::Error) -> Self {
         Diagnostic::file(
@@ -167,10 +176,13 @@ impl Diagnostic {
             let pad = " ".repeat(num.len());
             out.push_str(&format!("{pad} |\n{num} | {text}\n"));
             if self.column > 0 {
-                let caret_len = caret_width(text, self.column);
+                let caret_len = match self.caret_width {
+                    0 => caret_width(text, self.column),
+                    n => n,
+                };
                 out.push_str(&format!(
                     "{pad} | {}{}\n",
-                    " ".repeat(self.column - 1),
+                    caret_indent(text, self.column),
                     "^".repeat(caret_len)
                 ));
             }
@@ -191,6 +203,16 @@ fn caret_width(line: &str, column: usize) -> usize {
         .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
         .count();
     len.max(1)
+}
+
+/// The blank space before the caret under 1-based `column` of `line`: a space per character,
+/// but a tab where the line has a tab, so the caret stays under its character.
+fn caret_indent(line: &str, column: usize) -> String {
+    line.chars()
+        .chain(std::iter::repeat(' '))
+        .take(column - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect()
 }
 
 impl fmt::Display for Diagnostic {

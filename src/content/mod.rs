@@ -2,6 +2,7 @@
 //! checks every value. Nothing here renders or resolves links between documents.
 
 pub mod data;
+pub mod encoding;
 pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{SiteConfig, parse_site_config};
 use crate::error::{Diagnostic, Diagnostics, Text};
+use encoding::{decode_text, read_text_file};
 use frontmatter::{parse_yaml, split_front_matter};
 use kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
 use types::Slug;
@@ -180,12 +182,7 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
 /// [`load_content`], taking unchanged files from `memo` (and remembering the others there).
 pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Content, Diagnostics> {
     let config_path = root.join("site.yaml");
-    let config_source = fs::read_to_string(&config_path).map_err(|e| {
-        Diagnostic::io(&config_path, &e).with_hint(Text::new(
-            "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
-            "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
-        ))
-    })?;
+    let config_source = read_site_yaml(&config_path)?;
     let config = parse_site_config(Path::new("site.yaml"), &config_source);
     let mut errors = Vec::new();
     let mut files = Vec::new();
@@ -237,6 +234,17 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     } else {
         Err(Diagnostics(errors))
     }
+}
+
+/// The text of `site.yaml`; when it cannot be read, says which folder cerdas wants.
+fn read_site_yaml(config_path: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(config_path).map_err(|e| {
+        Diagnostic::io(config_path, &e).with_hint(Text::new(
+            "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
+            "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
+        ))
+    })?;
+    decode_text(Path::new("site.yaml"), bytes)
 }
 
 fn finish_errors(
@@ -501,7 +509,7 @@ fn read_markdown_with(
 }
 
 fn read_markdown(full: &Path, found: &Found) -> Result<Parsed, Diagnostic> {
-    let source = fs::read_to_string(full).map_err(|e| Diagnostic::io(&found.path, &e))?;
+    let source = read_text_file(full, &found.path)?;
     Ok(match found.section {
         "berita" => Parsed::Berita(Box::new(make_doc(found, source)?)),
         "program" => Parsed::Program(Box::new(make_doc(found, source)?)),
