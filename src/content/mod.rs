@@ -7,6 +7,7 @@ pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
 pub mod types;
+pub mod yaml_mistakes;
 
 use std::collections::HashMap;
 use std::fs;
