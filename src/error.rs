@@ -221,6 +221,49 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How serious a diagnostic is, as machine-readable output says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// The build stopped and wrote nothing.
+    Error,
+    /// The build went on.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl Text {
+    /// `{"id": ..., "en": ...}`.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "id": self.id, "en": self.en })
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic as one JSON object, for editors and CI: file, line, column, severity,
+    /// message and hint in both languages, the quoted line and the regency.
+    pub fn to_json(&self, severity: Severity) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file.to_string_lossy(),
+            "line": self.line,
+            "column": self.column,
+            "severity": severity.as_str(),
+            "message": self.message.to_json(),
+            "hint": self.hint.as_ref().map(Text::to_json),
+            "source_line": self.source_line,
+            "regency": self.regency,
+        })
+    }
+}
+
 /// Every diagnostic of one build, reported together.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -237,6 +280,14 @@ impl Diagnostics {
             Lang::En => format!("{} error(s) found; nothing was written.\n", self.0.len()),
         });
         out
+    }
+}
+
+impl Diagnostics {
+    /// All diagnostics as a pretty JSON array of [`Diagnostic::to_json`] objects.
+    pub fn to_json(&self, severity: Severity) -> String {
+        let all: Vec<serde_json::Value> = self.0.iter().map(|d| d.to_json(severity)).collect();
+        serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_string())
     }
 }
 
@@ -338,6 +389,30 @@ mod tests {
         assert!(text.contains("3 | date: 2022-02-30\n  |       ^^^^^^^^^^\n"));
         assert!(text.contains("= saran: tulis YYYY-MM-DD"));
         assert!(d.render(Lang::En).starts_with("error: invalid date"));
+    }
+
+    #[test]
+    fn diagnostics_as_json_carry_place_severity_and_both_languages() {
+        let d = Diagnostic::at(
+            "berita/a.md",
+            "a\nb: c\n",
+            2,
+            4,
+            Text::new("salah", "wrong"),
+        )
+        .with_hint(Text::new("perbaiki", "fix it"));
+        let json: serde_json::Value =
+            serde_json::from_str(&Diagnostics(vec![d]).to_json(Severity::Error)).unwrap();
+        assert_eq!(json[0]["file"], "berita/a.md");
+        assert_eq!(
+            (json[0]["line"].as_u64(), json[0]["column"].as_u64()),
+            (Some(2), Some(4))
+        );
+        assert_eq!(json[0]["severity"], "error");
+        assert_eq!(json[0]["message"]["en"], "wrong");
+        assert_eq!(json[0]["hint"]["id"], "perbaiki");
+        assert_eq!(json[0]["source_line"], "b: c");
+        assert!(json[0]["regency"].is_null());
     }
 
     #[test]

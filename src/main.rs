@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cerdas::build::{BuildOptions, BuildReport, build, check};
-use cerdas::error::Lang;
+use cerdas::error::{Diagnostics, Lang, Severity};
 use cerdas::serve::{ServeEvent, ServeOptions};
 
 /// mimalloc instead of the system allocator: building a site allocates and frees millions of
@@ -76,7 +76,20 @@ enum Command {
         /// Folder situs atau provinsi (the site or province folder).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Bentuk laporan: text, atau json untuk editor dan CI
+        /// (report format: text, or json for editors and CI).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
+}
+
+/// How `check` reports what it found.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Compiler-style text on stderr.
+    Text,
+    /// A JSON array of diagnostics on stdout.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -85,6 +98,10 @@ fn main() -> ExitCode {
         LangArg::Id => Lang::Id,
         LangArg::En => Lang::En,
     });
+    let format = match cli.command {
+        Command::Check { format, .. } => format,
+        _ => Format::Text,
+    };
     let (result, output) = match cli.command {
         Command::Build {
             dir,
@@ -102,15 +119,18 @@ fn main() -> ExitCode {
             };
             (build(&opts), Some(output))
         }
-        Command::Check { dir } => (
-            check(&BuildOptions {
+        Command::Check { dir, .. } => {
+            let opts = BuildOptions {
                 input: dir,
                 ..BuildOptions::default()
-            }),
-            None,
-        ),
+            };
+            (check(&opts), None)
+        }
         Command::Serve { dir, port, bind } => return serve(dir, port, bind, forced),
     };
+    if format == Format::Json {
+        return print_json(&result, forced);
+    }
     match result {
         Ok(report) => {
             let lang = forced.unwrap_or(report.lang);
@@ -125,6 +145,22 @@ fn main() -> ExitCode {
         }
         Err(errors) => {
             eprint!("{}", errors.render(forced.unwrap_or_default()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints `check`'s findings as a JSON array on stdout (warnings when it passed, errors when
+/// it did not) and the summary on stderr; the exit code is the same as for text.
+fn print_json(result: &Result<BuildReport, Diagnostics>, lang: Option<Lang>) -> ExitCode {
+    match result {
+        Ok(report) => {
+            say(report.warnings.to_json(Severity::Warning));
+            say_err(summary_line(report, None, lang.unwrap_or(report.lang)));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            say(errors.to_json(Severity::Error));
             ExitCode::FAILURE
         }
     }
