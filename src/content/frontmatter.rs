@@ -113,7 +113,16 @@ fn yaml_error_to_diagnostic(
     };
     let mut diagnostic = Diagnostic::at(file, source, line, column, message);
     diagnostic.hint = hint;
+    if let Some(key) = unknown_key(text) {
+        diagnostic.caret_width = key.chars().count();
+    }
     diagnostic
+}
+
+/// The key serde names in an "unknown field" message, to underline that key alone.
+fn unknown_key(serde_text: &str) -> Option<&str> {
+    let (_, rest) = serde_text.split_once("unknown field `")?;
+    rest.split('`').next()
 }
 
 /// A list written as plain text (`tags: Bimtek, UMKM`) at `line` of `source`, which serde
@@ -332,7 +341,7 @@ mod tests {
     #[test]
     fn unknown_key_points_at_its_line_and_suggests() {
         let d = parse("---\ntitle: a\ndate: 2022-08-15\ntittle: b\n---\n").unwrap_err();
-        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!((d.line, d.column, d.caret_width), (4, 1, 6));
         assert_eq!(d.message.id, "kunci tidak dikenal: `tittle`");
         assert!(d.hint.as_ref().unwrap().id.contains("`title`"));
     }
