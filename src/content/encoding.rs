@@ -90,8 +90,8 @@ fn at_byte(file: &Path, bytes: &[u8], at: usize, message: Text) -> Diagnostic {
 /// How to save a file as UTF-8 in Notepad, the editor humas staff have.
 fn save_as_utf8_hint() -> Text {
     Text::new(
-        "buka berkas ini di Notepad, pilih Berkas > Simpan Sebagai > Pengodean: UTF-8, lalu simpan; di Word: Simpan Sebagai > Teks Biasa > Unicode (UTF-8)",
-        "open the file in Notepad, choose File > Save As > Encoding: UTF-8, then save; in Word: Save As > Plain Text > Unicode (UTF-8)",
+        "buka berkas ini di Notepad, pilih Berkas > Simpan Sebagai > Pengodean: UTF-8, lalu simpan",
+        "open the file in Notepad, choose File > Save As > Encoding: UTF-8, then save",
     )
 }
 
