@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config, read_regency};
 use crate::content::SourceMemo;
+use crate::content::encoding::read_text_file;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
@@ -359,8 +360,7 @@ impl ProvinceBuild {
     pub fn load(opts: &BuildOptions, sink: &dyn Sink) -> Result<ProvinceBuild, Diagnostics> {
         let root = opts.input.clone();
         let file = PathBuf::from("province.yaml");
-        let source = std::fs::read_to_string(root.join(&file))
-            .map_err(|e| Diagnostic::io(&root.join(&file), &e))?;
+        let source = read_text_file(&root.join(&file), &root.join(&file))?;
         let mut config = parse_province_config(&file, &source)?;
         if let Some(text) = opts.base_url.as_deref() {
             config.base_url = parse_base_url_flag(text)?;

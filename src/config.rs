@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::encoding::decode_text;
 use crate::content::frontmatter::parse_yaml;
 use crate::content::types::{Slug, encode_message};
 use crate::content::{Content, SourceMemo, load_content_with};
@@ -232,12 +233,14 @@ pub struct Regency {
 /// together; unchanged content files are taken from `memo` (and the others remembered there).
 pub fn read_regency(root: &Path, memo: Option<&SourceMemo>) -> Result<Regency, Diagnostics> {
     let config_path: PathBuf = root.join("site.yaml");
-    let config_source = fs::read_to_string(&config_path).map_err(|e| {
+    let bytes = fs::read(&config_path).map_err(|e| {
         Diagnostic::io(&config_path, &e).with_hint(Text::new(
             "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
             "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
         ))
     })?;
+    let config_source =
+        decode_text(Path::new("site.yaml"), bytes).map_err(|e| Diagnostics(vec![e]))?;
     let config = parse_site_config(Path::new("site.yaml"), &config_source);
     let content = load_content_with(root, memo);
     match (config, content) {

@@ -75,6 +75,8 @@ pub struct DiagnosticInfo {
     pub hint: Option<Text>,
     /// The text of the offending line, shown under the location.
     pub source_line: Option<String>,
+    /// How many characters the caret underlines; 0 to underline the token at the column.
+    pub caret_width: usize,
     /// Which regency the file belongs to, when building a province.
     pub regency: Option<String>,
 }
@@ -89,6 +91,7 @@ impl Diagnostic {
             message,
             hint: None,
             source_line: None,
+            caret_width: 0,
             regency: None,
         }))
     }
@@ -131,6 +134,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic underlining exactly `width` characters from its column.
+    pub fn with_caret_width(mut self, width: usize) -> Self {
+        self.caret_width = width;
+        self
+    }
+
     /// A problem reading a file or folder from disk.
     pub fn io(path: &Path, err: &std::io::Error) -> Self {
         Diagnostic::file(
@@ -168,10 +177,13 @@ impl Diagnostic {
             let pad = " ".repeat(num.len());
             out.push_str(&format!("{pad} |\n{num} | {text}\n"));
             if self.column > 0 {
-                let caret_len = caret_width(text, self.column);
+                let caret_len = match self.caret_width {
+                    0 => caret_width(text, self.column),
+                    n => n,
+                };
                 out.push_str(&format!(
                     "{pad} | {}{}\n",
-                    " ".repeat(self.column - 1),
+                    caret_indent(text, self.column),
                     "^".repeat(caret_len)
                 ));
             }
@@ -194,9 +206,62 @@ fn caret_width(line: &str, column: usize) -> usize {
     len.max(1)
 }
 
+/// The blank space before the caret under 1-based `column` of `line`: a space per character,
+/// but a tab where the line has a tab, so the caret stays under its character.
+fn caret_indent(line: &str, column: usize) -> String {
+    line.chars()
+        .chain(std::iter::repeat(' '))
+        .take(column - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(Lang::Id))
+    }
+}
+
+/// How serious a diagnostic is, as machine-readable output says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// The build stopped and wrote nothing.
+    Error,
+    /// The build went on.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl Text {
+    /// `{"id": ..., "en": ...}`.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "id": self.id, "en": self.en })
+    }
+}
+
+impl Diagnostic {
+    /// The diagnostic as one JSON object, for editors and CI: file, line, column, severity,
+    /// message and hint in both languages, the quoted line and the regency.
+    pub fn to_json(&self, severity: Severity) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file.to_string_lossy(),
+            "line": self.line,
+            "column": self.column,
+            "severity": severity.as_str(),
+            "message": self.message.to_json(),
+            "hint": self.hint.as_ref().map(Text::to_json),
+            "source_line": self.source_line,
+            "regency": self.regency,
+        })
     }
 }
 
@@ -216,6 +281,14 @@ impl Diagnostics {
             Lang::En => format!("{} error(s) found; nothing was written.\n", self.0.len()),
         });
         out
+    }
+}
+
+impl Diagnostics {
+    /// All diagnostics as a pretty JSON array of [`Diagnostic::to_json`] objects.
+    pub fn to_json(&self, severity: Severity) -> String {
+        let all: Vec<serde_json::Value> = self.0.iter().map(|d| d.to_json(severity)).collect();
+        serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".to_string())
     }
 }
 
@@ -317,6 +390,30 @@ mod tests {
         assert!(text.contains("3 | date: 2022-02-30\n  |       ^^^^^^^^^^\n"));
         assert!(text.contains("= saran: tulis YYYY-MM-DD"));
         assert!(d.render(Lang::En).starts_with("error: invalid date"));
+    }
+
+    #[test]
+    fn diagnostics_as_json_carry_place_severity_and_both_languages() {
+        let d = Diagnostic::at(
+            "berita/a.md",
+            "a\nb: c\n",
+            2,
+            4,
+            Text::new("salah", "wrong"),
+        )
+        .with_hint(Text::new("perbaiki", "fix it"));
+        let json: serde_json::Value =
+            serde_json::from_str(&Diagnostics(vec![d]).to_json(Severity::Error)).unwrap();
+        assert_eq!(json[0]["file"], "berita/a.md");
+        assert_eq!(
+            (json[0]["line"].as_u64(), json[0]["column"].as_u64()),
+            (Some(2), Some(4))
+        );
+        assert_eq!(json[0]["severity"], "error");
+        assert_eq!(json[0]["message"]["en"], "wrong");
+        assert_eq!(json[0]["hint"]["id"], "perbaiki");
+        assert_eq!(json[0]["source_line"], "b: c");
+        assert!(json[0]["regency"].is_null());
     }
 
     #[test]

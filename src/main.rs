@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::config::RegencyKind;
-use cerdas::error::{Diagnostics, Lang};
+use cerdas::error::{Diagnostics, Lang, Severity};
 use cerdas::scaffold::{
     InitOptions, InitReport, NewKind, NewOptions, NewReport, init_site, new_file, now_wib,
 };
@@ -86,6 +86,10 @@ enum Command {
         /// Folder situs atau provinsi (the site or province folder).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Bentuk laporan: text, atau json untuk editor dan CI
+        /// (report format: text, or json for editors and CI).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Buat situs kabupaten/kota baru yang langsung dapat dibangun
     /// (create a new regency site that builds at once).
@@ -161,12 +165,25 @@ enum NewCommand {
     },
 }
 
+/// How `check` reports what it found.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Compiler-style text on stderr.
+    Text,
+    /// A JSON array of diagnostics on stdout.
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let forced = cli.lang.map(|l| match l {
         LangArg::Id => Lang::Id,
         LangArg::En => Lang::En,
     });
+    let format = match cli.command {
+        Command::Check { format, .. } => format,
+        _ => Format::Text,
+    };
     let (result, output) = match cli.command {
         Command::Build {
             dir,
@@ -184,13 +201,13 @@ fn main() -> ExitCode {
             };
             (build(&opts), Some(output))
         }
-        Command::Check { dir } => (
-            check(&BuildOptions {
+        Command::Check { dir, .. } => {
+            let opts = BuildOptions {
                 input: dir,
                 ..BuildOptions::default()
-            }),
-            None,
-        ),
+            };
+            (check(&opts), None)
+        }
         Command::Serve { dir, port, bind } => return serve(dir, port, bind, forced),
         Command::Init {
             dir,
@@ -200,6 +217,9 @@ fn main() -> ExitCode {
         } => return init(dir, name, kind, province, forced.unwrap_or_default()),
         Command::New { what } => return new(what, forced.unwrap_or_default()),
     };
+    if format == Format::Json {
+        return print_json(&result, forced);
+    }
     match result {
         Ok(report) => {
             let lang = forced.unwrap_or(report.lang);
@@ -214,6 +234,22 @@ fn main() -> ExitCode {
         }
         Err(errors) => {
             eprint!("{}", errors.render(forced.unwrap_or_default()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints `check`'s findings as a JSON array on stdout (warnings when it passed, errors when
+/// it did not) and the summary on stderr; the exit code is the same as for text.
+fn print_json(result: &Result<BuildReport, Diagnostics>, lang: Option<Lang>) -> ExitCode {
+    match result {
+        Ok(report) => {
+            say(report.warnings.to_json(Severity::Warning));
+            say_err(summary_line(report, None, lang.unwrap_or(report.lang)));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            say(errors.to_json(Severity::Error));
             ExitCode::FAILURE
         }
     }

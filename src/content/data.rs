@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::content::encoding::read_text_file;
 use crate::content::frontmatter::parse_yaml;
 use crate::error::{Diagnostic, Text};
 
@@ -21,10 +22,10 @@ pub fn load_data(dir: &Path, errors: &mut Vec<Diagnostic>) -> Map<String, Value>
             continue;
         };
         let rel = Path::new("data").join(path.file_name().unwrap_or_default());
-        let source = match fs::read_to_string(&path) {
+        let source = match read_text_file(&path, &rel) {
             Ok(s) => s,
             Err(e) => {
-                errors.push(Diagnostic::io(&rel, &e));
+                errors.push(e);
                 continue;
             }
         };

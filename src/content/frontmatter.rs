@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::content::types::decode_message;
+use crate::content::yaml_mistakes::{curly_quoted_value, explain_failure, list_written_as_text};
 use crate::error::{Diagnostic, Text, nearest};
 
 /// A Markdown file cut in two.
@@ -75,23 +76,34 @@ pub fn parse_yaml<T: DeserializeOwned>(
     yaml: &str,
     yaml_line: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some(mistake) = curly_quoted_value(yaml) {
+        return Err(mistake.into_diagnostic(file, source, yaml_line));
+    }
     let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_norway::from_str(yaml_or_empty)
-        .map_err(|err| yaml_error_to_diagnostic(file, source, yaml_line, &err))
+        .map_err(|err| yaml_error_to_diagnostic(file, source, yaml, yaml_line, &err))
 }
 
 fn yaml_error_to_diagnostic(
     file: &Path,
     source: &str,
+    yaml: &str,
     yaml_line: usize,
     err: &serde_norway::Error,
 ) -> Diagnostic {
-    let (line, column) = match err.location() {
-        Some(loc) => (loc.line() + yaml_line - 1, loc.column()),
-        None => (yaml_line, 0),
-    };
     let full = err.to_string();
     let text = full.split(" at line ").next().unwrap_or(&full);
+    let location = err.location().map(|loc| (loc.line(), loc.column()));
+    if let Some(mistake) = explain_failure(yaml, text, location) {
+        return mistake.into_diagnostic(file, source, yaml_line);
+    }
+    let (line, column) = match location {
+        Some((line, column)) => (line + yaml_line - 1, column),
+        None => (yaml_line, 0),
+    };
+    if let Some(d) = list_as_text_diagnostic(file, source, line, text) {
+        return d;
+    }
     let (message, hint) = explain_serde_message(text);
     let (line, column) = match decode_message(text) {
         Some(d) if !d.value.is_empty() => {
@@ -101,7 +113,52 @@ fn yaml_error_to_diagnostic(
     };
     let mut diagnostic = Diagnostic::at(file, source, line, column, message);
     diagnostic.hint = hint;
+    if let Some(key) = unknown_key(text) {
+        diagnostic.caret_width = key.chars().count();
+    }
     diagnostic
+}
+
+/// The key serde names in an "unknown field" message, to underline that key alone.
+fn unknown_key(serde_text: &str) -> Option<&str> {
+    let (_, rest) = serde_text.split_once("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// A list written as plain text (`tags: Bimtek, UMKM`) at `line` of `source`, which serde
+/// reports as a string where a sequence was expected: the fixed line goes in the hint.
+fn list_as_text_diagnostic(
+    file: &Path,
+    source: &str,
+    line: usize,
+    serde_text: &str,
+) -> Option<Diagnostic> {
+    let (_, body) = serde_text.split_once(": invalid type: string ")?;
+    if !body.ends_with("expected a sequence") {
+        return None;
+    }
+    let text = source.lines().nth(line.checked_sub(1)?)?;
+    let (key, column, width, fixed) = list_written_as_text(text)?;
+    let diagnostic = Diagnostic::at(
+        file,
+        source,
+        line,
+        column,
+        Text::new(
+            format!(
+                "{key}: daftar ditulis sebagai teks biasa; daftar harus diapit kurung siku [ ]"
+            ),
+            format!(
+                "{key}: a list is written as plain text; a list must be in square brackets [ ]"
+            ),
+        ),
+    );
+    Some(
+        diagnostic.with_caret_width(width).with_hint(Text::new(
+            format!("tulis `{fixed}` (pisahkan tiap isi dengan koma), atau satu baris `- isi` per isi di bawah `{key}:`"),
+            format!("write `{fixed}` (items separated by commas), or one `- item` line per item under `{key}:`"),
+        )),
+    )
 }
 
 /// The first place at or after `from_line` where `value` is written, as line and column.
@@ -284,7 +341,7 @@ mod tests {
     #[test]
     fn unknown_key_points_at_its_line_and_suggests() {
         let d = parse("---\ntitle: a\ndate: 2022-08-15\ntittle: b\n---\n").unwrap_err();
-        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!((d.line, d.column, d.caret_width), (4, 1, 6));
         assert_eq!(d.message.id, "kunci tidak dikenal: `tittle`");
         assert!(d.hint.as_ref().unwrap().id.contains("`title`"));
     }

@@ -3,10 +3,12 @@
 //! checks every value. Nothing here reads `site.yaml`, renders or resolves links.
 
 pub mod data;
+pub mod encoding;
 pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
 pub mod types;
+pub mod yaml_mistakes;
 
 use std::collections::HashMap;
 use std::fs;
@@ -18,6 +20,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Diagnostics, Text};
+use encoding::read_text_file;
 use frontmatter::{parse_yaml, split_front_matter};
 use kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
 use types::Slug;
@@ -524,7 +527,7 @@ fn read_markdown_with(
 }
 
 fn read_markdown(full: &Path, found: &Found) -> Result<Document, Diagnostic> {
-    let source = fs::read_to_string(full).map_err(|e| Diagnostic::io(&found.path, &e))?;
+    let source = read_text_file(full, &found.path)?;
     document_from(found, source)
 }
 

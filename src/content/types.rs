@@ -254,15 +254,22 @@ impl NewsDate {
     /// and an offset (`+07:00`, `Z`).
     pub fn parse(text: &str) -> Result<NewsDate, (Text, Text)> {
         let bad = |why_id: String, why_en: String| {
+            let hint = match guess_iso_date(text) {
+                Some(iso) => Text::new(
+                    format!("tulis tanggal sebagai YYYY-MM-DD (tahun-bulan-tanggal): {iso}"),
+                    format!("write the date as YYYY-MM-DD (year-month-day): {iso}"),
+                ),
+                None => Text::new(
+                    "tulis tanggal sebagai YYYY-MM-DD, misalnya 2022-08-15, atau dengan jam: 2022-08-15T09:00:00+07:00",
+                    "write the date as YYYY-MM-DD, e.g. 2022-08-15, or with a time: 2022-08-15T09:00:00+07:00",
+                ),
+            };
             (
                 Text::new(
                     format!("tanggal tidak valid: {text}{why_id}"),
                     format!("invalid date: {text}{why_en}"),
                 ),
-                Text::new(
-                    "tulis tanggal sebagai YYYY-MM-DD, misalnya 2022-08-15, atau dengan jam: 2022-08-15T09:00:00+07:00",
-                    "write the date as YYYY-MM-DD, e.g. 2022-08-15, or with a time: 2022-08-15T09:00:00+07:00",
-                ),
+                hint,
             )
         };
         let text = text.trim();
@@ -305,6 +312,68 @@ impl NewsDate {
     pub fn ymd(&self) -> String {
         self.local.date().strftime("%Y-%m-%d").to_string()
     }
+}
+
+/// Month names people write in dates, by month: Indonesian and English, with the
+/// abbreviations that are not simply their first letters (`Agt`, `Ags`, `Peb`).
+const MONTH_NAMES: [&[&str]; 12] = [
+    &["januari", "january"],
+    &["februari", "february", "pebruari"],
+    &["maret", "march"],
+    &["april"],
+    &["mei", "may"],
+    &["juni", "june"],
+    &["juli", "july"],
+    &["agustus", "august", "agt", "ags"],
+    &["september"],
+    &["oktober", "october"],
+    &["november", "nopember"],
+    &["desember", "december"],
+];
+
+/// The month (1 to 12) a word names: a month name or its first three letters or more.
+fn month_number(word: &str) -> Option<i8> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    if word.chars().count() < 3 {
+        return None;
+    }
+    let number = MONTH_NAMES
+        .iter()
+        .position(|names| names.iter().any(|n| n.starts_with(&word)))?;
+    i8::try_from(number + 1).ok()
+}
+
+/// The ISO form (`2022-08-15`) of a date written another way: `15/08/2022`, `15-08-2022`,
+/// `2022/08/15`, `15 Agustus 2022`, `Senin, 15 Agu 2022`, `August 15, 2022`. Day before
+/// month, as Indonesians write it, unless only the other order makes a date.
+pub fn guess_iso_date(text: &str) -> Option<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | '.' | ','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let numbers: Vec<(i32, usize)> = words
+        .iter()
+        .filter_map(|w| Some((w.parse::<i32>().ok()?, w.len())))
+        .collect();
+    let months: Vec<i8> = words.iter().filter_map(|w| month_number(w)).collect();
+    let (y, m, d) = match (months.as_slice(), numbers.as_slice()) {
+        (&[m], &[a, b]) => {
+            let (year, day) = if a.1 == 4 || a.0 > 31 { (a, b) } else { (b, a) };
+            (year.0, i32::from(m), day.0)
+        }
+        (&[], &[a, b, c]) if a.1 == 4 => (a.0, b.0, c.0),
+        (&[], &[a, b, c]) if b.0 > 12 && a.0 <= 12 => (c.0, a.0, b.0),
+        (&[], &[a, b, c]) => (c.0, b.0, a.0),
+        _ => return None,
+    };
+    let y = if (0..100).contains(&y) { 2000 + y } else { y };
+    let date = Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    Some(date.strftime("%Y-%m-%d").to_string())
 }
 
 fn parse_civil_date(text: &str) -> Result<Date, (String, String)> {
@@ -425,6 +494,36 @@ mod tests {
         let (m, _) = NewsDate::parse("2022-13-01").unwrap_err();
         assert!(m.id.contains("bulan 13 tidak ada"));
         assert!(NewsDate::parse("15 Agustus 2022").is_err());
+    }
+
+    #[test]
+    fn dates_written_other_ways_get_their_iso_form_suggested() {
+        for written in [
+            "15/08/2022",
+            "15-08-2022",
+            "15.08.2022",
+            "2022/08/15",
+            "15 Agustus 2022",
+            "15 Agu 2022",
+            "15 Agt 2022",
+            "Senin, 15 Agustus 2022",
+            "15 August 2022",
+            "August 15, 2022",
+            "Aug. 15, 2022",
+            "08/15/2022",
+            "15/8/22",
+        ] {
+            assert_eq!(
+                guess_iso_date(written).as_deref(),
+                Some("2022-08-15"),
+                "{written}"
+            );
+            let (_, hint) = NewsDate::parse(written).unwrap_err();
+            assert!(hint.id.ends_with(": 2022-08-15"), "{written}: {}", hint.id);
+        }
+        for nonsense in ["31/02/2022", "besok", "15 2022", "Mei Juni 2022 1"] {
+            assert_eq!(guess_iso_date(nonsense), None, "{nonsense}");
+        }
     }
 
     #[test]

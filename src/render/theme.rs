@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::content::encoding::read_text_file;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 
 /// The default theme's files, compiled in so `cerdas` works from any folder.
@@ -193,7 +194,7 @@ fn add_template_folder(theme: &mut Theme, dir: &Path) -> Result<(), Diagnostics>
             continue;
         }
         let path = dir.join(&rel);
-        let source = fs::read_to_string(&path).map_err(|e| Diagnostic::io(&path, &e))?;
+        let source = read_text_file(&path, &path)?;
         theme.templates.insert(name, (path, source));
     }
     Ok(())
@@ -204,9 +205,10 @@ fn add_theme_strings(theme: &mut Theme, dir: &Path, lang: Lang) -> Result<(), Di
         Lang::Id => "id.yaml",
         Lang::En => "en.yaml",
     });
-    let Ok(source) = fs::read_to_string(&file) else {
+    if !file.is_file() {
         return Ok(());
-    };
+    }
+    let source = read_text_file(&file, &file)?;
     let extra: serde_json::Map<String, serde_json::Value> =
         crate::content::frontmatter::parse_yaml(&file, &source, &source, 1)?;
     theme.strings.extend(extra);

@@ -73,6 +73,18 @@ impl TestSite {
         ])
     }
 
+    /// Runs `cerdas --lang en build site -o public`.
+    pub fn build_en(&self) -> Output {
+        self.run(&[
+            "--lang",
+            "en",
+            "build",
+            &self.root().to_string_lossy(),
+            "-o",
+            &self.out().to_string_lossy(),
+        ])
+    }
+
     /// Runs cerdas with `args` in the temp dir.
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_cerdas"))
