@@ -17,6 +17,7 @@ use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
+use crate::progress::{ProgressSink, Work};
 use crate::province::fetch::read_export;
 use crate::province::{RegencyShare, RegencySource, build_province, regency_share};
 use crate::render::memo::RenderMemo;
@@ -38,6 +39,8 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Where resized pictures are kept between builds (`<input>/.cerdas-cache` when `None`).
     pub cache_dir: Option<PathBuf>,
+    /// Where long work (photos, a province's regencies) reports how far it got.
+    pub progress: ProgressSink,
 }
 
 /// What a build did.
@@ -59,6 +62,10 @@ pub struct BuildReport {
     pub lang: Lang,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Photos decoded and resized by this build (the others came from the cache).
+    pub photos: usize,
+    /// The size of the output folder in bytes (0 for `check`).
+    pub output_bytes: u64,
 }
 
 /// Which part of the site a batch of files belongs to.
@@ -134,7 +141,7 @@ pub fn open_image_cache(opts: &BuildOptions) -> Result<ImageCache, Diagnostics> 
         .cache_dir
         .clone()
         .unwrap_or_else(|| default_cache_dir(&opts.input));
-    Ok(ImageCache::open(&dir)?)
+    Ok(ImageCache::open(&dir)?.with_progress(opts.progress.clone()))
 }
 
 /// The copies that publish `site`'s resized pictures, made (or found in the cache) when the
@@ -205,6 +212,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: summary.warnings,
         lang: summary.lang,
         elapsed: started.elapsed(),
+        photos: publish.cache.processed(),
+        output_bytes: report.bytes,
     })
 }
 
@@ -223,6 +232,8 @@ pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: summary.warnings,
         lang: summary.lang,
         elapsed: started.elapsed(),
+        photos: 0,
+        output_bytes: 0,
     })
 }
 
@@ -380,17 +391,16 @@ impl ProvinceBuild {
         };
         let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
             .partition(|&i| matches!(build.config.regencies[i], RegencyEntry::Export(_)));
-        let mut results: Vec<(usize, Loaded)> = exports
-            .par_iter()
-            .map(|&i| (i, build.load_one(i, sink)))
-            .collect();
+        let progress = &opts.progress;
+        progress.expect(Work::Regencies, build.config.regencies.len());
+        let load = |i: usize| {
+            let loaded = build.load_one(i, sink);
+            progress.advance(Work::Regencies, 1);
+            (i, loaded)
+        };
+        let mut results: Vec<(usize, Loaded)> = exports.par_iter().map(|&i| load(i)).collect();
         for batch in folders.chunks(rayon::current_num_threads().max(1)) {
-            results.extend(
-                batch
-                    .par_iter()
-                    .map(|&i| (i, build.load_one(i, sink)))
-                    .collect::<Vec<_>>(),
-            );
+            results.extend(batch.par_iter().map(|&i| load(i)).collect::<Vec<_>>());
         }
         results.sort_by_key(|(i, _)| *i);
         build.loaded = results.into_iter().map(|(_, r)| r).collect();

@@ -11,6 +11,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod province;
 pub mod render;
 pub mod scaffold;

@@ -1,14 +1,17 @@
 //! The `cerdas` command line: parses arguments, calls the library, prints, sets the exit code.
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::config::RegencyKind;
 use cerdas::error::{Diagnostics, Lang, Severity};
+use cerdas::progress::{Progress, ProgressSink, Work};
 use cerdas::scaffold::{
     InitOptions, InitReport, NewKind, NewOptions, NewReport, init_site, new_file, now_wib,
 };
@@ -23,7 +26,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// cerdas: pembuat situs statis untuk portal smart city kabupaten/kota dan provinsi.
 /// (A static site generator for regency and province smart city portals.)
 #[derive(Parser)]
-#[command(name = "cerdas", version, about, long_about = None)]
+#[command(
+    name = "cerdas",
+    version,
+    about,
+    long_about = None,
+    after_help = "Mulai (getting started):\n  \
+        cerdas init situs-tanah-datar --name \"Kabupaten Tanah Datar\"\n  \
+        cd situs-tanah-datar\n  \
+        cerdas new berita \"Bimtek Smart City Tahap I\" --foto bimtek.jpg\n  \
+        cerdas serve\n  \
+        cerdas build -o public\n\n\
+        Bantuan setiap perintah (help of a command): cerdas <perintah> --help"
+)]
 struct Cli {
     /// Bahasa pesan: id atau en (message language).
     #[arg(long, global = true, value_enum)]
@@ -47,6 +62,12 @@ enum KindArg {
 #[derive(Subcommand)]
 enum Command {
     /// Bangun situs dari folder konten (build the site from a content folder).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas build situs-agam -o public\n  \
+        cerdas build situs-agam -o pratinjau --base-url https://humas.github.io/agam/\n  \
+        cerdas build provinsi-sumbar -o public --keep-going\n\n\
+        Folder public/ yang lama baru diganti setelah semuanya berhasil dibangun.\n\
+        (The old public/ folder is replaced only once everything has built.)")]
     Build {
         /// Folder situs (berisi site.yaml) atau provinsi (berisi province.yaml)
         /// (the site folder holding site.yaml, or province folder holding province.yaml).
@@ -69,6 +90,11 @@ enum Command {
     },
     /// Pratinjau di peramban, dibangun ulang setiap kali berkas disimpan
     /// (preview in the browser, rebuilt on every save).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas serve situs-agam\n  \
+        cerdas serve situs-agam --port 8080\n\n\
+        Buka alamat yang dicetak di peramban; simpan berkas dan halaman termuat ulang sendiri.\n\
+        (Open the printed address; save a file and the page reloads by itself.)")]
     Serve {
         /// Folder situs atau provinsi (the site or province folder).
         #[arg(default_value = ".")]
@@ -82,6 +108,10 @@ enum Command {
         bind: std::net::IpAddr,
     },
     /// Periksa semua berkas tanpa menulis apa pun (check everything, write nothing).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas check situs-agam\n  \
+        cerdas check situs-agam --format json\n  \
+        cerdas --lang en check situs-agam")]
     Check {
         /// Folder situs atau provinsi (the site or province folder).
         #[arg(default_value = ".")]
@@ -198,6 +228,7 @@ fn main() -> ExitCode {
                 base_url,
                 keep_going,
                 cache_dir,
+                progress: ProgressSink(Arc::new(Bars::new(forced.unwrap_or_default()))),
             };
             (build(&opts), Some(output))
         }
@@ -235,6 +266,81 @@ fn main() -> ExitCode {
         Err(errors) => {
             eprint!("{}", errors.render(forced.unwrap_or_default()));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Long work shown while it runs: a bar per kind of work on a terminal, a plain line at each
+/// quarter in a log (CI, a file). Work of fewer than [`Bars::SHOWN_FROM`] steps is not shown.
+struct Bars {
+    lang: Lang,
+    terminal: bool,
+    multi: indicatif::MultiProgress,
+    /// Per kind of work: its bar (on a terminal), steps expected and steps done.
+    state: Mutex<HashMap<Work, WorkState>>,
+}
+
+/// A kind of work's bar (on a terminal), steps expected and steps done.
+type WorkState = (Option<indicatif::ProgressBar>, usize, usize);
+
+impl Bars {
+    const SHOWN_FROM: usize = 8;
+
+    fn new(lang: Lang) -> Bars {
+        Bars {
+            lang,
+            terminal: std::io::stderr().is_terminal(),
+            multi: indicatif::MultiProgress::new(),
+            state: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn bar(&self, work: Work, total: usize) -> indicatif::ProgressBar {
+        let bar = self.multi.add(indicatif::ProgressBar::new(total as u64));
+        let style = indicatif::ProgressStyle::with_template("{msg:28} [{bar:30}] {pos}/{len}")
+            .map(|s| s.progress_chars("=> "));
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        bar.set_message(work.label().get(self.lang).to_string());
+        bar
+    }
+}
+
+impl Progress for Bars {
+    fn expect(&self, work: Work, steps: usize) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let entry = state.entry(work).or_insert((None, 0, 0));
+        entry.1 += steps;
+        if self.terminal && entry.1 >= Self::SHOWN_FROM {
+            match &entry.0 {
+                Some(bar) => bar.set_length(entry.1 as u64),
+                None => entry.0 = Some(self.bar(work, entry.1)),
+            }
+        }
+    }
+
+    fn advance(&self, work: Work, steps: usize) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let Some((bar, total, done)) = state.get_mut(&work) else {
+            return;
+        };
+        let before = *done;
+        *done += steps;
+        if let Some(bar) = bar {
+            bar.inc(steps as u64);
+            if *done >= *total {
+                bar.finish();
+            }
+        } else if !self.terminal && *total >= Self::SHOWN_FROM {
+            let quarter = |n: usize| n * 4 / *total;
+            if quarter(*done) > quarter(before) {
+                say_err(format!("{}: {done}/{total}", work.label().get(self.lang)));
+            }
         }
     }
 }
@@ -445,26 +551,45 @@ fn say_err(text: String) {
     let _ = writeln!(std::io::stderr(), "{}", text.trim_end());
 }
 
+/// A size as people read it: "12,3 MB" (Indonesian decimal comma) or "12.3 MB".
+fn size_text(bytes: u64, lang: Lang) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1 << 30 => (b as f64 / f64::from(1u32 << 30), "GB"),
+        b if b >= 1 << 20 => (b as f64 / f64::from(1u32 << 20), "MB"),
+        b if b >= 1 << 10 => (b as f64 / 1024.0, "KB"),
+        b => return format!("{b} B"),
+    };
+    let text = format!("{value:.1} {unit}");
+    match lang {
+        Lang::Id => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 fn summary_line(r: &BuildReport, output: Option<&PathBuf>, lang: Lang) -> String {
     let ms = r.elapsed.as_millis();
     match (output, lang) {
         (Some(out), Lang::Id) => format!(
-            "Selesai: {} kabupaten/kota, {} berita, {} berkas dibuat, {} berkas disalin ({} tidak berubah) ke {} dalam {ms} ms.",
+            "Selesai: {} kabupaten/kota, {} berita, {} foto diproses, {} berkas dibuat, {} berkas disalin ({} tidak berubah) ke {} ({}) dalam {ms} ms.",
             r.regencies,
             r.news,
+            r.photos,
             r.rendered,
             r.copied,
             r.unchanged,
-            out.display()
+            out.display(),
+            size_text(r.output_bytes, lang),
         ),
         (Some(out), Lang::En) => format!(
-            "Done: {} regencies, {} news items, {} files made, {} files copied ({} unchanged) to {} in {ms} ms.",
+            "Done: {} regencies, {} news items, {} photos processed, {} files made, {} files copied ({} unchanged) to {} ({}) in {ms} ms.",
             r.regencies,
             r.news,
+            r.photos,
             r.rendered,
             r.copied,
             r.unchanged,
-            out.display()
+            out.display(),
+            size_text(r.output_bytes, lang),
         ),
         (None, Lang::Id) => format!(
             "Tidak ada masalah: {} kabupaten/kota, {} berita, {} berkas diperiksa dalam {ms} ms.",

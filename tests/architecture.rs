@@ -5,12 +5,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The modules of the library, in the order data flows through them. The first three are
+/// The modules of the library, in the order data flows through them. The first four are
 /// foundations every later module may use.
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "error",
     "text",
     "fingerprint",
+    "progress",
     "content",
     "config",
     "scaffold",

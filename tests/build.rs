@@ -357,3 +357,76 @@ fn a_theme_folder_named_in_site_yaml_overrides_the_default() {
         stderr(&out)
     );
 }
+
+#[test]
+fn tags_are_words_merged_by_case_and_spacing() {
+    let tags = |t: &str| format!("tags: [{t}]\n");
+    let site = TestSite::new()
+        .file(
+            "berita/lama.md",
+            &news("Bimtek Lama", "2022-01-01", &tags("bimtek, \"Quick  Win\"")),
+        )
+        .file(
+            "berita/baru.md",
+            &news("Bimtek Baru", "2022-03-01", &tags("Bimtek, UMKM")),
+        )
+        .file(
+            "berita/tengah.md",
+            &news("Bimtek Tengah", "2022-02-01", &tags("Bimtek")),
+        );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Two a page (the test site paginates by 2): the oldest is on page 2.
+    let bimtek = site.read("tag/bimtek/index.html");
+    let all = bimtek.clone() + &site.read("tag/bimtek/page/2/index.html");
+    for title in ["Bimtek Lama", "Bimtek Baru", "Bimtek Tengah"] {
+        assert!(all.contains(title), "{title} missing from /tag/bimtek/");
+    }
+    // "Bimtek" is written twice, "bimtek" once: the page and every news item show "Bimtek".
+    assert!(bimtek.contains("<h1>Bimtek</h1>"), "{bimtek}");
+    let lama = site.read("berita/lama/index.html");
+    assert!(
+        lama.contains(">Bimtek</a>"),
+        "the older item shows the common form"
+    );
+    assert!(lama.contains(">Quick Win</a>"), "spaces tidied: {lama}");
+    assert!(
+        site.read("tag/quick-win/index.html")
+            .contains("<h1>Quick Win</h1>")
+    );
+    assert!(site.read("tag/umkm/index.html").contains("<h1>UMKM</h1>"));
+    // No two published paths differ only in case.
+    let mut paths = Vec::new();
+    collect_paths(&site.out(), &site.out(), &mut paths);
+    let mut lower: Vec<String> = paths.iter().map(|p| p.to_lowercase()).collect();
+    lower.sort();
+    let before = lower.len();
+    lower.dedup();
+    assert_eq!(
+        before,
+        lower.len(),
+        "paths differing only in case: {paths:?}"
+    );
+}
+
+#[test]
+fn a_tag_without_letters_is_an_error_on_its_line() {
+    let site = TestSite::new().file(
+        "berita/b.md",
+        &news("Tanda", "2022-01-01", "tags: [Bimtek, \"!!!\"]\n"),
+    );
+    let out = site.build();
+    let text = assert_fails_at(&site, &out, "berita/b.md:6:");
+    assert!(text.contains("tidak memuat huruf atau angka"), "{text}");
+}
+
+fn collect_paths(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("read output").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_paths(base, &path, out);
+        }
+        let rel = path.strip_prefix(base).expect("inside output");
+        out.push(rel.to_string_lossy().into_owned());
+    }
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::types::{Dimension, NewsDate, Shown, Slug};
+use crate::content::types::{Dimension, Label, NewsDate, Shown, Slug};
 
 /// Free data a template may use, allowed under `extra:` only.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
@@ -77,9 +77,9 @@ pub struct BeritaMeta {
     /// Slugs of the program pages it concerns.
     #[serde(default)]
     pub programs: Vec<Slug>,
-    /// Free tags.
+    /// Free tags, as words people write ("Smart City"); their pages use the slug.
     #[serde(default)]
-    pub tags: Vec<Slug>,
+    pub tags: Vec<Label>,
     /// The main photo, beside `index.md`.
     #[serde(default)]
     pub cover: Option<String>,

@@ -196,6 +196,76 @@ impl<'de> Deserialize<'de> for Slug {
     }
 }
 
+/// A free word as people write it (a tag: "Smart City", "UMKM", "Bimtek"), with the slug its
+/// page takes. Spaces are trimmed and runs of spaces made one; labels that differ only in case
+/// or spacing have the same slug and are one label.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Label {
+    /// The word as written, spaces tidied.
+    pub name: String,
+    /// Its URL form: `smart-city`.
+    pub slug: Slug,
+}
+
+impl Label {
+    /// Tidies `text` and makes its slug, or says why it cannot name a page.
+    pub fn parse(text: &str) -> Result<Label, (Text, Text)> {
+        let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            return Err((
+                Text::new(
+                    format!("label `{text}` tidak memuat huruf atau angka"),
+                    format!("the label `{text}` has no letters or digits"),
+                ),
+                Text::new(
+                    "tulis label dengan huruf atau angka, misalnya `Smart City` atau `UMKM`",
+                    "write the label with letters or digits, e.g. `Smart City` or `UMKM`",
+                ),
+            ));
+        }
+        if name.chars().count() > 60 {
+            return Err((
+                Text::new(
+                    format!("label `{name}` terlalu panjang (lebih dari 60 huruf)"),
+                    format!("the label `{name}` is too long (more than 60 characters)"),
+                ),
+                Text::new(
+                    "label adalah satu-dua kata; kalimat panjang tulis di `summary`",
+                    "a label is a word or two; write longer text in `summary`",
+                ),
+            ));
+        }
+        Ok(Label {
+            name,
+            slug: Slug(slug),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl de::Visitor<'_> for Word {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a word")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        let text = deserializer.deserialize_any(Word)?;
+        Label::parse(&text).map_err(|e| custom(&text, e))
+    }
+}
+
 /// Site paths the generator itself writes at the top of a regency (`/berita/`, `/tag/`, ...);
 /// a plain page (`halaman/`) may not take them as its slug.
 pub const RESERVED_SLUGS: [&str; 8] = [
@@ -524,6 +594,25 @@ mod tests {
         for nonsense in ["31/02/2022", "besok", "15 2022", "Mei Juni 2022 1"] {
             assert_eq!(guess_iso_date(nonsense), None, "{nonsense}");
         }
+    }
+
+    #[test]
+    fn labels_are_words_with_a_slug() {
+        let l = Label::parse("  Smart   City ").unwrap();
+        assert_eq!(
+            (l.name.as_str(), l.slug.as_str()),
+            ("Smart City", "smart-city")
+        );
+        assert_eq!(Label::parse("UMKM").unwrap().slug.as_str(), "umkm");
+        assert_eq!(
+            Label::parse("Rapat Koordinasi: Tahap II")
+                .unwrap()
+                .slug
+                .as_str(),
+            "rapat-koordinasi-tahap-ii"
+        );
+        assert!(Label::parse("!!!").is_err());
+        assert!(Label::parse(&"kata ".repeat(20)).is_err());
     }
 
     #[test]

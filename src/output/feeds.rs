@@ -174,7 +174,7 @@ fn news_entry(n: &NewsPage) -> FeedEntry<'_> {
             .dimensions
             .iter()
             .map(|d| (d.slug, d.title))
-            .chain(n.tags.iter().map(|t| (t.slug.as_str(), t.slug.as_str())))
+            .chain(n.tags.iter().map(|t| (t.slug.as_str(), t.name.as_str())))
             .collect(),
         image: n.cover.as_ref().map(|c| c.permalink.as_str()),
     }

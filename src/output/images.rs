@@ -10,6 +10,7 @@ use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fast_image_resize as fir;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::content::image_info::{MAX_PIXELS, MAX_SIDE};
 use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::progress::{ProgressSink, Work};
 use crate::site::CopiedFile;
 use crate::site::images::{Fit, IMAGE_DIR, ImageJob, VariantFormat, lock};
 
@@ -35,6 +37,10 @@ pub struct ImageCache {
     dir: PathBuf,
     /// Names of the files this build used, so the others can be pruned.
     used: Mutex<HashSet<String>>,
+    /// Photos decoded and resized by this build (not found in the cache).
+    processed: AtomicUsize,
+    /// Where the photo count goes while they are made.
+    progress: ProgressSink,
 }
 
 /// The name of the cache folder inside a site or province folder when none is given (a
@@ -58,7 +64,20 @@ impl ImageCache {
         Ok(ImageCache {
             dir,
             used: Mutex::new(HashSet::new()),
+            processed: AtomicUsize::new(0),
+            progress: ProgressSink::default(),
         })
+    }
+
+    /// The cache, reporting the photos it makes to `progress`.
+    pub fn with_progress(mut self, progress: ProgressSink) -> ImageCache {
+        self.progress = progress;
+        self
+    }
+
+    /// How many photos this build decoded and resized (the others were in the cache).
+    pub fn processed(&self) -> usize {
+        self.processed.load(Ordering::Relaxed)
     }
 
     /// Where the cache keeps the file of `job`.
@@ -105,22 +124,29 @@ pub fn make_images(
     for job in jobs {
         by_source.entry(&job.source).or_default().push(job);
     }
-    let errors: Vec<Diagnostic> = by_source
+    let pending: Vec<(&Path, Vec<&ImageJob>)> = by_source
         .into_par_iter()
         .filter_map(|(source, jobs)| {
             let missing: Vec<&ImageJob> = jobs
                 .into_iter()
                 .filter(|j| !cache.path_of(j).is_file())
                 .collect();
-            if missing.is_empty() {
-                return None;
+            (!missing.is_empty()).then_some((source, missing))
+        })
+        .collect();
+    cache.progress.expect(Work::Photos, pending.len());
+    let errors: Vec<Diagnostic> = pending
+        .into_par_iter()
+        .filter_map(|(source, missing)| {
+            let made = process_source(source, &missing, cache);
+            cache.progress.advance(Work::Photos, 1);
+            if made.is_ok() {
+                cache.processed.fetch_add(1, Ordering::Relaxed);
             }
-            process_source(source, &missing, cache)
-                .err()
-                .map(|(message, hint)| {
-                    let shown = source.strip_prefix(root).unwrap_or(source);
-                    Diagnostic::file(shown, message).with_hint(hint)
-                })
+            made.err().map(|(message, hint)| {
+                let shown = source.strip_prefix(root).unwrap_or(source);
+                Diagnostic::file(shown, message).with_hint(hint)
+            })
         })
         .collect();
     if !errors.is_empty() {

@@ -26,6 +26,8 @@ pub struct WriteReport {
     pub copied: usize,
     /// Of those, files identical to the previous build's, kept as they were.
     pub unchanged: usize,
+    /// The size of the new output folder in bytes.
+    pub bytes: u64,
 }
 
 /// Refuses an output folder that is, contains or is inside the content folder.
@@ -211,14 +213,31 @@ impl Staging {
 
     /// Swaps the new output in place of the old one.
     pub fn commit(mut self) -> Result<WriteReport, Diagnostics> {
+        let bytes = folder_size(&self.dir);
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
         Ok(WriteReport {
             rendered: self.rendered.load(Ordering::Relaxed),
             copied: self.copied.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
+            bytes,
         })
     }
+}
+
+/// The bytes of every file under `dir` (links not followed).
+fn folder_size(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => folder_size(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }
 
 impl Drop for Staging {

@@ -129,7 +129,7 @@ pub fn build_site_with(
     };
     check_url_collisions(&content, &mut errors);
     let logo = check_site_files(&config, &config_source, &content, &index, &mut errors);
-    let news = model.news(&mut errors);
+    let mut news = model.news(&mut errors);
     let programs = model.programs(&news, &mut errors);
     let masterplan = model.masterplan(&programs, &mut errors);
     let pages = model.pages(&mut errors);
@@ -137,13 +137,14 @@ pub fn build_site_with(
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(Diagnostics(errors));
     }
+    let tags = tag_terms(&mut news, &urls);
     let logo_url = config
         .logo
         .as_ref()
         .map(|l| urls.path(l.trim_start_matches('/')));
     Ok(Site {
         dimensions: dimension_terms(&news, &urls),
-        tags: tag_terms(&news, &urls),
+        tags,
         menu: main_menu(&config, &pages, &urls, masterplan.is_some()),
         copies: copied_files(&content),
         urls,

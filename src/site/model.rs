@@ -90,8 +90,10 @@ pub struct DimensionRef {
 /// A link to a tag page.
 #[derive(Clone, Debug, Serialize)]
 pub struct TagRef {
-    /// The tag.
+    /// The tag's URL form (`smart-city`).
     pub slug: Slug,
+    /// The tag as shown: the form the site's news use most ("Smart City").
+    pub name: String,
     /// Its page.
     pub url: String,
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::content::kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
-use crate::content::types::{Dimension, Slug};
+use crate::content::types::{Dimension, Label, Slug};
 use crate::content::{Content, Doc};
 use crate::error::Lang;
 use crate::markdown::RenderedMarkdown;
@@ -78,14 +78,7 @@ pub(super) fn news_page(
             .iter()
             .filter_map(|s| programs.get(s).cloned())
             .collect(),
-        tags: m
-            .tags
-            .iter()
-            .map(|t| TagRef {
-                slug: t.clone(),
-                url: urls.path(&format!("tag/{t}/")),
-            })
-            .collect(),
+        tags: tag_refs(&m.tags, urls),
         cover: m.cover.as_ref().and_then(|c| images.views.get(c).cloned()),
         og_image: images.og_image,
         photos: m
@@ -96,6 +89,21 @@ pub(super) fn news_page(
         related: Vec::new(),
         extra: m.extra.clone(),
     }
+}
+
+/// A news item's tags, each slug once (the first form written), linked to their pages.
+fn tag_refs(tags: &[Label], urls: &Urls) -> Vec<TagRef> {
+    let mut refs: Vec<TagRef> = Vec::with_capacity(tags.len());
+    for t in tags {
+        if refs.iter().all(|r| r.slug != t.slug) {
+            refs.push(TagRef {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                url: urls.path(&format!("tag/{}/", t.slug)),
+            });
+        }
+    }
+    refs
 }
 
 pub(super) fn news_ref(n: &NewsPage) -> NewsRef {

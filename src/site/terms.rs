@@ -23,20 +23,48 @@ pub(super) fn dimension_terms(news: &[NewsPage], urls: &Urls) -> Vec<Term> {
         .collect()
 }
 
-pub(super) fn tag_terms(news: &[NewsPage], urls: &Urls) -> Vec<Term> {
-    let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+/// The tags of the site with their news, by slug. Tags that differ only in case or spacing
+/// are one tag, shown everywhere (on the news too) in the form written most; a tie goes to
+/// the form of the newest news item.
+pub(super) fn tag_terms(news: &mut [NewsPage], urls: &Urls) -> Vec<Term> {
+    // Per slug: the news filed under it, and each written form with its count.
+    type Filed = (Vec<usize>, Vec<(String, usize)>);
+    let mut by_tag: BTreeMap<String, Filed> = BTreeMap::new();
     for (i, n) in news.iter().enumerate() {
         for t in &n.tags {
-            by_tag.entry(t.slug.as_str()).or_default().push(i);
+            let (items, forms) = by_tag.entry(t.slug.to_string()).or_default();
+            items.push(i);
+            match forms.iter_mut().find(|(form, _)| *form == t.name) {
+                Some((_, count)) => *count += 1,
+                None => forms.push((t.name.clone(), 1)),
+            }
         }
     }
-    by_tag
-        .into_iter()
-        .map(|(slug, items)| Term {
-            slug: slug.to_string(),
-            title: slug.replace('-', " "),
+    let mut terms = Vec::with_capacity(by_tag.len());
+    for (slug, (items, forms)) in by_tag {
+        let name = most_used(forms);
+        for &i in &items {
+            for t in news[i].tags.iter_mut().filter(|t| t.slug.as_str() == slug) {
+                t.name.clone_from(&name);
+            }
+        }
+        terms.push(Term {
             url: urls.path(&format!("tag/{slug}/")),
+            slug,
+            title: name,
             news: items,
-        })
-        .collect()
+        });
+    }
+    terms
+}
+
+/// The form counted most; ties go to the one seen first.
+fn most_used(forms: Vec<(String, usize)>) -> String {
+    let mut best: Option<(String, usize)> = None;
+    for (form, count) in forms {
+        if best.as_ref().is_none_or(|(_, c)| count > *c) {
+            best = Some((form, count));
+        }
+    }
+    best.map(|(form, _)| form).unwrap_or_default()
 }
