@@ -142,11 +142,12 @@ impl Diagnostic {
 
     /// A problem reading a file or folder from disk.
     pub fn io(path: &Path, err: &std::io::Error) -> Self {
+        let reason = io_reason(err);
         Diagnostic::file(
             path,
             Text::new(
-                format!("tidak dapat membaca atau menulis berkas: {err}"),
-                format!("cannot read or write this file: {err}"),
+                format!("tidak dapat membaca atau menulis berkas: {}", reason.id),
+                format!("cannot read or write this file: {}", reason.en),
             ),
         )
         .with_hint(Text::new(
@@ -368,6 +369,38 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(d, c)| *d <= (c.len() / 2).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// Why a file could not be read or written, in plain words: the system's own text is English
+/// and technical ("No such file or directory (os error 2)").
+pub fn io_reason(err: &std::io::Error) -> Text {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::NotFound => Text::new("berkas atau folder itu tidak ada", "no such file or folder"),
+        K::PermissionDenied => Text::new(
+            "Anda tidak punya izin membukanya",
+            "you do not have permission to open it",
+        ),
+        K::NotADirectory => Text::new(
+            "salah satu bagian alamatnya adalah berkas, bukan folder",
+            "a part of its path is a file, not a folder",
+        ),
+        K::IsADirectory => Text::new(
+            "itu sebuah folder, bukan berkas",
+            "it is a folder, not a file",
+        ),
+        K::AlreadyExists => Text::new("berkas itu sudah ada", "the file already exists"),
+        K::StorageFull => Text::new("disk penuh", "the disk is full"),
+        K::ReadOnlyFilesystem => Text::new("disk itu hanya bisa dibaca", "the disk is read-only"),
+        K::InvalidData => Text::new(
+            "isinya tidak dapat dibaca sebagai teks",
+            "its contents cannot be read as text",
+        ),
+        _ => Text::new(
+            format!("kesalahan sistem ({err})"),
+            format!("system error ({err})"),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -50,10 +50,11 @@ pub const MAX_SIDE: u32 = 20_000;
 /// Reads the picture at `path`; the error is a message and a hint.
 pub fn read_image_info(path: &Path) -> Result<ImageInfo, (Text, Text)> {
     let bytes = std::fs::read(path).map_err(|e| {
+        let reason = crate::error::io_reason(&e);
         (
             Text::new(
-                format!("gambar tidak dapat dibaca: {e}"),
-                format!("the image cannot be read: {e}"),
+                format!("gambar tidak dapat dibaca: {}", reason.id),
+                format!("the image cannot be read: {}", reason.en),
             ),
             Text::new(
                 "periksa bahwa berkas itu ada dan dapat dibuka",
