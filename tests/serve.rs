@@ -129,9 +129,10 @@ impl Serving {
         (status, body)
     }
 
-    /// Polls `path` until its body satisfies `ok`, for at most 10 seconds.
+    /// Polls `path` until its body satisfies `ok`, for at most 30 seconds (a rebuild that
+    /// decodes photos in a debug build on a loaded two-core machine has taken over 10).
     fn wait_for(&self, path: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let (_, body) = self.get(path);
             if ok(&body) || Instant::now() > deadline {
