@@ -246,7 +246,7 @@ impl Editor {
                 let saved = query_param(&url, "tersimpan").is_some();
                 self.edit_form(lang, &rel, saved, base_path)
             }
-            (tiny_http::Method::Post, _) => self.post(request, lang, &path, base_path),
+            (tiny_http::Method::Post, _) => self.post(request, lang, &path),
             _ => Reply::html(
                 404,
                 pages::message_page(
@@ -262,13 +262,7 @@ impl Editor {
         }
     }
 
-    fn post(
-        &self,
-        request: &mut tiny_http::Request,
-        lang: Lang,
-        path: &str,
-        base_path: &str,
-    ) -> Reply {
+    fn post(&self, request: &mut tiny_http::Request, lang: Lang, path: &str) -> Reply {
         if !self.guard.origin_ok(request) {
             return self.forbidden(lang);
         }
@@ -303,7 +297,7 @@ impl Editor {
                 let html = render_markdown(form.get("body"), Path::new("berita"), &AsWritten).html;
                 Reply::html(200, html)
             }
-            "/_cerdas/simpan" => self.save(lang, &form, base_path),
+            "/_cerdas/simpan" => self.save(lang, &form),
             _ => bad_request(lang),
         }
     }
@@ -383,7 +377,7 @@ impl Editor {
                 Err(_) => pages_rows.push(fallback),
             }
         }
-        news.sort_by(|a, b| b.0.cmp(&a.0));
+        news.sort_by_key(|n| std::cmp::Reverse(n.0));
         let site = fs::read_to_string(self.root.join("site.yaml"))
             .ok()
             .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok())
@@ -575,11 +569,11 @@ impl Editor {
         }
     }
 
-    fn save(&self, lang: Lang, form: &Form, base_path: &str) -> Reply {
+    fn save(&self, lang: Lang, form: &Form) -> Reply {
         let rel = form.get("path");
         if rel.is_empty() {
             if form.get("kind") == "berita" {
-                return self.save_new_news(lang, form, base_path);
+                return self.save_new_news(lang, form);
             }
             return bad_request(lang);
         }
@@ -596,7 +590,7 @@ impl Editor {
         let conflict = hash_of(&bytes) != form.get("hash");
         match found.parsed {
             Ok(Document::Berita(doc)) => {
-                self.save_news(lang, form, (rel, &text, conflict), &doc.meta, base_path)
+                self.save_news(lang, form, (rel, &text, conflict), &doc.meta)
             }
             Ok(Document::Program(doc)) => {
                 let current = SimpleValues {
@@ -746,7 +740,7 @@ impl Editor {
         out
     }
 
-    fn save_new_news(&self, lang: Lang, form: &Form, base_path: &str) -> Reply {
+    fn save_new_news(&self, lang: Lang, form: &Form) -> Reply {
         let mut values = NewsValues::from_form(form, None);
         let mut errors = FieldErrors::new();
         let title_error = |m: &str, errors: &mut FieldErrors| {
@@ -841,7 +835,6 @@ impl Editor {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_news(lang, None, "", &values, &errors, None, None);
         }
-        let _ = base_path;
         Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(&rel)))
     }
 
@@ -851,7 +844,6 @@ impl Editor {
         form: &Form,
         (rel, text, conflict): (&str, &str, bool),
         meta: &BeritaMeta,
-        base_path: &str,
     ) -> Reply {
         let current = NewsValues::from_meta(meta, yaml_edit::body_of(text).unwrap_or_default());
         let mut values = NewsValues::from_form(form, Some(&current));
@@ -915,7 +907,6 @@ impl Editor {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_news(lang, Some(rel), hash, &values, &errors, None, None);
         }
-        let _ = base_path;
         Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(rel)))
     }
 
