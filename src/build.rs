@@ -333,6 +333,82 @@ pub fn build_in_memory(
     Ok((built.site, built.files, built.copies))
 }
 
+/// Files beside a document that are not in its folder yet: a bundle being saved by the editor
+/// whose new photos wait in another folder.
+#[derive(Clone, Debug)]
+pub struct StagedBundle {
+    /// The folder holding every file the document will have beside it (an absolute path).
+    pub dir: PathBuf,
+    /// Those files, relative to `dir`.
+    pub files: Vec<PathBuf>,
+}
+
+/// Checks the document at `path` (relative to the regency folder `root`, e.g.
+/// `berita/rapat/index.md`) as if its text were `source`, with the same diagnostics as
+/// `cerdas check`: its own front matter, then the whole-site checks (programs it names exist,
+/// a cover has its alt text, its photos exist and are pictures, its links resolve) on the
+/// regency with this document in place of (or beside) what is on disk. With `staged`, the files
+/// beside the document are those of `staged`. Only problems of this document are returned;
+/// when the rest of the site does not load, only the document's own front matter is checked.
+pub fn check_document(
+    root: &Path,
+    path: &Path,
+    source: String,
+    staged: Option<&StagedBundle>,
+) -> Result<(), Diagnostics> {
+    let document = crate::content::parse_document(path, source).map_err(Diagnostics::from)?;
+    let Ok(mut regency) = read_regency(root, None) else {
+        return Ok(());
+    };
+    let content = &mut regency.content;
+    content.news.retain(|d| d.path != path);
+    content.programs.retain(|d| d.path != path);
+    content.pages.retain(|d| d.path != path);
+    match document {
+        crate::content::Document::Berita(mut doc) => {
+            if let Some(bundle) = &doc.bundle_dir {
+                match staged {
+                    Some(s) => {
+                        doc.bundle_dir = Some(s.dir.clone());
+                        doc.assets = s.files.clone();
+                    }
+                    None => doc.assets = files_in(&root.join(bundle)),
+                }
+            }
+            content.news.push(*doc);
+        }
+        crate::content::Document::Program(doc) => content.programs.push(*doc),
+        crate::content::Document::Halaman(doc) => content.pages.push(*doc),
+        crate::content::Document::Masterplan(doc) => content.masterplan = Some(*doc),
+    }
+    let base = regency.config.base_url.clone();
+    match crate::site::build_site(regency, &base, "") {
+        Ok(_) => Ok(()),
+        Err(Diagnostics(errors)) => {
+            let own: Vec<Diagnostic> = errors.into_iter().filter(|d| d.file == path).collect();
+            if own.is_empty() {
+                Ok(())
+            } else {
+                Err(Diagnostics(own))
+            }
+        }
+    }
+}
+
+/// The files directly in `dir` other than `index.md`, by name.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.path().is_file() && e.file_name() != "index.md")
+        .map(|e| PathBuf::from(e.file_name()))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Province paths the portal writes itself; a regency slug may not take them.
 const PROVINCE_RESERVED: [&str; 8] = [
     "berita",

@@ -383,6 +383,7 @@ fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) ->
         )),
         ServeEvent::Listening {
             url,
+            editor,
             elapsed,
             errors,
         } => {
@@ -394,6 +395,12 @@ fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) ->
                 format!("Pratinjau siap di {url} ({ms} ms). Tekan Ctrl-C untuk berhenti."),
                 format!("Preview ready at {url} ({ms} ms). Press Ctrl-C to stop."),
             ));
+            if let Some(editor) = editor {
+                say(text(
+                    format!("Penyunting (jangan bagikan alamat ini): {editor}"),
+                    format!("Editor (do not share this address): {editor}"),
+                ));
+            }
         }
         ServeEvent::Rebuilt {
             paths,

@@ -267,9 +267,8 @@ pub fn parse_document(path: &Path, source: String) -> Result<Document, Diagnosti
 /// Where a Markdown file at `path` belongs: its section and slug (no bundle files listed).
 fn found_at(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<Found> {
     let mut parts = path.iter().map(|p| p.to_string_lossy());
-    let section = SECTIONS
-        .into_iter()
-        .find(|s| parts.next().as_deref() == Some(*s))?;
+    let first = parts.next()?;
+    let section = SECTIONS.into_iter().find(|s| first == *s)?;
     let rest: Vec<String> = parts.map(|p| p.into_owned()).collect();
     let (name, bundle) = match rest.as_slice() {
         [file] => (file.strip_suffix(".md")?.to_string(), None),
@@ -580,6 +579,20 @@ mod tests {
         let err = parse_document(Path::new("berita/bimtek.md"), bad).unwrap_err();
         assert_eq!((err.line, err.column), (3, 7));
         assert!(parse_document(Path::new("static/x.md"), text.into()).is_err());
+    }
+
+    #[test]
+    fn documents_of_every_section_are_checked_from_their_text() {
+        let page = "---\ntitle: \"Tentang\"\n---\nIsi.\n";
+        assert!(matches!(
+            parse_document(Path::new("halaman/tentang.md"), page.into()),
+            Ok(Document::Halaman(_))
+        ));
+        let program = "---\ntitle: \"Satu Data\"\ndimension: smart-governance\nopd: \"Diskominfo\"\nstatus: berjalan\nyears: { start: 2020 }\nsummary: \"Data.\"\n---\n";
+        assert!(matches!(
+            parse_document(Path::new("program/satu-data.md"), program.into()),
+            Ok(Document::Program(_))
+        ));
     }
 
     #[test]

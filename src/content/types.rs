@@ -279,6 +279,10 @@ pub const RESERVED_SLUGS: [&str; 8] = [
     "kabupaten-kota",
 ];
 
+/// Top-level site paths the preview server answers itself (the editor under `/_cerdas/`, live
+/// reload under `/__cerdas/`): nothing of a site may be published there.
+pub const TOOL_PATHS: [&str; 2] = ["_cerdas", "__cerdas"];
+
 /// Turns any text into a slug: lowercase ASCII, runs of other characters become one hyphen.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

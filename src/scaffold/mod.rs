@@ -14,7 +14,7 @@ use crate::content::types::{NewsDate, WIB};
 use crate::error::{Diagnostic, Text};
 
 pub use init::{InitOptions, InitReport, init_site};
-pub use new::{NewKind, NewOptions, NewReport, new_file};
+pub use new::{NewKind, NewOptions, NewReport, new_file, new_news_text};
 
 /// The current date and time in Western Indonesia Time (WIB, a fixed +07:00).
 pub fn now_wib() -> NewsDate {
@@ -59,7 +59,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 }
 
 /// Creates the folder `path`, which must not exist yet (its parents may).
-fn create_new_dir(path: &Path) -> Result<(), Diagnostic> {
+pub fn create_new_dir(path: &Path) -> Result<(), Diagnostic> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
     }

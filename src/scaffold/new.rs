@@ -148,7 +148,7 @@ fn title_unusable(section: &Path, title: &str) -> Diagnostic {
 }
 
 /// Refuses a slug the site itself uses for its own pages (`/berita/page/`, `/tag/`, ...).
-fn check_slug(kind: NewKind, slug: &str) -> Result<(), Diagnostic> {
+pub fn check_slug(kind: NewKind, slug: &str) -> Result<(), Diagnostic> {
     let reserved = match kind {
         NewKind::Berita => slug == "page",
         NewKind::Program => false,
@@ -230,7 +230,7 @@ fn photo_format(path: &Path) -> Result<ImageFormat, Diagnostic> {
 }
 
 /// The file extension cerdas expects for a format.
-fn extension(format: ImageFormat) -> &'static str {
+pub fn extension(format: ImageFormat) -> &'static str {
     match format {
         ImageFormat::Jpeg => "jpg",
         ImageFormat::Png => "png",
@@ -241,7 +241,7 @@ fn extension(format: ImageFormat) -> &'static str {
 }
 
 /// `IMG 2024 (1).JPG` -> `img-2024-1.jpg`, with `-2`, `-3`, ... when the name is taken.
-fn unique_name(from: &Path, ext: &str, used: &mut HashSet<String>) -> String {
+pub fn unique_name(from: &Path, ext: &str, used: &mut HashSet<String>) -> String {
     let stem = from
         .file_stem()
         .map(|s| slugify(&s.to_string_lossy()))
@@ -257,7 +257,7 @@ fn unique_name(from: &Path, ext: &str, used: &mut HashSet<String>) -> String {
 }
 
 /// The slugs of the programs in `dir`, sorted; empty when there are none.
-fn program_slugs(dir: &Path) -> Vec<String> {
+pub fn program_slugs(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -307,10 +307,9 @@ fn write_news(folder: &Path, vars: &Vars, photos: &[PhotoCopy]) -> Result<NewRep
         fs::copy(&photo.from, &to).map_err(|e| Diagnostic::io(&photo.from, &e))?;
         copied.push(to);
     }
-    let mut all = common_vars(vars);
-    all.extend(news_vars(vars, photos));
+    let names: Vec<String> = photos.iter().map(|p| p.name.clone()).collect();
     let file = folder.join("index.md");
-    write_new(&file, render(BERITA, &all).as_bytes())?;
+    write_new(&file, news_text(vars, &names).as_bytes())?;
     Ok(NewReport {
         file,
         photos: copied,
@@ -318,8 +317,39 @@ fn write_news(folder: &Path, vars: &Vars, photos: &[PhotoCopy]) -> Result<NewRep
     })
 }
 
-/// The variables only a news item has: author, programs, photos.
-fn news_vars(vars: &Vars, photos: &[PhotoCopy]) -> Vec<(&'static str, String)> {
+/// The text of a new news item's `index.md`, with `photos` (names beside it; the first is
+/// the cover) filled in.
+fn news_text(vars: &Vars, photos: &[String]) -> String {
+    let mut all = common_vars(vars);
+    all.extend(news_vars(vars, photos));
+    render(BERITA, &all)
+}
+
+/// The text `cerdas new berita` would write for a news item titled `title` (one line) with
+/// slug `slug` in the site `config`, dated `date`, with the photos `photos` (names beside
+/// `index.md`, the first the cover): what the editor starts a new item from before it fills
+/// in the form's values. `programs` are the site's program slugs, for the example line.
+pub fn new_news_text(
+    config: &SiteConfig,
+    title: &str,
+    slug: &str,
+    date: &NewsDate,
+    programs: Vec<String>,
+    photos: &[String],
+) -> String {
+    let vars = Vars {
+        config,
+        title,
+        slug,
+        date,
+        programs,
+    };
+    news_text(&vars, photos)
+}
+
+/// The variables only a news item has: author, programs, photos (by their names beside
+/// `index.md`).
+fn news_vars(vars: &Vars, photos: &[String]) -> Vec<(&'static str, String)> {
     let author = format!("Humas {}", vars.config.name);
     let province = vars.config.province.as_deref().unwrap_or("...");
     let (note, example) = match vars.programs.as_slice() {
@@ -332,7 +362,7 @@ fn news_vars(vars: &Vars, photos: &[PhotoCopy]) -> Vec<(&'static str, String)> {
     let hint = match photos.first() {
         Some(p) => format!(
             "\n\n<!-- Foto di folder ini dapat dipasang di tengah isi berita dengan baris seperti:\n![Keterangan foto]({}) -->",
-            p.name
+            p
         ),
         None => String::new(),
     };
@@ -349,7 +379,7 @@ fn news_vars(vars: &Vars, photos: &[PhotoCopy]) -> Vec<(&'static str, String)> {
 /// The `cover:`/`cover_alt:`/`photos:` lines: filled from the photos given, or commented
 /// examples when there are none. The alt text and captions start as a sentence made from
 /// the title, which builds, with a comment asking the writer to describe the photo instead.
-fn pictures_block(title: &str, photos: &[PhotoCopy]) -> String {
+fn pictures_block(title: &str, photos: &[String]) -> String {
     let Some((cover, rest)) = photos.split_first() else {
         return [
             "# Foto sampul: nama berkas foto di folder ini (JPEG, PNG atau WebP). Bila ada cover,",
@@ -366,7 +396,7 @@ fn pictures_block(title: &str, photos: &[PhotoCopy]) -> String {
     };
     let mut lines = vec![
         "# Foto sampul, di folder yang sama dengan berkas ini.".to_string(),
-        format!("cover: {}", yaml_quote(&cover.name)),
+        format!("cover: {}", yaml_quote(cover)),
         "# GANTI teks di bawah dengan apa yang terlihat di foto sampul, untuk pembaca tunanetra,"
             .to_string(),
         "# misalnya \"Peserta rapat duduk menghadap layar di aula kantor bupati\". (wajib)"
@@ -393,7 +423,7 @@ fn pictures_block(title: &str, photos: &[PhotoCopy]) -> String {
     lines.push("# caption juga dibacakan bagi pembaca tunanetra.".to_string());
     lines.push("photos:".to_string());
     for (i, photo) in rest.iter().enumerate() {
-        lines.push(format!("  - src: {}", yaml_quote(&photo.name)));
+        lines.push(format!("  - src: {}", yaml_quote(photo)));
         let caption = format!("Foto kegiatan {title} ({})", i + 2);
         lines.push(format!("    caption: {}", yaml_quote(&caption)));
     }

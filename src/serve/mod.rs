@@ -5,6 +5,7 @@
 //! Nothing is written to disk: the output lives in memory and copied files are read from
 //! their sources when asked for.
 
+pub mod editor;
 pub mod http;
 pub mod reload;
 pub mod watch;
@@ -131,6 +132,8 @@ pub struct Server {
     /// What each part was last built from and to, so a rebuild rereads only changed files and
     /// renders only bodies and pages whose inputs changed.
     memos: Mutex<HashMap<Part, Arc<PartMemo>>>,
+    /// The editor under `/_cerdas/`, only on a loopback address.
+    editor: Option<editor::Editor>,
 }
 
 impl Server {
@@ -161,7 +164,13 @@ impl Server {
             input: options.input.clone(),
             ..BuildOptions::default()
         })?;
+        let editor = if addr.ip().is_loopback() {
+            Some(editor::Editor::new(options.input.clone(), addr)?)
+        } else {
+            None
+        };
         let server = Server {
+            editor,
             addr,
             state: Arc::new(RwLock::new(State::default())),
             clients: Clients::default(),
@@ -183,6 +192,11 @@ impl Server {
             .map(|s| s.served.base_path.clone())
             .unwrap_or_default();
         format!("{}{base_path}/", self.base_url)
+    }
+
+    /// The editor's address with this run's token, when the editor is on.
+    pub fn editor_url(&self) -> Option<String> {
+        self.editor.as_ref().map(|e| e.address(&self.base_url))
     }
 
     /// The current errors, rendered for the terminal.
@@ -298,6 +312,20 @@ impl Server {
     }
 
     fn answer(&self, request: tiny_http::Request) {
+        if editor::is_editor_url(request.url()) {
+            let base_path = self
+                .state
+                .read()
+                .map(|s| s.served.base_path.clone())
+                .unwrap_or_default();
+            match &self.editor {
+                Some(editor) => editor.answer(request, &base_path),
+                None => {
+                    let _ = request.respond(tiny_http::Response::empty(404));
+                }
+            }
+            return;
+        }
         if request.url().split('?').next() == Some(http::RELOAD_PATH) {
             self.clients.subscribe(request);
             return;
@@ -467,6 +495,8 @@ pub enum ServeEvent {
     Listening {
         /// The address to open.
         url: String,
+        /// The editor's address with this run's token (loopback only).
+        editor: Option<String>,
         /// How long the first build took.
         elapsed: Duration,
         /// The build's errors, rendered, if it had any.
@@ -511,6 +541,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
     server.serve(http, 4);
     report(ServeEvent::Listening {
         url: server.url(),
+        editor: server.editor_url(),
         elapsed: started.elapsed(),
         errors: server.errors_text(lang),
     });

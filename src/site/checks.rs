@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::kinds::{BeritaMeta, MasterplanMeta};
-use crate::content::types::{RESERVED_SLUGS, Slug};
+use crate::content::types::{RESERVED_SLUGS, Slug, TOOL_PATHS};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Text, nearest};
 use crate::markdown::RenderedMarkdown;
@@ -330,7 +330,21 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
         let rel = f.to_string_lossy();
-        if generated.contains(&rel.as_ref())
+        if TOOL_PATHS.contains(&top.as_str()) {
+            errors.push(
+                Diagnostic::file(
+                    Path::new("static").join(f),
+                    Text::new(
+                        format!("alamat /{top}/ dipakai pratinjau cerdas (penyunting); berkas statis tidak boleh diterbitkan di sana: /{rel}"),
+                        format!("the address /{top}/ belongs to the cerdas preview (the editor); no static file may be published there: /{rel}"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "pindahkan berkas ini ke folder lain di static/",
+                    "move the file to another folder in static/",
+                )),
+            );
+        } else if generated.contains(&rel.as_ref())
             || (RESERVED_SLUGS.contains(&top.as_str()) && f.components().count() > 1)
         {
             errors.push(
