@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config, read_regency};
 use crate::content::SourceMemo;
 use crate::content::encoding::read_text_file;
+use crate::content::walk::Inside;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
@@ -249,7 +250,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         news: site.news.len(),
         regencies: 1,
         lang: site.lang,
-        warnings: Diagnostics::default(),
+        warnings: Diagnostics(site.warnings.clone()),
         base_path: site.urls.base_path.clone(),
     })
 }
@@ -636,6 +637,7 @@ fn province_logo(
         return Ok((None, Vec::new()));
     };
     let from = root.join(logo);
+    Inside::new(root).check_file(&from)?;
     let name = Path::new(logo)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

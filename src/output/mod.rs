@@ -6,6 +6,7 @@ pub mod hosting;
 pub mod images;
 pub mod province;
 pub mod sitemap;
+pub mod strip;
 pub mod write;
 
 use crate::export::Export;

@@ -422,3 +422,43 @@ pub(super) fn check_site_files(
     );
     None
 }
+
+/// Photos in `static/` larger than this are published as they are, full size, to every
+/// visitor: worth a warning.
+pub const LARGE_STATIC_PHOTO: u64 = 1024 * 1024;
+
+/// Warnings for JPEG, PNG and WebP photos in `static/` larger than [`LARGE_STATIC_PHOTO`]:
+/// they are copied as they are, while the same photo in a news folder gets sizes for phones.
+pub(super) fn large_static_photos(content: &Content) -> Vec<Diagnostic> {
+    content
+        .static_files
+        .iter()
+        .filter(|f| {
+            let ext = f
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp")
+        })
+        .filter_map(|f| {
+            let size = std::fs::metadata(content.root.join("static").join(f))
+                .ok()?
+                .len();
+            (size > LARGE_STATIC_PHOTO).then(|| {
+                let mb = format!("{:.1}", size as f64 / (1024.0 * 1024.0));
+                let shown = Path::new("static").join(f);
+                Diagnostic::file(
+                    &shown,
+                    Text::new(
+                        format!("foto {} berukuran {mb} MB dan diterbitkan apa adanya: berat dibuka lewat ponsel", shown.display()),
+                        format!("the photo {} is {mb} MB and is published as it is: heavy on a phone", shown.display()),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "letakkan foto di folder berita (berita/<slug>/ di samping index.md) agar dibuat dalam beberapa ukuran, atau perkecil dulu di bawah 1 MB",
+                    "put the photo in a news folder (berita/<slug>/ beside index.md) to get it in several sizes, or shrink it below 1 MB first",
+                ))
+            })
+        })
+        .collect()
+}
