@@ -349,6 +349,8 @@ pub struct ProvinceBuild {
     config: ProvinceConfig,
     portal: ParentPortal,
     keep_going: bool,
+    /// The cache folder, where the last good copy of each remote export is kept.
+    cache_dir: PathBuf,
     /// What each regency of `province.yaml` gave, in its order.
     loaded: Vec<Loaded>,
 }
@@ -377,6 +379,10 @@ impl ProvinceBuild {
             config,
             portal,
             keep_going: opts.keep_going,
+            cache_dir: opts
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| default_cache_dir(&opts.input)),
             loaded: Vec::new(),
         };
         let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
@@ -412,19 +418,22 @@ impl ProvinceBuild {
             &self.portal,
             &self.file,
             &self.source,
+            &self.cache_dir,
             sink,
         )
         .map_err(|d| label_errors(d, &label));
         let urls = Urls::new(&self.config.base_url, "");
         let lang = self.config.language.lang();
         match loaded {
-            Ok(source) => Loaded {
+            Ok((source, warnings)) => Loaded {
                 share: regency_share(source, &urls, lang),
                 errors: None,
+                warnings: label_errors(Diagnostics(warnings), &label),
             },
             Err(errors) => Loaded {
                 share: regency_share(RegencySource::Failed { label }, &urls, lang),
                 errors: Some(errors),
+                warnings: Diagnostics::default(),
             },
         }
     }
@@ -448,27 +457,28 @@ impl ProvinceBuild {
     pub fn aggregate(&self, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
         let mut errors = Vec::new();
         let mut built = Vec::new();
+        let mut warnings = Vec::new();
         for loaded in &self.loaded {
             if let Some(d) = &loaded.errors {
                 errors.extend(d.0.iter().cloned());
             }
+            warnings.extend(loaded.warnings.0.iter().cloned());
             if let RegencySource::Built(e) = &loaded.share.source {
                 built.push(e.site.slug.clone());
             }
         }
         let shares: Vec<&RegencyShare> = self.loaded.iter().map(|l| &l.share).collect();
         errors.extend(check_regency_slugs(&shares, &self.file, &self.source));
-        let warnings = if errors.is_empty() {
-            Diagnostics::default()
-        } else if self.keep_going
-            && shares
+        if !errors.is_empty() {
+            let some_loaded = shares
                 .iter()
-                .any(|s| !matches!(s.source, RegencySource::Failed { .. }))
-        {
-            Diagnostics(errors)
-        } else {
-            return Err(Diagnostics(errors));
-        };
+                .any(|s| !matches!(s.source, RegencySource::Failed { .. }));
+            if !(self.keep_going && some_loaded) {
+                return Err(Diagnostics(errors));
+            }
+            warnings.extend(errors);
+        }
+        let warnings = Diagnostics(warnings);
         let lang = self.config.language.lang();
         let (logo_url, logo_copy) =
             province_logo(&self.root, &self.config, &self.file, &self.source)?;
@@ -503,6 +513,8 @@ impl ProvinceBuild {
 struct Loaded {
     share: RegencyShare,
     errors: Option<Diagnostics>,
+    /// Problems that did not stop it (a kept copy used, links dropped, large photos).
+    warnings: Diagnostics,
 }
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
@@ -515,12 +527,14 @@ fn load_regency(
     portal: &ParentPortal,
     file: &Path,
     source: &str,
+    cache_dir: &Path,
     sink: &dyn Sink,
-) -> Result<RegencySource, Diagnostics> {
+) -> Result<(RegencySource, Vec<Diagnostic>), Diagnostics> {
     match entry {
-        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(
-            root, location, file, source,
-        )?)),
+        RegencyEntry::Export(location) => {
+            let fetched = read_export(root, location, file, source, Some(cache_dir))?;
+            Ok((RegencySource::External(fetched.export), fetched.warnings))
+        }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
@@ -557,8 +571,9 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
+            let warnings = site.warnings.clone();
             sink.accept(Part::Regency(index), files, copies)?;
-            Ok(RegencySource::Built(export))
+            Ok((RegencySource::Built(export), warnings))
         }
     }
 }

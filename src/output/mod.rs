@@ -13,6 +13,7 @@ use crate::export::Export;
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
 use crate::site::Site;
+use crate::text::json_for_script;
 
 /// The non-HTML files of a site.
 pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
@@ -20,13 +21,16 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
     let (atom, json) = feeds::site_feeds(site);
     vec![
         file("atom.xml", atom),
-        file("feed.json", json),
+        file("feed.json", json_for_script(&json)),
         file("sitemap.xml", sitemap::sitemap(site)),
         file(
             "robots.txt",
             sitemap::robots_txt(&site.urls.permalink("sitemap.xml")),
         ),
-        file("data.json", crate::export::data_json(export)),
+        file(
+            "data.json",
+            json_for_script(&crate::export::data_json(export)),
+        ),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&site.urls)),
         file(".htaccess", hosting::htaccess(&site.urls)),

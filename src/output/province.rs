@@ -10,6 +10,7 @@ use crate::export::pretty_json;
 use crate::province::{Province, ProvinceNews};
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
+use crate::text::json_for_script;
 
 /// One regency in the province export.
 #[derive(Serialize)]
@@ -135,14 +136,14 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
     );
     vec![
         file("atom.xml", atom),
-        file("feed.json", json),
+        file("feed.json", json_for_script(&json)),
         file("sitemap.xml", sitemap::sitemap_index(&index)),
         file("sitemap-provinsi.xml", sitemap::province_sitemap(p)),
         file(
             "robots.txt",
             sitemap::robots_txt(&p.urls.permalink("sitemap.xml")),
         ),
-        file("data.json", province_data_json(p)),
+        file("data.json", json_for_script(&province_data_json(p))),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&p.urls)),
         file(".htaccess", hosting::htaccess(&p.urls)),

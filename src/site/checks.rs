@@ -136,6 +136,29 @@ pub(super) fn check_news_refs(
         .filter(|s| !programs.contains_key(s))
         .map(|s| unknown_program_error(doc, "programs", s, programs))
         .collect();
+    // `source` is text ("Humas Setda Agam"), which a theme may show as a link when it is an
+    // address: one that could run code is refused.
+    if let Some(source) = doc
+        .meta
+        .source
+        .as_deref()
+        .filter(|s| !s.trim().contains(char::is_whitespace) && !crate::text::is_safe_url(s))
+    {
+        errors.push(
+            doc.error_at(
+                "source",
+                source,
+                Text::new(
+                    format!("sumber `{source}` tidak diizinkan: alamat hanya boleh http://, https://, mailto: atau tel:"),
+                    format!("the source `{source}` is not allowed: an address may only be http://, https://, mailto: or tel:"),
+                ),
+            )
+            .with_hint(Text::new(
+                "tulis nama sumbernya, atau alamat lengkap yang diawali https://",
+                "write the source's name, or a full address starting with https://",
+            )),
+        );
+    }
     let cover_alt_missing = doc
         .meta
         .cover_alt
