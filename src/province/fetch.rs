@@ -128,17 +128,54 @@ fn fetch_error(place: &Place, id: String, en: String) -> Diagnostic {
     )
 }
 
+/// How deep lists and objects may nest in an export (a real one nests five deep).
+const MAX_JSON_DEPTH: usize = 64;
+
+/// Whether the JSON text `bytes` nests lists and objects deeper than `max` (strings skipped).
+fn nested_deeper_than(bytes: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parses and cleans an export's bytes.
 fn parse_export(place: &Place, bytes: &[u8]) -> Result<Fetched, Diagnostic> {
     let location = place.location;
-    let export = serde_json::from_slice::<Export>(bytes).map_err(|e| {
-        let (id, en) = if e.to_string().contains("recursion limit") {
+    let parsed = if nested_deeper_than(bytes, MAX_JSON_DEPTH) {
+        Err(None)
+    } else {
+        serde_json::from_slice::<Export>(bytes).map_err(Some)
+    };
+    let export = parsed.map_err(|e| {
+        let e = e.map(|e| e.to_string()).unwrap_or_else(|| "recursion limit".into());
+        let (id, en) = if e.contains("recursion limit") {
             (
                 "isinya bersarang terlalu dalam".to_string(),
                 "it is nested too deep".to_string(),
             )
         } else {
-            (e.to_string(), e.to_string())
+            (e.clone(), e)
         };
         place.diagnostic(
             Text::new(
@@ -345,6 +382,14 @@ fn describe(err: &ureq::Error) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_seen_before_parsing() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(nested_deeper_than(deep.as_bytes(), MAX_JSON_DEPTH));
+        let quoted = format!("{{\"a\": \"{}\\\"\", \"b\": [[1]]}}", "[".repeat(100));
+        assert!(!nested_deeper_than(quoted.as_bytes(), MAX_JSON_DEPTH));
+    }
 
     #[test]
     fn ages_and_sizes_read_as_words() {
