@@ -197,7 +197,10 @@ fn raw_html_in_markdown_is_sanitized() {
     );
     let out = site.build();
     let err = assert_fails_at(&site, &out, "berita/x.md:6:42");
-    assert!(err.contains("javascript:alert(1): alamat ini tidak diizinkan"), "{err}");
+    assert!(
+        err.contains("javascript:alert(1): alamat ini tidak diizinkan"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub fn assert_nothing_injected(dir: &Path) {
     let files = all_files(dir);
     assert!(files.len() > 10, "the site was built");
     for (path, text) in files {
+        if path.file_name().is_some_and(|n| n == "feed.json") {
+            assert_feed_is_data(&text);
+            continue;
+        }
         let lower = text.to_ascii_lowercase();
         let scripts = lower.matches("<script").count();
         let json_ld = lower
@@ -58,6 +62,24 @@ pub fn assert_nothing_injected(dir: &Path) {
                 assert!(!json.contains('<') && !json.contains('&'), "{json}");
             }
         }
+    }
+}
+
+/// A JSON feed holds titles and summaries as plain text (JSON-escaped, shown as text by
+/// readers) and `content_html` as HTML: that HTML must hold no script and no `javascript:`.
+pub fn assert_feed_is_data(text: &str) {
+    let feed: serde_json::Value = serde_json::from_str(text).expect("feed.json is JSON");
+    for item in feed["items"].as_array().expect("items") {
+        let html = item["content_html"]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:"),
+            "{html}"
+        );
+        let url = item["url"].as_str().unwrap_or_default();
+        assert!(url.starts_with("https://"), "{url}");
     }
 }
 

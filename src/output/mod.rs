@@ -21,7 +21,7 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
     let (atom, json) = feeds::site_feeds(site);
     vec![
         file("atom.xml", atom),
-        file("feed.json", json_for_script(&json)),
+        file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap(site)),
         file(
             "robots.txt",

@@ -136,7 +136,7 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
     );
     vec![
         file("atom.xml", atom),
-        file("feed.json", json_for_script(&json)),
+        file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap_index(&index)),
         file("sitemap-provinsi.xml", sitemap::province_sitemap(p)),
         file(
