@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::{BaseUrl, ProvinceConfig, RegencyEntry, parse_province_config, read_regency};
 use crate::content::SourceMemo;
 use crate::content::encoding::read_text_file;
+use crate::content::walk::Inside;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
@@ -260,7 +261,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         news: site.news.len(),
         regencies: 1,
         lang: site.lang,
-        warnings: Diagnostics::default(),
+        warnings: Diagnostics(site.warnings.clone()),
         base_path: site.urls.base_path.clone(),
     })
 }
@@ -435,6 +436,8 @@ pub struct ProvinceBuild {
     config: ProvinceConfig,
     portal: ParentPortal,
     keep_going: bool,
+    /// The cache folder, where the last good copy of each remote export is kept.
+    cache_dir: PathBuf,
     /// What each regency of `province.yaml` gave, in its order.
     loaded: Vec<Loaded>,
 }
@@ -463,6 +466,10 @@ impl ProvinceBuild {
             config,
             portal,
             keep_going: opts.keep_going,
+            cache_dir: opts
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| default_cache_dir(&opts.input)),
             loaded: Vec::new(),
         };
         let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
@@ -497,19 +504,22 @@ impl ProvinceBuild {
             &self.portal,
             &self.file,
             &self.source,
+            &self.cache_dir,
             sink,
         )
         .map_err(|d| label_errors(d, &label));
         let urls = Urls::new(&self.config.base_url, "");
         let lang = self.config.language.lang();
         match loaded {
-            Ok(source) => Loaded {
+            Ok((source, warnings)) => Loaded {
                 share: regency_share(source, &urls, lang),
                 errors: None,
+                warnings: label_errors(Diagnostics(warnings), &label),
             },
             Err(errors) => Loaded {
                 share: regency_share(RegencySource::Failed { label }, &urls, lang),
                 errors: Some(errors),
+                warnings: Diagnostics::default(),
             },
         }
     }
@@ -533,27 +543,28 @@ impl ProvinceBuild {
     pub fn aggregate(&self, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
         let mut errors = Vec::new();
         let mut built = Vec::new();
+        let mut warnings = Vec::new();
         for loaded in &self.loaded {
             if let Some(d) = &loaded.errors {
                 errors.extend(d.0.iter().cloned());
             }
+            warnings.extend(loaded.warnings.0.iter().cloned());
             if let RegencySource::Built(e) = &loaded.share.source {
                 built.push(e.site.slug.clone());
             }
         }
         let shares: Vec<&RegencyShare> = self.loaded.iter().map(|l| &l.share).collect();
         errors.extend(check_regency_slugs(&shares, &self.file, &self.source));
-        let warnings = if errors.is_empty() {
-            Diagnostics::default()
-        } else if self.keep_going
-            && shares
+        if !errors.is_empty() {
+            let some_loaded = shares
                 .iter()
-                .any(|s| !matches!(s.source, RegencySource::Failed { .. }))
-        {
-            Diagnostics(errors)
-        } else {
-            return Err(Diagnostics(errors));
-        };
+                .any(|s| !matches!(s.source, RegencySource::Failed { .. }));
+            if !(self.keep_going && some_loaded) {
+                return Err(Diagnostics(errors));
+            }
+            warnings.extend(errors);
+        }
+        let warnings = Diagnostics(warnings);
         let lang = self.config.language.lang();
         let (logo_url, logo_copy) =
             province_logo(&self.root, &self.config, &self.file, &self.source)?;
@@ -588,6 +599,8 @@ impl ProvinceBuild {
 struct Loaded {
     share: RegencyShare,
     errors: Option<Diagnostics>,
+    /// Problems that did not stop it (a kept copy used, links dropped, large photos).
+    warnings: Diagnostics,
 }
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
@@ -600,12 +613,14 @@ fn load_regency(
     portal: &ParentPortal,
     file: &Path,
     source: &str,
+    cache_dir: &Path,
     sink: &dyn Sink,
-) -> Result<RegencySource, Diagnostics> {
+) -> Result<(RegencySource, Vec<Diagnostic>), Diagnostics> {
     match entry {
-        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(
-            root, location, file, source,
-        )?)),
+        RegencyEntry::Export(location) => {
+            let fetched = read_export(root, location, file, source, Some(cache_dir))?;
+            Ok((RegencySource::External(fetched.export), fetched.warnings))
+        }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
@@ -642,8 +657,9 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
+            let warnings = site.warnings.clone();
             sink.accept(Part::Regency(index), files, copies)?;
-            Ok(RegencySource::Built(export))
+            Ok((RegencySource::Built(export), warnings))
         }
     }
 }
@@ -722,6 +738,7 @@ fn province_logo(
         return Ok((None, Vec::new()));
     };
     let from = root.join(logo);
+    Inside::new(root).check_file(&from)?;
     let name = Path::new(logo)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

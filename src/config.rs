@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::content::encoding::decode_text;
 use crate::content::frontmatter::parse_yaml;
 use crate::content::types::{Slug, encode_message};
+use crate::content::walk::Inside;
 use crate::content::{Content, SourceMemo, load_content_with};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
+use crate::text::is_safe_url;
 
 /// Whether the regency is a kabupaten or a kota.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -214,8 +216,39 @@ impl<'de> Deserialize<'de> for BaseUrl {
 }
 
 /// Reads and checks `site.yaml` (`source` is its text, `file` its name for messages).
+/// Its menu and social links must be relative or `http`, `https`, `mailto`, `tel`.
 pub fn parse_site_config(file: &Path, source: &str) -> Result<SiteConfig, Diagnostic> {
-    parse_yaml(file, source, source, 1)
+    let config: SiteConfig = parse_yaml(file, source, source, 1)?;
+    let menu = config.menu.iter().map(|m| m.url.as_str());
+    let social = config.social.iter().map(|s| s.url.as_str());
+    check_links(file, source, menu.chain(social))?;
+    Ok(config)
+}
+
+/// Refuses the first link among `urls` (values written in the YAML `source`) whose scheme
+/// could run code or open something else than a web page (`javascript:`, `data:`, `file:`).
+fn check_links<'a>(
+    file: &Path,
+    source: &str,
+    mut urls: impl Iterator<Item = &'a str>,
+) -> Result<(), Diagnostic> {
+    let Some(url) = urls.find(|u| !is_safe_url(u)) else {
+        return Ok(());
+    };
+    Err(Diagnostic::at_key(
+        file,
+        source,
+        "url",
+        url,
+        Text::new(
+            format!("tautan `{url}` tidak diizinkan: hanya alamat http://, https://, mailto:, tel: atau jalur di dalam situs"),
+            format!("the link `{url}` is not allowed: only http://, https://, mailto:, tel: addresses or paths inside the site"),
+        ),
+    )
+    .with_hint(Text::new(
+        "tulis alamat lengkap yang diawali https://, misalnya `url: \"https://instagram.com/diskominfo\"`, atau jalur seperti `/program/`",
+        "write a full address starting with https://, e.g. `url: \"https://instagram.com/diskominfo\"`, or a path such as `/program/`",
+    )))
 }
 
 /// A regency folder as read: its `site.yaml` and its checked content.
@@ -233,6 +266,7 @@ pub struct Regency {
 /// together; unchanged content files are taken from `memo` (and the others remembered there).
 pub fn read_regency(root: &Path, memo: Option<&SourceMemo>) -> Result<Regency, Diagnostics> {
     let config_path: PathBuf = root.join("site.yaml");
+    Inside::new(root).check_file(&config_path)?;
     let bytes = fs::read(&config_path).map_err(|e| {
         Diagnostic::io(&config_path, &e).with_hint(Text::new(
             "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
@@ -380,5 +414,7 @@ fn default_province_paginate() -> Paginate {
 
 /// Reads and checks `province.yaml`.
 pub fn parse_province_config(file: &Path, source: &str) -> Result<ProvinceConfig, Diagnostic> {
-    parse_yaml(file, source, source, 1)
+    let config: ProvinceConfig = parse_yaml(file, source, source, 1)?;
+    check_links(file, source, config.social.iter().map(|s| s.url.as_str()))?;
+    Ok(config)
 }

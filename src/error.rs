@@ -158,9 +158,20 @@ impl Diagnostic {
 
     /// Renders the diagnostic in `lang`, compiler style.
     pub fn render(&self, lang: Lang) -> String {
-        let (label, hint_label) = match lang {
-            Lang::Id => ("galat", "saran"),
-            Lang::En => ("error", "help"),
+        self.render_as(lang, Severity::Error)
+    }
+
+    /// Renders the diagnostic in `lang` as a problem that did not stop the build.
+    pub fn render_warning(&self, lang: Lang) -> String {
+        self.render_as(lang, Severity::Warning)
+    }
+
+    fn render_as(&self, lang: Lang, severity: Severity) -> String {
+        let (label, hint_label) = match (lang, severity) {
+            (Lang::Id, Severity::Error) => ("galat", "saran"),
+            (Lang::Id, Severity::Warning) => ("peringatan", "saran"),
+            (Lang::En, Severity::Error) => ("error", "help"),
+            (Lang::En, Severity::Warning) => ("warning", "help"),
         };
         let mut out = format!("{label}: {}\n", self.message.get(lang));
         let file = self.file.display();

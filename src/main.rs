@@ -256,7 +256,7 @@ fn main() -> ExitCode {
             let lang = forced.unwrap_or(report.lang);
             if !report.warnings.0.is_empty() {
                 for w in &report.warnings.0 {
-                    eprint!("{}", w.render(lang));
+                    eprint!("{}", w.render_warning(lang));
                 }
                 eprintln!();
             }

@@ -10,6 +10,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::types::slugify;
 use crate::error::Text;
+use crate::text::{SAFE_SCHEMES, is_safe_url};
 
 /// The marker that ends a hand-chosen summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -193,8 +194,23 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
     let mut has_raw_html = false;
     let mut events: Vec<Event> = Vec::new();
     let mut picture: Option<PendingPicture> = None;
+    let mut html_block: Option<RawHtml> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !is_safe_url(&dest_url) => {
+                broken.push(unsafe_link(&dest_url, range.start, false));
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::Borrowed(""),
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -214,6 +230,20 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !is_safe_url(&dest_url) => {
+                broken.push(unsafe_link(&dest_url, range.start, true));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::Borrowed(""),
                     title,
                     id,
                 })
@@ -275,11 +305,40 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
                     }
                 },
             },
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(RawHtml::default());
+                event
+            }
+            Event::Html(ref h) if html_block.is_some() => {
+                if h.trim() != MORE_MARKER {
+                    has_raw_html = true;
+                }
+                if let Some(block) = html_block.as_mut() {
+                    block.push(h, source_offset(body, &range, h), events.len());
+                }
+                event
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html_block.take() {
+                    let checked = block.check(dir, targets, &mut broken);
+                    if let Some((html, first)) = checked {
+                        // A link rewritten inside: the block's lines become one piece.
+                        events.truncate(first);
+                        events.push(Event::Html(html.into()));
+                    }
+                }
+                event
+            }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 if h.trim() != MORE_MARKER {
                     has_raw_html = true;
                 }
-                event
+                let mut tag = RawHtml::default();
+                tag.push(h, source_offset(body, &range, h), events.len());
+                match tag.check(dir, targets, &mut broken) {
+                    Some((html, _)) => Event::InlineHtml(html.into()),
+                    None => event,
+                }
             }
             other => other,
         };
@@ -351,6 +410,221 @@ fn local_path(dest: &str, dir: &Path) -> Option<PathBuf> {
     }
     let path = dest.split(['#', '?']).next().unwrap_or_default();
     normalize(&dir.join(path))
+}
+
+/// A link or image whose address could run code (`javascript:`, `data:`), refused.
+fn unsafe_link(dest: &str, offset: usize, image: bool) -> BrokenRef {
+    BrokenRef {
+        target: dest.to_string(),
+        offset,
+        image,
+        problem: Some((
+            Text::new(
+                "alamat ini tidak diizinkan: hanya http://, https://, mailto:, tel: atau berkas di dalam situs",
+                "this address is not allowed: only http://, https://, mailto:, tel: or a file inside the site",
+            ),
+            Text::new(
+                "tulis alamat lengkap yang diawali https://, atau nama berkas di folder tulisan",
+                "write a full address starting with https://, or the name of a file in the page's folder",
+            ),
+        )),
+    }
+}
+
+/// Where the text `h` of an event spanning `range` starts in `body`: the event's own place
+/// when its text is written there as it is (a line of an HTML block inside a quote is not).
+fn source_offset(body: &str, range: &std::ops::Range<usize>, h: &str) -> usize {
+    match body.get(range.clone()) {
+        Some(raw) if raw == h => range.start,
+        Some(raw) => raw.find(h).map_or(range.start, |i| range.start + i),
+        None => range.start,
+    }
+}
+
+/// Raw HTML written in Markdown (an HTML block's lines together, or one inline tag), whose
+/// images and links are checked like Markdown ones.
+#[derive(Default)]
+struct RawHtml {
+    /// The text.
+    text: String,
+    /// Where each piece of `text` starts in it and in the body.
+    pieces: Vec<(usize, usize)>,
+    /// The index of the first event it came from.
+    first_event: usize,
+}
+
+impl RawHtml {
+    fn push(&mut self, text: &str, body_offset: usize, event: usize) {
+        if self.pieces.is_empty() {
+            self.first_event = event;
+        }
+        self.pieces.push((self.text.len(), body_offset));
+        self.text.push_str(text);
+    }
+
+    /// The body offset of byte `at` of the text.
+    fn offset_of(&self, at: usize) -> usize {
+        self.pieces
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= at)
+            .map_or(0, |(start, body)| body + (at - start))
+    }
+
+    /// Checks every `<img src>` and `<a href>`: a missing file or an address that could run
+    /// code goes to `broken`. Returns the text with links to `.md` files rewritten to their
+    /// URLs, and the first event it replaces, when any was.
+    fn check(
+        &self,
+        dir: &Path,
+        targets: &dyn LinkTargets,
+        broken: &mut Vec<BrokenRef>,
+    ) -> Option<(String, usize)> {
+        let mut replaced = Vec::new();
+        for (tag, value, at) in html_urls(&self.text) {
+            let image = tag == "img";
+            let offset = self.offset_of(at);
+            let dest = decode_entities(value);
+            if !is_safe_url(&dest) {
+                broken.push(unsafe_link(&dest, offset, image));
+                continue;
+            }
+            match rewrite_target(&CowStr::Borrowed(&dest), dir, targets, image) {
+                None => broken.push(BrokenRef {
+                    target: dest.clone(),
+                    offset,
+                    image,
+                    problem: None,
+                }),
+                Some(new) if *new != *dest => {
+                    replaced.push((at, value.len(), crate::text::escape_html(&new)));
+                }
+                Some(_) => {}
+            }
+        }
+        if replaced.is_empty() {
+            return None;
+        }
+        let mut html = self.text.clone();
+        for (at, len, new) in replaced.into_iter().rev() {
+            html.replace_range(at..at + len, &new);
+        }
+        Some((html, self.first_event))
+    }
+}
+
+/// An attribute value as a browser reads it: character references (`&#x09;`, `&#58;`,
+/// `&colon;`, `&amp;` ...) decoded, so `jav&#x09;ascript:` is seen for what it is.
+fn decode_entities(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map_or(rest.len(), |p| p + 1);
+        let name = &rest[1..end];
+        let decoded = match name.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse().ok(),
+            }
+            .and_then(char::from_u32),
+            None => match name {
+                "amp" => Some('&'),
+                "colon" => Some(':'),
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "sol" => Some('/'),
+                _ => None,
+            },
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `src` of every `<img>` and the `href` of every `<a>` in `html`: (tag, value as
+/// written, byte offset of the value).
+fn html_urls(html: &str) -> Vec<(String, &str, usize)> {
+    let bytes = html.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+        let name_end = html[lt + 1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(html.len(), |p| p + lt + 1);
+        let tag = html[lt + 1..name_end].to_ascii_lowercase();
+        i = name_end.max(lt + 1);
+        if tag.is_empty() {
+            continue;
+        }
+        // Attributes, up to the end of the tag.
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' {
+                break;
+            }
+            let name_start = i;
+            while i < bytes.len()
+                && !matches!(bytes[i], b'=' | b'>' | b'/')
+                && !bytes[i].is_ascii_whitespace()
+            {
+                i += 1;
+            }
+            let attr = html[name_start..i].to_ascii_lowercase();
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] != b'=' {
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (start, end, next) = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[i + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |p| p + i + 1);
+                    (i + 1, end, (end + 1).min(html.len()))
+                }
+                _ => {
+                    let end = html[i..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map_or(html.len(), |p| p + i);
+                    (i, end, end)
+                }
+            };
+            i = next;
+            let wanted = matches!(
+                (tag.as_str(), attr.as_str()),
+                ("img", "src") | ("a", "href")
+            );
+            if wanted {
+                found.push((tag.clone(), &html[start..end], start));
+            }
+        }
+    }
+    found
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -481,6 +755,7 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
+        .url_schemes(SAFE_SCHEMES.into_iter().collect())
         .link_rel(Some("noopener"));
     builder.clean(html).to_string()
 }
@@ -606,6 +881,48 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<b>tebal</b>"));
         assert!(r.html.contains(r#"id="judul""#));
+    }
+
+    #[test]
+    fn raw_html_images_and_links_are_checked_like_markdown_ones() {
+        let body = "Satu.\n\nFoto <img src=\"hilang.png\" alt=\"x\"> dan <a href='lain.md'>ini</a>.\n\n<div>\n<img\n  src=\"foto.jpg\">\n<a href=\"tidak-ada.md\">x</a>\n</div>\n";
+        let r = render_markdown(body, Path::new("berita/bimtek"), &Targets);
+        let targets: Vec<(&str, usize)> = r
+            .broken
+            .iter()
+            .map(|b| (b.target.as_str(), b.offset))
+            .collect();
+        assert_eq!(
+            targets,
+            vec![
+                ("hilang.png", body.find("hilang.png").unwrap()),
+                ("lain.md", body.find("lain.md").unwrap()),
+                ("tidak-ada.md", body.find("tidak-ada.md").unwrap()),
+            ],
+            "{:?}",
+            r.broken
+        );
+        let r = md("Lihat <a href=\"lain.md#hasil\">ini</a>.\n");
+        assert!(r.broken.is_empty(), "{:?}", r.broken);
+        assert!(
+            r.html.contains(r#"href="/berita/lain/#hasil""#),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn links_that_could_run_code_are_refused_and_never_written() {
+        let r = md(
+            "[a](javascript:alert(1)) ![b](data:text/html,x) <JavaScript:alert(2)> <a href=\"jav&#x09;ascript:alert(3)\">c</a> <a href=\" javascript:alert(4)\">d</a>\n",
+        );
+        assert_eq!(r.broken.len(), 5, "{:?}", r.broken);
+        assert!(r.broken.iter().all(|b| b.problem.is_some()));
+        let lower = r.html.to_ascii_lowercase();
+        // The autolink's text stays as text; no attribute holds such an address.
+        assert!(!lower.contains("=\"javascript"), "{}", r.html);
+        assert!(!lower.contains("=\" javascript"), "{}", r.html);
+        assert!(!lower.contains("=\"data:"), "{}", r.html);
     }
 
     /// Answers like `Targets`, but the linked page lives at `url` and the photo is drawn as

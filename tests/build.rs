@@ -185,11 +185,22 @@ fn check_validates_without_writing() {
 
 #[test]
 fn raw_html_in_markdown_is_sanitized() {
-    let body = "---\ntitle: X\ndate: 2023-02-01\nauthor: Humas\n---\nHalo <script>alert('x')</script><a href=\"javascript:alert(1)\" onclick=\"y()\">klik</a>\n";
+    let body = "---\ntitle: X\ndate: 2023-02-01\nauthor: Humas\n---\nHalo <script>alert('x')</script><a href=\"https://agamkab.go.id\" onclick=\"alert(1)\">klik</a>\n";
     let site = built(TestSite::new().file("berita/x.md", body));
     let page = site.read("berita/x/index.html");
     assert!(!page.contains("alert("), "{page}");
     assert!(!page.contains("onclick"));
+    // A link that could run code is the writer's mistake: refused, naming its place (issue 15).
+    let site = TestSite::new().file(
+        "berita/x.md",
+        &body.replace("https://agamkab.go.id", "javascript:alert(1)"),
+    );
+    let out = site.build();
+    let err = assert_fails_at(&site, &out, "berita/x.md:6:42");
+    assert!(
+        err.contains("javascript:alert(1): alamat ini tidak diizinkan"),
+        "{err}"
+    );
 }
 
 #[test]

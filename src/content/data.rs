@@ -7,11 +7,17 @@ use serde_json::{Map, Value};
 
 use crate::content::encoding::read_text_file;
 use crate::content::frontmatter::parse_yaml;
+use crate::content::walk::{EntryKind, Inside};
 use crate::error::{Diagnostic, Text};
 
 /// Reads every `.yaml`, `.yml`, `.json` and `.csv` file directly in `dir`.
-pub fn load_data(dir: &Path, errors: &mut Vec<Diagnostic>) -> Map<String, Value> {
+/// Files that are links leaving the site folder are errors, never read.
+pub fn load_data(inside: &Inside, dir: &Path, errors: &mut Vec<Diagnostic>) -> Map<String, Value> {
     let mut tables = Map::new();
+    if let Err(e) = inside.check_file(dir) {
+        errors.push(e);
+        return tables;
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return tables;
     };
@@ -22,6 +28,17 @@ pub fn load_data(dir: &Path, errors: &mut Vec<Diagnostic>) -> Map<String, Value>
             continue;
         };
         let rel = Path::new("data").join(path.file_name().unwrap_or_default());
+        if !matches!(ext.to_str(), Some("yaml" | "yml" | "json" | "csv")) {
+            continue;
+        }
+        match inside.kind_of(&path) {
+            Ok(Some(EntryKind::File)) => {}
+            Ok(_) => continue,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        }
         let source = match read_text_file(&path, &rel) {
             Ok(s) => s,
             Err(e) => {

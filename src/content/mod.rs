@@ -8,6 +8,7 @@ pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
 pub mod types;
+pub mod walk;
 pub mod yaml_mistakes;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use encoding::read_text_file;
 use frontmatter::{parse_yaml, split_front_matter};
 use kinds::{BeritaMeta, HalamanMeta, MasterplanMeta, ProgramMeta};
 use types::Slug;
+use walk::{EntryKind, Inside};
 
 /// One Markdown file, read and checked.
 #[derive(Clone, Debug)]
@@ -181,8 +183,9 @@ pub fn load_content(root: &Path) -> Result<Content, Diagnostics> {
 pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Content, Diagnostics> {
     let mut errors = Vec::new();
     let mut files = Vec::new();
+    let inside = Inside::new(root);
     for section in SECTIONS {
-        collect_markdown(root, Path::new(section), &mut files, &mut errors);
+        collect_markdown(&inside, root, Path::new(section), &mut files, &mut errors);
     }
     let parsed: Vec<Result<Document, Diagnostic>> = files
         .par_iter()
@@ -191,8 +194,16 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     if let Some(memo) = memo {
         memo.retain(&files, root);
     }
-    let static_files = list_files(&root.join("static"), &mut errors);
-    let data = data::load_data(&root.join("data"), &mut errors);
+    let static_files = list_files(&inside, &root.join("static"), &mut errors);
+    let data = data::load_data(&inside, &root.join("data"), &mut errors);
+    let templates_dir = match inside.kind_of(&root.join("templates")) {
+        Ok(Some(EntryKind::Dir)) => Some(root.join("templates")),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let mut content = Content {
         root: root.to_path_buf(),
         news: Vec::new(),
@@ -200,7 +211,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
         masterplan: None,
         pages: Vec::new(),
         static_files,
-        templates_dir: Some(root.join("templates")).filter(|p| p.is_dir()),
+        templates_dir,
         data,
     };
     for item in parsed {
@@ -294,6 +305,7 @@ fn found_at(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<Found> {
 }
 
 fn collect_markdown(
+    inside: &Inside,
     root: &Path,
     section: &'static Path,
     out: &mut Vec<Found>,
@@ -304,7 +316,7 @@ fn collect_markdown(
         .find(|s| Path::new(s) == section)
         .unwrap_or("berita");
     let dir = root.join(section);
-    let Some(entries) = read_dir_sorted(&dir, errors) else {
+    let Some(entries) = read_dir_sorted(inside, &dir, errors) else {
         return;
     };
     if section_name == "masterplan" {
@@ -313,7 +325,7 @@ fn collect_markdown(
             let assets = entries
                 .iter()
                 .filter(|e| e.path.file_name().is_some_and(|n| n != "index.md"))
-                .flat_map(|e| relative_files(&dir, e, errors))
+                .flat_map(|e| relative_files(inside, &dir, e, errors))
                 .collect();
             out.push(Found {
                 path: section.join("index.md"),
@@ -363,11 +375,11 @@ fn collect_markdown(
             let Some(slug) = slug_of(&rel, &name, errors) else {
                 continue;
             };
-            let assets = read_dir_sorted(&entry, errors)
+            let assets = read_dir_sorted(inside, &entry, errors)
                 .unwrap_or_default()
                 .iter()
                 .filter(|e| e.path.file_name().is_some_and(|n| n != "index.md"))
-                .flat_map(|e| relative_files(&entry, e, errors))
+                .flat_map(|e| relative_files(inside, &entry, e, errors))
                 .collect();
             out.push(Found {
                 path: rel.join("index.md"),
@@ -425,14 +437,27 @@ fn slug_of(rel: &Path, name: &str, errors: &mut Vec<Diagnostic>) -> Option<Slug>
 /// One entry of a folder.
 struct Listed {
     path: PathBuf,
-    /// Whether it is a folder (or a link to one).
+    /// Whether it is a folder (or a link to one inside the site folder).
     is_dir: bool,
 }
 
 /// Entries of `dir` sorted by name, hidden files and editor leftovers skipped; `None` when
-/// the folder does not exist. Whether an entry is a folder comes with the listing, without
-/// asking the file system about each entry.
-fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<Listed>> {
+/// the folder does not exist. A symbolic link is followed only when it stays inside the site
+/// folder; one that leaves it, goes round in a loop or points at nothing is an error, as is
+/// anything that is neither a regular file nor a folder.
+fn read_dir_sorted(
+    inside: &Inside,
+    dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Listed>> {
+    match inside.kind_of(dir) {
+        Ok(Some(EntryKind::Dir)) => {}
+        Ok(_) => return None,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
@@ -441,20 +466,30 @@ fn read_dir_sorted(dir: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<Liste
             return None;
         }
     };
-    let mut listed: Vec<Listed> = entries
+    let mut paths: Vec<(PathBuf, Option<fs::FileType>)> = entries
         .filter_map(Result::ok)
-        .map(|e| {
-            let path = e.path();
-            let is_dir = match e.file_type() {
-                Ok(t) if t.is_symlink() => path.is_dir(),
-                Ok(t) => t.is_dir(),
-                Err(_) => path.is_dir(),
-            };
-            Listed { path, is_dir }
-        })
-        .filter(|e| !is_ignored(&e.path))
+        .map(|e| (e.path(), e.file_type().ok()))
+        .filter(|(path, _)| !is_ignored(path))
         .collect();
-    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut listed = Vec::with_capacity(paths.len());
+    for (path, file_type) in paths {
+        // Whether an entry is a plain file or folder comes with the listing, without asking
+        // the file system about each entry; only links and odd entries are looked at.
+        let is_dir = match file_type {
+            Some(t) if t.is_file() => false,
+            Some(t) if t.is_dir() => true,
+            _ => match inside.kind_of(&path) {
+                Ok(Some(kind)) => kind == EntryKind::Dir,
+                Ok(None) => continue,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            },
+        };
+        listed.push(Listed { path, is_dir });
+    }
     Some(listed)
 }
 
@@ -475,9 +510,14 @@ pub fn is_ignored(path: &Path) -> bool {
 }
 
 /// `entry` (a file or folder under `base`) as files relative to `base`.
-fn relative_files(base: &Path, entry: &Listed, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn relative_files(
+    inside: &Inside,
+    base: &Path,
+    entry: &Listed,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     if entry.is_dir {
-        return files_under(base, &entry.path, errors);
+        return files_under(inside, base, &entry.path, errors);
     }
     entry
         .path
@@ -488,20 +528,35 @@ fn relative_files(base: &Path, entry: &Listed, errors: &mut Vec<Diagnostic>) -> 
 }
 
 /// Every file under `dir` (itself under `base`), relative to `base`.
-fn files_under(base: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    read_dir_sorted(dir, errors)
-        .unwrap_or_default()
-        .iter()
-        .flat_map(|e| relative_files(base, e, errors))
-        .collect()
+fn files_under(
+    inside: &Inside,
+    base: &Path,
+    dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let listed = inside.enter(dir, || {
+        let mut found = Vec::new();
+        let mut inner = Vec::new();
+        for e in read_dir_sorted(inside, dir, &mut inner).unwrap_or_default() {
+            found.extend(relative_files(inside, base, &e, &mut inner));
+        }
+        (found, inner)
+    });
+    match listed {
+        Ok((found, inner)) => {
+            errors.extend(inner);
+            found
+        }
+        Err(e) => {
+            errors.push(e);
+            Vec::new()
+        }
+    }
 }
 
 /// Every file under `dir`, relative to it.
-fn list_files(dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    files_under(dir, dir, errors)
+fn list_files(inside: &Inside, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    files_under(inside, dir, dir, errors)
 }
 
 /// Reads `found`, or takes it from `memo` when it has not changed since it was read there.

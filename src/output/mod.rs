@@ -6,12 +6,14 @@ pub mod hosting;
 pub mod images;
 pub mod province;
 pub mod sitemap;
+pub mod strip;
 pub mod write;
 
 use crate::export::Export;
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
 use crate::site::Site;
+use crate::text::json_for_script;
 
 /// The non-HTML files of a site.
 pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
@@ -25,7 +27,10 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
             "robots.txt",
             sitemap::robots_txt(&site.urls.permalink("sitemap.xml")),
         ),
-        file("data.json", crate::export::data_json(export)),
+        file(
+            "data.json",
+            json_for_script(&crate::export::data_json(export)),
+        ),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&site.urls)),
         file(".htaccess", hosting::htaccess(&site.urls)),

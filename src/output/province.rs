@@ -10,6 +10,7 @@ use crate::export::pretty_json;
 use crate::province::{Province, ProvinceNews};
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
+use crate::text::json_for_script;
 
 /// One regency in the province export.
 #[derive(Serialize)]
@@ -142,7 +143,7 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
             "robots.txt",
             sitemap::robots_txt(&p.urls.permalink("sitemap.xml")),
         ),
-        file("data.json", province_data_json(p)),
+        file("data.json", json_for_script(&province_data_json(p))),
         file("cerdas.css", DEFAULT_CSS.to_string()),
         file("_headers", hosting::netlify_headers(&p.urls)),
         file(".htaccess", hosting::htaccess(&p.urls)),

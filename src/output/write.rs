@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::output::strip::strip_metadata;
 use crate::render::OutputFile;
 use crate::site::CopiedFile;
 
@@ -204,7 +205,9 @@ impl Staging {
     fn place_copy(&self, copy: &CopiedFile) -> Result<(), Diagnostic> {
         let dest = self.dir.join(&copy.to);
         make_parent(&dest)?;
-        let source = fs::read(&copy.from).map_err(|e| Diagnostic::io(&copy.from, &e))?;
+        let read = fs::read(&copy.from).map_err(|e| Diagnostic::io(&copy.from, &e))?;
+        let source = strip_metadata(&read)
+            .map_err(|(message, hint)| Diagnostic::file(&copy.from, message).with_hint(hint))?;
         match self.unchanged_previous(&copy.to, &source) {
             Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
             _ => fs::write(&dest, &source).map_err(|e| Diagnostic::io(&dest, &e)),

@@ -363,7 +363,5 @@ fn news_jsonld(site: &Site, n: &NewsPage) -> String {
     if let Some(logo) = &site.logo_url {
         value["publisher"]["logo"] = serde_json::json!({ "@type": "ImageObject", "url": format!("{}{}", site.urls.base_url.trim_end_matches(&site.urls.base_path), logo) });
     }
-    serde_json::to_string(&value)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
+    crate::text::json_for_script(&serde_json::to_string(&value).unwrap_or_default())
 }

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::content::encoding::read_text_file;
+use crate::content::walk::{EntryKind, Inside};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 
 /// The default theme's files, compiled in so `cerdas` works from any folder.
@@ -216,28 +217,45 @@ fn add_theme_strings(theme: &mut Theme, dir: &Path, lang: Lang) -> Result<(), Di
 }
 
 /// Every file under `dir` (relative to it), sorted; empty when the folder does not exist.
+/// Symbolic links are followed only while they stay inside `dir`; one that leaves it or goes
+/// round in a loop is an error.
 fn list_relative(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = fs::read_dir(&d).map_err(|e| Diagnostic::io(&d, &e))?;
+    let inside = Inside::new(dir);
+    list_into(&inside, dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// Adds the files under `d` (inside `dir`) to `out`, relative to `dir`.
+fn list_into(
+    inside: &Inside,
+    dir: &Path,
+    d: &Path,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), Diagnostic> {
+    inside.enter(d, || {
+        let entries = fs::read_dir(d).map_err(|e| Diagnostic::io(d, &e))?;
         for e in entries.flatten() {
             let p = e.path();
             if crate::content::is_ignored(&p) {
                 continue;
             }
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(rel.to_path_buf());
+            match inside.kind_of(&p)? {
+                Some(EntryKind::Dir) => list_into(inside, dir, &p, out)?,
+                Some(EntryKind::File) => {
+                    if let Ok(rel) = p.strip_prefix(dir) {
+                        out.push(rel.to_path_buf());
+                    }
+                }
+                None => {}
             }
         }
-    }
-    out.sort();
-    Ok(out)
+        Ok(())
+    })?
 }
 
 /// Turns a Tera error into a diagnostic pointing into the template.

@@ -21,6 +21,7 @@ use crate::build::{
 };
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::ImageCache;
+use crate::output::strip::strip_metadata;
 use crate::render::OutputFile;
 use crate::site::CopiedFile;
 use crate::text::escape_html;
@@ -363,7 +364,10 @@ impl Server {
         let body = key.as_ref().and_then(|k| {
             let bytes = match state.served.files.get(k)? {
                 Entry::Bytes(b) => b.as_ref().clone(),
-                Entry::File(path) => std::fs::read(path).ok()?,
+                Entry::File(path) => {
+                    let read = std::fs::read(path).ok()?;
+                    strip_metadata(&read).ok()?.into_owned()
+                }
             };
             Some(if k.ends_with(".html") {
                 inject(&bytes, overlay.as_deref())

@@ -136,6 +136,29 @@ pub(super) fn check_news_refs(
         .filter(|s| !programs.contains_key(s))
         .map(|s| unknown_program_error(doc, "programs", s, programs))
         .collect();
+    // `source` is text ("Humas Setda Agam"), which a theme may show as a link when it is an
+    // address: one that could run code is refused.
+    if let Some(source) = doc
+        .meta
+        .source
+        .as_deref()
+        .filter(|s| !s.trim().contains(char::is_whitespace) && !crate::text::is_safe_url(s))
+    {
+        errors.push(
+            doc.error_at(
+                "source",
+                source,
+                Text::new(
+                    format!("sumber `{source}` tidak diizinkan: alamat hanya boleh http://, https://, mailto: atau tel:"),
+                    format!("the source `{source}` is not allowed: an address may only be http://, https://, mailto: or tel:"),
+                ),
+            )
+            .with_hint(Text::new(
+                "tulis nama sumbernya, atau alamat lengkap yang diawali https://",
+                "write the source's name, or a full address starting with https://",
+            )),
+        );
+    }
     let cover_alt_missing = doc
         .meta
         .cover_alt
@@ -435,4 +458,44 @@ pub(super) fn check_site_files(
         )),
     );
     None
+}
+
+/// Photos in `static/` larger than this are published as they are, full size, to every
+/// visitor: worth a warning.
+pub const LARGE_STATIC_PHOTO: u64 = 1024 * 1024;
+
+/// Warnings for JPEG, PNG and WebP photos in `static/` larger than [`LARGE_STATIC_PHOTO`]:
+/// they are copied as they are, while the same photo in a news folder gets sizes for phones.
+pub(super) fn large_static_photos(content: &Content) -> Vec<Diagnostic> {
+    content
+        .static_files
+        .iter()
+        .filter(|f| {
+            let ext = f
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp")
+        })
+        .filter_map(|f| {
+            let size = std::fs::metadata(content.root.join("static").join(f))
+                .ok()?
+                .len();
+            (size > LARGE_STATIC_PHOTO).then(|| {
+                let mb = format!("{:.1}", size as f64 / (1024.0 * 1024.0));
+                let shown = Path::new("static").join(f);
+                Diagnostic::file(
+                    &shown,
+                    Text::new(
+                        format!("foto {} berukuran {mb} MB dan diterbitkan apa adanya: berat dibuka lewat ponsel", shown.display()),
+                        format!("the photo {} is {mb} MB and is published as it is: heavy on a phone", shown.display()),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "letakkan foto di folder berita (berita/<slug>/ di samping index.md) agar dibuat dalam beberapa ukuran, atau perkecil dulu di bawah 1 MB",
+                    "put the photo in a news folder (berita/<slug>/ beside index.md) to get it in several sizes, or shrink it below 1 MB first",
+                ))
+            })
+        })
+        .collect()
 }

@@ -31,7 +31,7 @@ pub use model::*;
 
 use checks::{
     broken_ref_errors, check_masterplan_refs, check_news_refs, check_site_files,
-    check_url_collisions,
+    check_url_collisions, large_static_photos,
 };
 use index::{ContentIndex, published_documents};
 use menu::main_menu;
@@ -78,6 +78,8 @@ pub struct Site {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// The province portal this site is part of, when built inside one.
     pub parent: Option<ParentPortal>,
+    /// Problems that do not stop the build (a large photo in `static/`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A link from a regency's pages up to the province portal that holds them.
@@ -142,7 +144,9 @@ pub fn build_site_with(
         .logo
         .as_ref()
         .map(|l| urls.path(l.trim_start_matches('/')));
+    let warnings = large_static_photos(&content);
     Ok(Site {
+        warnings,
         dimensions: dimension_terms(&news, &urls),
         tags,
         menu: main_menu(&config, &pages, &urls, masterplan.is_some()),

@@ -18,3 +18,111 @@ pub fn escape_html(text: &str) -> String {
     }
     out
 }
+
+/// The schemes a link taken from content may use; anything else (`javascript:`, `data:`,
+/// `vbscript:`, `file:`) is never emitted.
+pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` as a browser reads it (lower case; tabs and line breaks inside and
+/// spaces and control characters in front are ignored, as browsers do), or `None` for a
+/// relative URL (`/berita/`, `foto.jpg`, `#isi`, `?q=1`, `//host/x`).
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    if !cleaned[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = &cleaned[..end];
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Whether `url` may be emitted as a link: relative, or `http`, `https`, `mailto`, `tel`.
+pub fn is_safe_url(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| SAFE_SCHEMES.contains(&s.as_str()))
+}
+
+/// Whether `url` is an absolute `http` or `https` address.
+pub fn is_web_url(url: &str) -> bool {
+    matches!(url_scheme(url).as_deref(), Some("http" | "https"))
+        && !url.trim().contains(char::is_whitespace)
+}
+
+/// JSON text made safe inside an HTML `<script>` element: `<`, `>` and `&` written as
+/// `\u003c`, `\u003e` and `\u0026` (they only occur inside JSON strings, where the escapes
+/// mean the same characters), so no `</script>` or `<!--` can end or change the element.
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            // Line and paragraph separators end a line in older script parsers.
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_mail_phone_and_relative_urls_are_safe() {
+        for safe in [
+            "https://agamkab.go.id",
+            "HTTP://x.id",
+            "mailto:humas@agamkab.go.id",
+            "tel:+62752",
+            "/berita/",
+            "foto.jpg",
+            "#isi",
+            "?q=1",
+            "//cdn.example/x",
+            "a/b:c",
+        ] {
+            assert!(is_safe_url(safe), "{safe}");
+        }
+        for unsafe_url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "file:///etc/passwd",
+        ] {
+            assert!(!is_safe_url(unsafe_url), "{unsafe_url}");
+        }
+        assert!(is_web_url("https://x.id/a"));
+        assert!(!is_web_url("/berita/"));
+        assert!(!is_web_url("mailto:a@b"));
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let json = r#"{"headline":"</script><script>alert(1)</script> & <!--"}"#;
+        let safe = json_for_script(json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(
+            back["headline"],
+            "</script><script>alert(1)</script> & <!--"
+        );
+    }
+}
