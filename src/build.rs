@@ -15,6 +15,7 @@ use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
+use crate::output::search::{BUNDLE_DIR, SearchIndex, SearchLabels, SearchRecord};
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
 use crate::province::fetch::read_export;
@@ -93,6 +94,13 @@ pub trait Sink: Sync {
     fn memo(&self, _part: Part) -> Option<Arc<PartMemo>> {
         None
     }
+
+    /// Whether the build makes the search index for this sink: a published build does;
+    /// `check` has nothing to search, and the preview server indexes what it serves itself,
+    /// in the background, so a save is not held up by the index.
+    fn wants_search_index(&self) -> bool {
+        false
+    }
 }
 
 /// What one part of the site was last built from and to, kept by the preview server so that
@@ -125,6 +133,10 @@ impl Sink for Publish {
 
     fn image_cache(&self) -> Option<&ImageCache> {
         Some(&self.cache)
+    }
+
+    fn wants_search_index(&self) -> bool {
+        true
     }
 }
 
@@ -239,10 +251,15 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     let memo = sink.memo(Part::Main);
     let BuiltRegency {
         site,
-        files,
+        mut files,
         mut copies,
         ..
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
+    if site.config.search && sink.wants_search_index() {
+        let mut index = SearchIndex::new(site.config.language.code(), &site.urls.base_path)?;
+        index.add_pages(&files, Path::new(""))?;
+        files.extend(index.finish()?);
+    }
     copies.extend(picture_copies(&site, &opts.input, sink)?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
@@ -350,6 +367,12 @@ pub struct ProvinceBuild {
     keep_going: bool,
     /// What each regency of `province.yaml` gave, in its order.
     loaded: Vec<Loaded>,
+    /// The one search index over every regency, filled as each is built (a published build
+    /// with search on); taken by `aggregate`.
+    search: Option<Mutex<Option<SearchIndex>>>,
+    /// The search records of the regencies hosted elsewhere, as the last `aggregate` made
+    /// them (for the preview server, which indexes in the background).
+    records: Mutex<Vec<SearchRecord>>,
 }
 
 impl ProvinceBuild {
@@ -368,6 +391,15 @@ impl ProvinceBuild {
         let portal = ParentPortal {
             name: config.name.clone(),
             url: format!("{}/", config.base_url.path()),
+            search_bundle: config
+                .search
+                .then(|| format!("{}/{BUNDLE_DIR}/", config.base_url.path())),
+        };
+        let search = if config.search && sink.wants_search_index() {
+            let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
+            Some(Mutex::new(Some(index)))
+        } else {
+            None
         };
         let mut build = ProvinceBuild {
             root,
@@ -377,6 +409,8 @@ impl ProvinceBuild {
             portal,
             keep_going: opts.keep_going,
             loaded: Vec::new(),
+            search,
+            records: Mutex::default(),
         };
         let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
             .partition(|&i| matches!(build.config.regencies[i], RegencyEntry::Export(_)));
@@ -412,6 +446,7 @@ impl ProvinceBuild {
             &self.file,
             &self.source,
             sink,
+            self.search.as_ref(),
         )
         .map_err(|d| label_errors(d, &label));
         let urls = Urls::new(&self.config.base_url, "");
@@ -482,6 +517,7 @@ impl ProvinceBuild {
         );
         let mut files = pages?;
         files.extend(other);
+        files.extend(self.finish_search(&province, &theme)?);
         sink.accept(Part::Main, files, logo_copy)?;
         let external = shares
             .iter()
@@ -494,6 +530,62 @@ impl ProvinceBuild {
             warnings,
             base_path: self.config.base_url.path().to_string(),
         })
+    }
+}
+
+impl ProvinceBuild {
+    /// The search bundle, when this build fills an index: the regencies' pages are in it
+    /// already; the news of regencies hosted elsewhere go in as records from their
+    /// `data.json`.
+    fn finish_search(
+        &self,
+        province: &crate::province::Province,
+        theme: &crate::render::theme::Theme,
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        if !self.config.search {
+            return Ok(Vec::new());
+        }
+        let external: std::collections::HashSet<&str> = province
+            .regencies
+            .iter()
+            .filter(|r| r.external)
+            .map(|r| r.slug.as_str())
+            .collect();
+        let labels = SearchLabels::of(theme);
+        let records: Vec<SearchRecord> = province
+            .news
+            .iter()
+            .filter(|n| external.contains(n.regency.as_str()))
+            .map(|n| labels.news_record(n))
+            .collect();
+        let index = self
+            .search
+            .as_ref()
+            .and_then(|m| m.lock().ok().and_then(|mut i| i.take()));
+        let Some(mut index) = index else {
+            if let Ok(mut kept) = self.records.lock() {
+                *kept = records;
+            }
+            return Ok(Vec::new());
+        };
+        for record in records {
+            index.add_record(record)?;
+        }
+        index.finish()
+    }
+
+    /// Whether the province has search, and the search records of its regencies hosted
+    /// elsewhere as the last `aggregate` made them: the preview server indexes the pages it
+    /// serves and adds these.
+    pub fn search_records(&self) -> Option<Vec<SearchRecord>> {
+        self.config
+            .search
+            .then(|| self.records.lock().map(|r| r.clone()).unwrap_or_default())
+    }
+
+    /// The language the province's search index is made in.
+    pub fn search_language(&self) -> &'static str {
+        self.config.language.code()
     }
 }
 
@@ -515,6 +607,7 @@ fn load_regency(
     file: &Path,
     source: &str,
     sink: &dyn Sink,
+    search: Option<&Mutex<Option<SearchIndex>>>,
 ) -> Result<RegencySource, Diagnostics> {
     match entry {
         RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(
@@ -556,6 +649,11 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
+            if let Some(Ok(mut guard)) = search.map(|m| m.lock())
+                && let Some(search) = guard.as_mut()
+            {
+                search.add_pages(&files, Path::new(""))?;
+            }
             sink.accept(Part::Regency(index), files, copies)?;
             Ok(RegencySource::Built(export))
         }

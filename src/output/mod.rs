@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod hosting;
 pub mod images;
 pub mod province;
+pub mod search;
 pub mod sitemap;
 pub mod write;
 

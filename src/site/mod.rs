@@ -87,6 +87,8 @@ pub struct ParentPortal {
     pub name: String,
     /// The root-relative URL of its home page.
     pub url: String,
+    /// The root-relative URL of its search bundle (`/pagefind/`), when it has search.
+    pub search_bundle: Option<String>,
 }
 
 /// Builds the model from a checked regency. `prefix` nests every URL (`/agam` in a province).
