@@ -194,6 +194,8 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// The path prefix of every URL (a sub-path `base_url`), usually empty.
     pub base_path: String,
+    /// The language of the search index when the site has search.
+    pub search: Option<&'static str>,
 }
 
 /// Builds `opts.input` into `opts.output`, or reports every problem found and writes nothing.
@@ -268,6 +270,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         lang: site.lang,
         warnings: Diagnostics::default(),
         base_path: site.urls.base_path.clone(),
+        search: site.config.search.then(|| site.config.language.code()),
     })
 }
 
@@ -529,6 +532,7 @@ impl ProvinceBuild {
             lang,
             warnings,
             base_path: self.config.base_url.path().to_string(),
+            search: self.config.search.then(|| self.config.language.code()),
         })
     }
 }
@@ -574,18 +578,10 @@ impl ProvinceBuild {
         index.finish()
     }
 
-    /// Whether the province has search, and the search records of its regencies hosted
-    /// elsewhere as the last `aggregate` made them: the preview server indexes the pages it
-    /// serves and adds these.
-    pub fn search_records(&self) -> Option<Vec<SearchRecord>> {
-        self.config
-            .search
-            .then(|| self.records.lock().map(|r| r.clone()).unwrap_or_default())
-    }
-
-    /// The language the province's search index is made in.
-    pub fn search_language(&self) -> &'static str {
-        self.config.language.code()
+    /// The search records of the regencies hosted elsewhere as the last `aggregate` made
+    /// them: the preview server indexes the pages it serves and adds these.
+    pub fn search_records(&self) -> Vec<SearchRecord> {
+        self.records.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
 

@@ -28,7 +28,13 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
         ),
         file("data.json", crate::export::data_json(export)),
         file("cerdas.css", DEFAULT_CSS.to_string()),
-        file("_headers", hosting::netlify_headers(&site.urls)),
-        file(".htaccess", hosting::htaccess(&site.urls)),
+        file(
+            "_headers",
+            hosting::netlify_headers(&site.urls, site.has_search()),
+        ),
+        file(
+            ".htaccess",
+            hosting::htaccess(&site.urls, site.has_search()),
+        ),
     ]
 }

@@ -232,19 +232,22 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
 /// The regency's search: its own index, or inside a province the province's one (when the
 /// province has search), started filtered to this regency.
 fn search_view(site: &Site) -> Option<SearchView> {
+    if !site.has_search() {
+        return None;
+    }
     let url = site.urls.path("cari/");
-    match &site.parent {
-        Some(parent) => parent.search_bundle.as_ref().map(|bundle| SearchView {
+    Some(match &site.parent {
+        Some(parent) => SearchView {
             url,
-            bundle: bundle.clone(),
+            bundle: parent.search_bundle.clone().unwrap_or_default(),
             regency: Some(site.config.name.clone()),
-        }),
-        None => site.config.search.then(|| SearchView {
+        },
+        None => SearchView {
             url,
             bundle: site.urls.path("pagefind/"),
             regency: None,
-        }),
-    }
+        },
+    })
 }
 
 fn home_job(site: &Site) -> Job<'_> {

@@ -80,6 +80,17 @@ pub struct Site {
     pub parent: Option<ParentPortal>,
 }
 
+impl Site {
+    /// Whether its pages have search: its own `search:` setting, or inside a province the
+    /// province's (whose one index its pages go into).
+    pub fn has_search(&self) -> bool {
+        match &self.parent {
+            Some(parent) => parent.search_bundle.is_some(),
+            None => self.config.search,
+        }
+    }
+}
+
 /// A link from a regency's pages up to the province portal that holds them.
 #[derive(Clone, Debug, Serialize)]
 pub struct ParentPortal {
