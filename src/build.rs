@@ -15,7 +15,7 @@ use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
-use crate::output::search::{BUNDLE_DIR, SearchIndex, SearchLabels, SearchRecord};
+use crate::output::search::{BUNDLE_DIR, OrderedIndex, SearchIndex, SearchLabels, SearchRecord};
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
 use crate::province::fetch::read_export;
@@ -63,7 +63,7 @@ pub struct BuildReport {
 }
 
 /// Which part of the site a batch of files belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Part {
     /// The whole site of a regency build, or a province's own pages.
     Main,
@@ -372,7 +372,7 @@ pub struct ProvinceBuild {
     loaded: Vec<Loaded>,
     /// The one search index over every regency, filled as each is built (a published build
     /// with search on); taken by `aggregate`.
-    search: Option<Mutex<Option<SearchIndex>>>,
+    search: Option<Mutex<Option<OrderedIndex>>>,
     /// The search records of the regencies hosted elsewhere, as the last `aggregate` made
     /// them (for the preview server, which indexes in the background).
     records: Mutex<Vec<SearchRecord>>,
@@ -400,7 +400,7 @@ impl ProvinceBuild {
         };
         let search = if config.search && sink.wants_search_index() {
             let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
-            Some(Mutex::new(Some(index)))
+            Some(Mutex::new(Some(OrderedIndex::new(index))))
         } else {
             None
         };
@@ -566,12 +566,13 @@ impl ProvinceBuild {
             .search
             .as_ref()
             .and_then(|m| m.lock().ok().and_then(|mut i| i.take()));
-        let Some(mut index) = index else {
+        let Some(ordered) = index else {
             if let Ok(mut kept) = self.records.lock() {
                 *kept = records;
             }
             return Ok(Vec::new());
         };
+        let mut index = ordered.into_index()?;
         for record in records {
             index.add_record(record)?;
         }
@@ -603,15 +604,20 @@ fn load_regency(
     file: &Path,
     source: &str,
     sink: &dyn Sink,
-    search: Option<&Mutex<Option<SearchIndex>>>,
+    search: Option<&Mutex<Option<OrderedIndex>>>,
 ) -> Result<RegencySource, Diagnostics> {
     match entry {
-        RegencyEntry::Export(location) => Ok(RegencySource::External(read_export(
-            root, location, file, source,
-        )?)),
+        RegencyEntry::Export(location) => {
+            // Its news go into the search index as records, with the province's pages.
+            add_search_part(search, index, &[])?;
+            Ok(RegencySource::External(read_export(
+                root, location, file, source,
+            )?))
+        }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
+                add_search_part(search, index, &[])?;
                 return Err(Diagnostic::at_key(file, source, "regencies", folder, Text::new(
                     format!("folder kabupaten/kota `{folder}` tidak ada atau tidak berisi site.yaml"),
                     format!("the regency folder `{folder}` does not exist or holds no site.yaml"),
@@ -628,7 +634,10 @@ fn load_regency(
                 files,
                 mut copies,
                 export,
-            } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
+            } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())
+                .inspect_err(|_| {
+                    let _ = add_search_part(search, index, &[]);
+                })?;
             copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
             let files: Vec<OutputFile> = files
@@ -645,14 +654,25 @@ fn load_regency(
                     to: prefix.join(c.to),
                 })
                 .collect();
-            if let Some(Ok(mut guard)) = search.map(|m| m.lock())
-                && let Some(search) = guard.as_mut()
-            {
-                search.add_pages(&files, Path::new(""))?;
-            }
+            add_search_part(search, index, &files)?;
             sink.accept(Part::Regency(index), files, copies)?;
             Ok(RegencySource::Built(export))
         }
+    }
+}
+
+/// Part `index` of the province's search index is done with `files`.
+fn add_search_part(
+    search: Option<&Mutex<Option<OrderedIndex>>>,
+    index: usize,
+    files: &[OutputFile],
+) -> Result<(), Diagnostics> {
+    match search.map(|m| m.lock()) {
+        Some(Ok(mut guard)) => match guard.as_mut() {
+            Some(search) => search.add_part(index, files),
+            None => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

@@ -73,10 +73,13 @@ impl SearchIndex {
         })
     }
 
-    /// Adds the pages of `files` that the theme marked searchable; `prefix` is the folder
-    /// they are published under (`agam` for a regency of a province, empty otherwise).
+    /// Adds the pages of `files` that the theme marked searchable, in the order of their
+    /// paths (Pagefind numbers pages as they come: the same pages give the same bundle);
+    /// `prefix` is the folder they are published under (empty but in tests).
     pub fn add_pages(&mut self, files: &[OutputFile], prefix: &Path) -> Result<(), Diagnostics> {
-        for file in files.iter().filter(|f| is_searchable(f)) {
+        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_searchable(f)).collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in pages {
             let url = page_url(&prefix.join(&file.path));
             let html = String::from_utf8_lossy(&file.bytes).into_owned();
             self.runtime
@@ -197,6 +200,49 @@ impl<'t> SearchLabels<'t> {
     }
 }
 
+/// One index fed by parts of a site that are built in parallel and finish in any order
+/// (the regencies of a province): each part's pages go in in the parts' own order, so the
+/// bundle does not depend on which finished first. A part that finished early waits, holding
+/// only its searchable pages (shared, not copied), until the parts before it are in.
+pub struct OrderedIndex {
+    index: SearchIndex,
+    /// The next part to go in.
+    next: usize,
+    /// Parts that finished before `next`, by number.
+    held: BTreeMap<usize, Vec<OutputFile>>,
+}
+
+impl OrderedIndex {
+    /// Parts from number 0 go into `index`.
+    pub fn new(index: SearchIndex) -> OrderedIndex {
+        OrderedIndex {
+            index,
+            next: 0,
+            held: BTreeMap::new(),
+        }
+    }
+
+    /// Part `number` is done with these files (none for a part with no pages here); every
+    /// part must say so once.
+    pub fn add_part(&mut self, number: usize, files: &[OutputFile]) -> Result<(), Diagnostics> {
+        let pages: Vec<OutputFile> = files.iter().filter(|f| is_searchable(f)).cloned().collect();
+        self.held.insert(number, pages);
+        while let Some(pages) = self.held.remove(&self.next) {
+            self.index.add_pages(&pages, Path::new(""))?;
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Every part in, in order (those still held too), and the index to add records to.
+    pub fn into_index(mut self) -> Result<SearchIndex, Diagnostics> {
+        for (_, pages) in std::mem::take(&mut self.held) {
+            self.index.add_pages(&pages, Path::new(""))?;
+        }
+        Ok(self.index)
+    }
+}
+
 /// Whether the theme marked this page's content for the index.
 pub fn is_searchable(file: &OutputFile) -> bool {
     file.path.extension().is_some_and(|e| e == "html")
@@ -217,16 +263,19 @@ fn page_url(path: &Path) -> String {
     format!("/{dir}")
 }
 
-/// Indexes `pages` (output path and file, the whole portal as served) and `records` in one
-/// go: what the preview server runs in the background after a rebuild.
+/// Indexes `parts` (the files of each part of the portal as served, in the order a build
+/// indexes them) and `records` in one go: what the preview server runs in the background
+/// after a rebuild.
 pub fn index_files(
     language: &str,
     base_path: &str,
-    pages: &[OutputFile],
+    parts: &[Vec<OutputFile>],
     records: Vec<SearchRecord>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut index = SearchIndex::new(language, base_path)?;
-    index.add_pages(pages, &PathBuf::new())?;
+    for files in parts {
+        index.add_pages(files, &PathBuf::new())?;
+    }
     for record in records {
         index.add_record(record)?;
     }

@@ -109,18 +109,25 @@ impl State {
         }
     }
 
-    /// The pages served now, for the search index.
-    fn html_pages(&self) -> Vec<OutputFile> {
-        self.served
-            .files
-            .iter()
-            .filter(|(key, _)| key.ends_with(".html"))
-            .filter_map(|(key, entry)| match entry {
-                Entry::Bytes(bytes) => Some(OutputFile {
-                    path: PathBuf::from(key),
-                    bytes: Arc::clone(bytes),
-                }),
-                Entry::File(_) => None,
+    /// The pages served now, part by part in the order a build indexes them (the index
+    /// sorts each part's pages by path), so the preview's bundle is the build's.
+    fn html_pages(&self) -> Vec<Vec<OutputFile>> {
+        let mut parts: Vec<(&Part, &Files)> = self.parts.iter().collect();
+        parts.sort_by_key(|(part, _)| **part);
+        parts
+            .into_iter()
+            .map(|(_, files)| {
+                files
+                    .iter()
+                    .filter(|(key, _)| key.ends_with(".html"))
+                    .filter_map(|(key, entry)| match entry {
+                        Entry::Bytes(bytes) => Some(OutputFile {
+                            path: PathBuf::from(key),
+                            bytes: Arc::clone(bytes),
+                        }),
+                        Entry::File(_) => None,
+                    })
+                    .collect()
             })
             .collect()
     }
