@@ -343,7 +343,7 @@ pub fn build_in_memory(
 }
 
 /// Province paths the portal writes itself; a regency slug may not take them.
-const PROVINCE_RESERVED: [&str; 8] = [
+const PROVINCE_RESERVED: [&str; 10] = [
     "berita",
     "dimensi",
     "kabupaten-kota",
@@ -352,6 +352,8 @@ const PROVINCE_RESERVED: [&str; 8] = [
     "program",
     "masterplan",
     "page",
+    "cari",
+    "pagefind",
 ];
 
 fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {

@@ -198,7 +198,7 @@ impl<'de> Deserialize<'de> for Slug {
 
 /// Site paths the generator itself writes at the top of a regency (`/berita/`, `/tag/`, ...);
 /// a plain page (`halaman/`) may not take them as its slug.
-pub const RESERVED_SLUGS: [&str; 8] = [
+pub const RESERVED_SLUGS: [&str; 10] = [
     "berita",
     "program",
     "masterplan",
@@ -207,6 +207,8 @@ pub const RESERVED_SLUGS: [&str; 8] = [
     "page",
     "static",
     "kabupaten-kota",
+    "cari",
+    "pagefind",
 ];
 
 /// Turns any text into a slug: lowercase ASCII, runs of other characters become one hyphen.

@@ -291,8 +291,8 @@ fn search_error(message: &str) -> Diagnostics {
         ),
     )
     .with_hint(Text::new(
-        "matikan pencarian dengan `search: false` di site.yaml bila masalah ini berlanjut",
-        "turn search off with `search: false` in site.yaml if this goes on",
+        "matikan pencarian dengan `search: false` di site.yaml (atau province.yaml) bila masalah ini berlanjut",
+        "turn search off with `search: false` in site.yaml (or province.yaml) if this goes on",
     ))
     .into()
 }
