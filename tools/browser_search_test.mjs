@@ -45,7 +45,9 @@ const browser = await chromium.launch({
 const resultLinks = (page) => page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => a.getAttribute('href')));
 try {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  // A missing file is reported by its address below (the browser's own /favicon.ico aside).
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => problems.push(String(e)));
 
   // 1. A stemmed form.
