@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
+use crate::output::search::{BUNDLE_DIR, OrderedIndex, SearchIndex, SearchLabels, SearchRecord};
 use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
 use crate::progress::{ProgressSink, Work};
@@ -70,7 +71,7 @@ pub struct BuildReport {
 }
 
 /// Which part of the site a batch of files belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Part {
     /// The whole site of a regency build, or a province's own pages.
     Main,
@@ -100,6 +101,13 @@ pub trait Sink: Sync {
     /// read or rendered again.
     fn memo(&self, _part: Part) -> Option<Arc<PartMemo>> {
         None
+    }
+
+    /// Whether the build makes the search index for this sink: a published build does;
+    /// `check` has nothing to search, and the preview server indexes what it serves itself,
+    /// in the background, so a save is not held up by the index.
+    fn wants_search_index(&self) -> bool {
+        false
     }
 }
 
@@ -133,6 +141,10 @@ impl Sink for Publish {
 
     fn image_cache(&self) -> Option<&ImageCache> {
         Some(&self.cache)
+    }
+
+    fn wants_search_index(&self) -> bool {
+        true
     }
 }
 
@@ -190,6 +202,8 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// The path prefix of every URL (a sub-path `base_url`), usually empty.
     pub base_path: String,
+    /// The language of the search index when the site has search.
+    pub search: Option<&'static str>,
 }
 
 /// Builds `opts.input` into `opts.output`, or reports every problem found and writes nothing.
@@ -251,10 +265,15 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     let memo = sink.memo(Part::Main);
     let BuiltRegency {
         site,
-        files,
+        mut files,
         mut copies,
         ..
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
+    if site.config.search && sink.wants_search_index() {
+        let mut index = SearchIndex::new(site.config.language.code(), &site.urls.base_path)?;
+        index.add_pages(&files, Path::new(""))?;
+        files.extend(index.finish()?);
+    }
     copies.extend(picture_copies(&site, &opts.input, sink)?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
@@ -263,6 +282,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         lang: site.lang,
         warnings: Diagnostics(site.warnings.clone()),
         base_path: site.urls.base_path.clone(),
+        search: site.config.search.then(|| site.config.language.code()),
     })
 }
 
@@ -411,7 +431,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Province paths the portal writes itself; a regency slug may not take them.
-const PROVINCE_RESERVED: [&str; 8] = [
+const PROVINCE_RESERVED: [&str; 10] = [
     "berita",
     "dimensi",
     "kabupaten-kota",
@@ -420,6 +440,8 @@ const PROVINCE_RESERVED: [&str; 8] = [
     "program",
     "masterplan",
     "page",
+    "cari",
+    "pagefind",
 ];
 
 fn build_province_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
@@ -440,6 +462,12 @@ pub struct ProvinceBuild {
     cache_dir: PathBuf,
     /// What each regency of `province.yaml` gave, in its order.
     loaded: Vec<Loaded>,
+    /// The one search index over every regency, filled as each is built (a published build
+    /// with search on); taken by `aggregate`.
+    search: Option<Mutex<Option<OrderedIndex>>>,
+    /// The search records of the regencies hosted elsewhere, as the last `aggregate` made
+    /// them (for the preview server, which indexes in the background).
+    records: Mutex<Vec<SearchRecord>>,
 }
 
 impl ProvinceBuild {
@@ -458,6 +486,15 @@ impl ProvinceBuild {
         let portal = ParentPortal {
             name: config.name.clone(),
             url: format!("{}/", config.base_url.path()),
+            search_bundle: config
+                .search
+                .then(|| format!("{}/{BUNDLE_DIR}/", config.base_url.path())),
+        };
+        let search = if config.search && sink.wants_search_index() {
+            let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
+            Some(Mutex::new(Some(OrderedIndex::new(index))))
+        } else {
+            None
         };
         let mut build = ProvinceBuild {
             root,
@@ -471,6 +508,8 @@ impl ProvinceBuild {
                 .clone()
                 .unwrap_or_else(|| default_cache_dir(&opts.input)),
             loaded: Vec::new(),
+            search,
+            records: Mutex::default(),
         };
         let (exports, folders): (Vec<usize>, Vec<usize>) = (0..build.config.regencies.len())
             .partition(|&i| matches!(build.config.regencies[i], RegencyEntry::Export(_)));
@@ -506,6 +545,7 @@ impl ProvinceBuild {
             &self.source,
             &self.cache_dir,
             sink,
+            self.search.as_ref(),
         )
         .map_err(|d| label_errors(d, &label));
         let urls = Urls::new(&self.config.base_url, "");
@@ -579,6 +619,7 @@ impl ProvinceBuild {
         );
         let mut files = pages?;
         files.extend(other);
+        files.extend(self.finish_search(&province, &theme)?);
         sink.accept(Part::Main, files, logo_copy)?;
         let external = shares
             .iter()
@@ -590,7 +631,57 @@ impl ProvinceBuild {
             lang,
             warnings,
             base_path: self.config.base_url.path().to_string(),
+            search: self.config.search.then(|| self.config.language.code()),
         })
+    }
+}
+
+impl ProvinceBuild {
+    /// The search bundle, when this build fills an index: the regencies' pages are in it
+    /// already; the news of regencies hosted elsewhere go in as records from their
+    /// `data.json`.
+    fn finish_search(
+        &self,
+        province: &crate::province::Province,
+        theme: &crate::render::theme::Theme,
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        if !self.config.search {
+            return Ok(Vec::new());
+        }
+        let external: std::collections::HashSet<&str> = province
+            .regencies
+            .iter()
+            .filter(|r| r.external)
+            .map(|r| r.slug.as_str())
+            .collect();
+        let labels = SearchLabels::of(theme);
+        let records: Vec<SearchRecord> = province
+            .news
+            .iter()
+            .filter(|n| external.contains(n.regency.as_str()))
+            .map(|n| labels.news_record(n))
+            .collect();
+        let index = self
+            .search
+            .as_ref()
+            .and_then(|m| m.lock().ok().and_then(|mut i| i.take()));
+        let Some(ordered) = index else {
+            if let Ok(mut kept) = self.records.lock() {
+                *kept = records;
+            }
+            return Ok(Vec::new());
+        };
+        let mut index = ordered.into_index()?;
+        for record in records {
+            index.add_record(record)?;
+        }
+        index.finish()
+    }
+
+    /// The search records of the regencies hosted elsewhere as the last `aggregate` made
+    /// them: the preview server indexes the pages it serves and adds these.
+    pub fn search_records(&self) -> Vec<SearchRecord> {
+        self.records.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
 
@@ -615,15 +706,19 @@ fn load_regency(
     source: &str,
     cache_dir: &Path,
     sink: &dyn Sink,
+    search: Option<&Mutex<Option<OrderedIndex>>>,
 ) -> Result<(RegencySource, Vec<Diagnostic>), Diagnostics> {
     match entry {
         RegencyEntry::Export(location) => {
+            // Its news go into the search index as records, with the province's pages.
+            add_search_part(search, index, &[])?;
             let fetched = read_export(root, location, file, source, Some(cache_dir))?;
             Ok((RegencySource::External(fetched.export), fetched.warnings))
         }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
+                add_search_part(search, index, &[])?;
                 return Err(Diagnostic::at_key(file, source, "regencies", folder, Text::new(
                     format!("folder kabupaten/kota `{folder}` tidak ada atau tidak berisi site.yaml"),
                     format!("the regency folder `{folder}` does not exist or holds no site.yaml"),
@@ -640,7 +735,10 @@ fn load_regency(
                 files,
                 mut copies,
                 export,
-            } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())?;
+            } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())
+                .inspect_err(|_| {
+                    let _ = add_search_part(search, index, &[]);
+                })?;
             copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
             let files: Vec<OutputFile> = files
@@ -658,9 +756,25 @@ fn load_regency(
                 })
                 .collect();
             let warnings = site.warnings.clone();
+            add_search_part(search, index, &files)?;
             sink.accept(Part::Regency(index), files, copies)?;
             Ok((RegencySource::Built(export), warnings))
         }
+    }
+}
+
+/// Part `index` of the province's search index is done with `files`.
+fn add_search_part(
+    search: Option<&Mutex<Option<OrderedIndex>>>,
+    index: usize,
+    files: &[OutputFile],
+) -> Result<(), Diagnostics> {
+    match search.map(|m| m.lock()) {
+        Some(Ok(mut guard)) => match guard.as_mut() {
+            Some(search) => search.add_part(index, files),
+            None => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

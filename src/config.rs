@@ -125,9 +125,17 @@ pub struct SiteConfig {
     /// How many news items one list page shows.
     #[serde(default = "default_paginate")]
     pub paginate: Paginate,
+    /// Whether the build writes a search index and the `/cari/` page (`search: false` turns
+    /// both off). Under a province the province's setting decides.
+    #[serde(default = "default_search")]
+    pub search: bool,
     /// Free data for custom templates.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn default_search() -> bool {
+    true
 }
 
 fn default_paginate() -> Paginate {
@@ -397,6 +405,9 @@ pub struct ProvinceConfig {
     /// How many news items one list page shows.
     #[serde(default = "default_province_paginate")]
     pub paginate: Paginate,
+    /// Whether the build writes one search index over every regency and the `/cari/` pages.
+    #[serde(default = "default_search")]
+    pub search: bool,
     /// The office to contact.
     #[serde(default)]
     pub contact: Option<Contact>,

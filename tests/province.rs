@@ -176,7 +176,13 @@ fn every_link_resolves_inside_the_output_and_stays_under_its_prefix() {
                 broken.insert(format!("{rel} -> {link}"));
             }
             for slug in ["uji/", "kota-uji/"] {
-                if rel.starts_with(slug) && link != "/" && !link.starts_with(&format!("/{slug}")) {
+                // The province's one search index (`/pagefind/`) is shared by every regency's
+                // search page (issue 16).
+                if rel.starts_with(slug)
+                    && link != "/"
+                    && !link.starts_with("/pagefind/")
+                    && !link.starts_with(&format!("/{slug}"))
+                {
                     broken.insert(format!("{rel} escapes its prefix: {link}"));
                 }
             }

@@ -358,6 +358,11 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
+    // The search index is made in the background after the last rebuild (issue 16).
+    let entry =
+        String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
+            .into_owned();
+    s.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
     let mut files = Vec::new();
     files_under(&out, &out, &mut files);
     let script_start = "<script>(function(){var s=new EventSource(";

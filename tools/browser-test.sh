@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the live-reload browser test: installs Debian's chromium and playwright-core (npm) when
-# missing, builds cerdas, then drives a real headless Chromium against `cerdas serve`.
+# Runs the browser tests: installs Debian's chromium and playwright-core (npm) when missing,
+# builds cerdas, then drives a real headless Chromium against `cerdas serve` (live reload) and
+# against the built sample province (search, issue 16).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x /usr/bin/chromium ]; then
@@ -11,3 +12,4 @@ fi
 source "$here/node-tools.sh"
 cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
 node "$here/browser_reload_test.mjs" "$here/../target/release/cerdas" "$tools"
+node "$here/browser_search_test.mjs" "$here/../target/release/cerdas" "$tools"

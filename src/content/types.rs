@@ -268,7 +268,7 @@ impl<'de> Deserialize<'de> for Label {
 
 /// Site paths the generator itself writes at the top of a regency (`/berita/`, `/tag/`, ...);
 /// a plain page (`halaman/`) may not take them as its slug.
-pub const RESERVED_SLUGS: [&str; 8] = [
+pub const RESERVED_SLUGS: [&str; 10] = [
     "berita",
     "program",
     "masterplan",
@@ -277,6 +277,8 @@ pub const RESERVED_SLUGS: [&str; 8] = [
     "page",
     "static",
     "kabupaten-kota",
+    "cari",
+    "pagefind",
 ];
 
 /// Top-level site paths the preview server answers itself (the editor under `/_cerdas/`, live

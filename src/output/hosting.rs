@@ -4,22 +4,38 @@
 use crate::site::Urls;
 use crate::site::images::IMAGE_DIR;
 
-/// Security headers every page gets.
-const SECURITY_HEADERS: [(&str, &str); 4] = [
+/// Security headers every page gets, besides the content security policy.
+const SECURITY_HEADERS: [(&str, &str); 3] = [
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
     ("X-Frame-Options", "SAMEORIGIN"),
-    (
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'",
-    ),
 ];
 
+/// The content security policy: scripts only from the site itself; with search, Pagefind's
+/// WebAssembly may be compiled too (`'wasm-unsafe-eval'` allows WebAssembly only, not
+/// JavaScript `eval`).
+fn content_security_policy(search: bool) -> String {
+    let wasm = if search { " 'wasm-unsafe-eval'" } else { "" };
+    format!(
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'{wasm}; object-src 'none'; base-uri 'self'"
+    )
+}
+
+/// Every security header with its value.
+fn security_headers(search: bool) -> Vec<(&'static str, String)> {
+    let mut headers: Vec<(&str, String)> = SECURITY_HEADERS
+        .iter()
+        .map(|(name, value)| (*name, value.to_string()))
+        .collect();
+    headers.push(("Content-Security-Policy", content_security_policy(search)));
+    headers
+}
+
 /// `_headers` for Netlify and Cloudflare Pages.
-pub fn netlify_headers(urls: &Urls) -> String {
+pub fn netlify_headers(urls: &Urls, search: bool) -> String {
     let base = &urls.base_path;
     let mut out = format!("{base}/*\n");
-    for (name, value) in SECURITY_HEADERS {
+    for (name, value) in security_headers(search) {
         out.push_str(&format!("  {name}: {value}\n"));
     }
     out.push_str(&format!(
@@ -35,12 +51,12 @@ pub fn netlify_headers(urls: &Urls) -> String {
 }
 
 /// `.htaccess` for Apache: the 404 page, headers, caching and compression.
-pub fn htaccess(urls: &Urls) -> String {
+pub fn htaccess(urls: &Urls, search: bool) -> String {
     let base = &urls.base_path;
     let mut out = format!(
         "ErrorDocument 404 {base}/404.html\nDirectoryIndex index.html\nOptions -Indexes\n\n<IfModule mod_headers.c>\n"
     );
-    for (name, value) in SECURITY_HEADERS {
+    for (name, value) in security_headers(search) {
         out.push_str(&format!("  Header always set {name} \"{value}\"\n"));
     }
     out.push_str("  <FilesMatch \"\\.(css|jpg|jpeg|png|webp|svg|pdf)$\">\n    Header set Cache-Control \"public, max-age=604800\"\n  </FilesMatch>\n");

@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod hosting;
 pub mod images;
 pub mod province;
+pub mod search;
 pub mod sitemap;
 pub mod strip;
 pub mod write;
@@ -32,7 +33,13 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
             json_for_script(&crate::export::data_json(export)),
         ),
         file("cerdas.css", DEFAULT_CSS.to_string()),
-        file("_headers", hosting::netlify_headers(&site.urls)),
-        file(".htaccess", hosting::htaccess(&site.urls)),
+        file(
+            "_headers",
+            hosting::netlify_headers(&site.urls, site.has_search()),
+        ),
+        file(
+            ".htaccess",
+            hosting::htaccess(&site.urls, site.has_search()),
+        ),
     ]
 }

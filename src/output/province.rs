@@ -145,8 +145,11 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
         ),
         file("data.json", json_for_script(&province_data_json(p))),
         file("cerdas.css", DEFAULT_CSS.to_string()),
-        file("_headers", hosting::netlify_headers(&p.urls)),
-        file(".htaccess", hosting::htaccess(&p.urls)),
+        file(
+            "_headers",
+            hosting::netlify_headers(&p.urls, p.config.search),
+        ),
+        file(".htaccess", hosting::htaccess(&p.urls, p.config.search)),
     ]
 }
 

@@ -403,8 +403,30 @@ pub(crate) struct PortalView<'a, O: Serialize> {
     pub(crate) social: &'a [SocialLink],
     pub(crate) extra: &'a serde_json::Map<String, serde_json::Value>,
     pub(crate) tagline: Option<String>,
+    /// The portal's search, when it has one (`site.search` in templates).
+    pub(crate) search: Option<SearchView>,
     #[serde(flatten)]
     pub(crate) own: O,
+}
+
+/// Where a portal's search is: its page, Pagefind's bundle, and the regency a regency's own
+/// search page inside a province starts filtered to.
+#[derive(Serialize)]
+pub(crate) struct SearchView {
+    /// The search page (`/cari/`), where the header box sends `q`.
+    pub(crate) url: String,
+    /// The folder of Pagefind's bundle (`/pagefind/`), the province's for its regencies.
+    pub(crate) bundle: String,
+    /// The regency's name inside a province: its pages carry it as a filter and its search
+    /// page starts filtered to it.
+    pub(crate) regency: Option<String>,
+}
+
+/// The search page's job, at `cari/`.
+pub(crate) fn search_job<'a>(urls: &Urls, title: &str, description: &str) -> Job<'a> {
+    let mut ctx = PageContext::new();
+    ctx.insert("page", meta(urls, title, description, "cari/", "website"));
+    job("cari/index.html", "cari.html", ctx)
 }
 
 /// The values every template of a portal sees besides its page: `site`, the theme strings

@@ -7,7 +7,7 @@ use super::memo::{PageContext, RenderMemo, fingerprint_of};
 use super::theme::Theme;
 use super::{
     DimensionSummary, HashedCard, Job, NewsCard, OutputFile, PortalGlobals, PortalLinks,
-    PortalView, Renderer, job, meta, paginated_jobs, theme_string,
+    PortalView, Renderer, SearchView, job, meta, paginated_jobs, search_job, theme_string,
 };
 use crate::content::types::Dimension;
 use crate::error::Diagnostics;
@@ -59,6 +59,11 @@ fn build_renderer<'t>(
         social: &c.social,
         extra: &c.extra,
         tagline: Some(theme_string(theme, "province_tagline")),
+        search: c.search.then(|| SearchView {
+            url: urls.path("cari/"),
+            bundle: urls.path("pagefind/"),
+            regency: None,
+        }),
         own: ProvinceOwn {
             province: None,
             parent: None,
@@ -288,6 +293,9 @@ fn province_jobs<'a>(p: &'a Province, theme: &Theme, cards: &[HashedCard<'a>]) -
     );
     ctx.insert("regencies", &p.regencies);
     jobs.push(job("progres/index.html", "province/progres.html", ctx));
+    if p.config.search {
+        jobs.push(search_job(urls, &s("search_title"), &s("search_intro")));
+    }
 
     let not_found = s("not_found_title");
     let mut ctx = PageContext::new();

@@ -6,7 +6,8 @@ use super::memo::{PageContext, RenderMemo};
 use super::theme::Theme;
 use super::{
     DimensionSummary, HashedCard, Job, NewsCard, OutputFile, PortalGlobals, PortalLinks,
-    PortalView, Renderer, hashed_cards, job, meta, paginated_jobs, theme_string,
+    PortalView, Renderer, SearchView, hashed_cards, job, meta, paginated_jobs, search_job,
+    theme_string,
 };
 use crate::error::Diagnostics;
 use crate::site::{NewsPage, Site, Term};
@@ -51,6 +52,7 @@ fn build_renderer<'t>(
         social: &c.social,
         extra: &c.extra,
         tagline: None,
+        search: search_view(site),
         own: RegencyOwn {
             kind: c.kind,
             slug: c.slug.as_str(),
@@ -210,6 +212,13 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
         "tag_list.html",
         "tag.html",
     ));
+    if search_view(site).is_some() {
+        jobs.push(search_job(
+            &site.urls,
+            &s("search_title"),
+            &s("search_intro"),
+        ));
+    }
     let not_found = s("not_found_title");
     let mut ctx = PageContext::new();
     ctx.insert(
@@ -218,6 +227,27 @@ fn page_jobs<'a>(site: &'a Site, theme: &Theme) -> Vec<Job<'a>> {
     );
     jobs.push(job("404.html", "404.html", ctx));
     jobs
+}
+
+/// The regency's search: its own index, or inside a province the province's one (when the
+/// province has search), started filtered to this regency.
+fn search_view(site: &Site) -> Option<SearchView> {
+    if !site.has_search() {
+        return None;
+    }
+    let url = site.urls.path("cari/");
+    Some(match &site.parent {
+        Some(parent) => SearchView {
+            url,
+            bundle: parent.search_bundle.clone().unwrap_or_default(),
+            regency: Some(site.config.name.clone()),
+        },
+        None => SearchView {
+            url,
+            bundle: site.urls.path("pagefind/"),
+            regency: None,
+        },
+    })
 }
 
 fn home_job(site: &Site) -> Job<'_> {

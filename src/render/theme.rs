@@ -64,6 +64,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "cari.html",
+        include_str!("../../themes/default/templates/cari.html"),
+    ),
+    (
         "province/index.html",
         include_str!("../../themes/default/templates/province/index.html"),
     ),
@@ -106,6 +110,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "partials/program_row.html",
         include_str!("../../themes/default/templates/partials/program_row.html"),
+    ),
+    (
+        "partials/search_data.html",
+        include_str!("../../themes/default/templates/partials/search_data.html"),
     ),
 ];
 

@@ -123,11 +123,13 @@ pub fn etag(bytes: &[u8]) -> String {
     format!("\"{hash:016x}-{}\"", bytes.len())
 }
 
-/// The script that reloads the page (or just its stylesheets) when the site changes.
+/// The script that reloads the page (or just its stylesheets) when the site changes, and the
+/// search page when the search index of a change is ready.
 pub fn reload_script() -> String {
     format!(
         "<script>(function(){{var s=new EventSource(\"{RELOAD_PATH}\");\
 s.addEventListener(\"reload\",function(){{location.reload();}});\
+s.addEventListener(\"search\",function(){{if(document.getElementById(\"cari\"))location.reload();}});\
 s.addEventListener(\"css\",function(){{document.querySelectorAll('link[rel=stylesheet]').forEach(function(l){{\
 var u=new URL(l.href);u.searchParams.set(\"r\",Date.now());l.href=u.toString();}});}});}})();</script>"
     )

@@ -13,6 +13,7 @@ pub mod watch;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,7 @@ use crate::build::{
 };
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::ImageCache;
+use crate::output::search::{SearchRecord, index_files};
 use crate::output::strip::strip_metadata;
 use crate::render::OutputFile;
 use crate::site::CopiedFile;
@@ -53,6 +55,18 @@ struct State {
     served: Served,
     /// The latest build's errors, shown over every page until fixed.
     errors: Option<Diagnostics>,
+    /// What the search index is made from, after the last good build with search on.
+    search_plan: Option<SearchPlan>,
+    /// The search bundle made from an earlier build, served until the next one is ready.
+    search: Files,
+}
+
+/// What the background indexer needs besides the served pages.
+#[derive(Clone, Debug)]
+struct SearchPlan {
+    language: &'static str,
+    base_path: String,
+    records: Vec<SearchRecord>,
 }
 
 impl State {
@@ -74,6 +88,102 @@ impl State {
             }
             self.parts.insert(part, files);
         }
+        // Until the index of this build is ready, the last one stays searchable.
+        for (key, entry) in &self.search {
+            self.served
+                .files
+                .entry(key.clone())
+                .or_insert_with(|| entry.clone());
+        }
+    }
+
+    /// Serves `bundle` as the search index in place of the previous one.
+    fn take_search(&mut self, bundle: Vec<OutputFile>) {
+        for key in self.search.keys() {
+            self.served.files.remove(key);
+        }
+        self.search = bundle
+            .into_iter()
+            .map(|f| (key_of(&f.path), Entry::Bytes(f.bytes)))
+            .collect();
+        for (key, entry) in &self.search {
+            self.served.files.insert(key.clone(), entry.clone());
+        }
+    }
+
+    /// The pages served now, part by part in the order a build indexes them (the index
+    /// sorts each part's pages by path), so the preview's bundle is the build's.
+    fn html_pages(&self) -> Vec<Vec<OutputFile>> {
+        let mut parts: Vec<(&Part, &Files)> = self.parts.iter().collect();
+        parts.sort_by_key(|(part, _)| **part);
+        parts
+            .into_iter()
+            .map(|(_, files)| {
+                files
+                    .iter()
+                    .filter(|(key, _)| key.ends_with(".html"))
+                    .filter_map(|(key, entry)| match entry {
+                        Entry::Bytes(bytes) => Some(OutputFile {
+                            path: PathBuf::from(key),
+                            bytes: Arc::clone(bytes),
+                        }),
+                        Entry::File(_) => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The search index of the preview, made on a thread of its own after each rebuild so that
+/// a save reloads the page without waiting for it; saves that come while it runs are
+/// indexed together when it ends.
+#[derive(Default)]
+struct Indexer {
+    running: AtomicBool,
+    pending: AtomicBool,
+}
+
+impl Indexer {
+    /// Indexes what `state` serves now, on a background thread (or after the running one).
+    fn refresh(self: &Arc<Self>, state: &Arc<RwLock<State>>, clients: &Clients) {
+        self.pending.store(true, Ordering::SeqCst);
+        if self.running.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (me, state, clients) = (Arc::clone(self), Arc::clone(state), clients.clone());
+        std::thread::spawn(move || {
+            loop {
+                me.pending.store(false, Ordering::SeqCst);
+                if index_served(&state) {
+                    clients.broadcast("search");
+                }
+                me.running.store(false, Ordering::SeqCst);
+                if !me.pending.load(Ordering::SeqCst) || me.running.swap(true, Ordering::SeqCst) {
+                    break;
+                }
+            }
+        });
+    }
+}
+
+/// Makes the search index of the pages `state` serves and serves it; says whether it did.
+fn index_served(state: &RwLock<State>) -> bool {
+    let Some((plan, pages)) = state
+        .read()
+        .ok()
+        .and_then(|s| Some((s.search_plan.clone()?, s.html_pages())))
+    else {
+        return false;
+    };
+    match index_files(plan.language, &plan.base_path, &pages, plan.records) {
+        Ok(bundle) => {
+            if let Ok(mut s) = state.write() {
+                s.take_search(bundle);
+            }
+            true
+        }
+        Err(_) => false,
     }
 }
 
@@ -135,6 +245,8 @@ pub struct Server {
     memos: Mutex<HashMap<Part, Arc<PartMemo>>>,
     /// The editor under `/_cerdas/`, only on a loopback address.
     editor: Option<editor::Editor>,
+    /// Makes the search index in the background.
+    indexer: Arc<Indexer>,
 }
 
 impl Server {
@@ -180,6 +292,7 @@ impl Server {
             province: Mutex::new(None),
             images,
             memos: Mutex::default(),
+            indexer: Arc::default(),
         };
         server.rebuild(&[]);
         Ok((server, http))
@@ -232,15 +345,28 @@ impl Server {
             (build_to(&opts, &sink), true)
         };
         let new_parts = sink.parts.into_inner().unwrap_or_default();
+        let mut index = false;
         if let Ok(mut state) = self.state.write() {
             match result {
                 Ok(summary) => {
                     state.take_parts(new_parts, replace_all);
+                    state.search_plan = summary.search.map(|language| SearchPlan {
+                        language,
+                        base_path: summary.base_path.clone(),
+                        records: self.search_records(),
+                    });
+                    if state.search_plan.is_none() {
+                        state.take_search(Vec::new());
+                    }
+                    index = state.search_plan.is_some();
                     state.served.base_path = summary.base_path;
                     state.errors = None;
                 }
                 Err(errors) => state.errors = Some(errors),
             }
+        }
+        if index {
+            self.indexer.refresh(&self.state, &self.clients);
         }
         started.elapsed()
     }
@@ -281,6 +407,15 @@ impl Server {
                 (Err(e), true)
             }
         }
+    }
+
+    /// The search records of a province's regencies hosted elsewhere.
+    fn search_records(&self) -> Vec<SearchRecord> {
+        self.province
+            .lock()
+            .ok()
+            .and_then(|p| p.as_ref().map(|pb| pb.search_records()))
+            .unwrap_or_default()
     }
 
     /// Tells every open tab what changed: only stylesheets, or everything.

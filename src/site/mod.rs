@@ -82,6 +82,17 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Site {
+    /// Whether its pages have search: its own `search:` setting, or inside a province the
+    /// province's (whose one index its pages go into).
+    pub fn has_search(&self) -> bool {
+        match &self.parent {
+            Some(parent) => parent.search_bundle.is_some(),
+            None => self.config.search,
+        }
+    }
+}
+
 /// A link from a regency's pages up to the province portal that holds them.
 #[derive(Clone, Debug, Serialize)]
 pub struct ParentPortal {
@@ -89,6 +100,8 @@ pub struct ParentPortal {
     pub name: String,
     /// The root-relative URL of its home page.
     pub url: String,
+    /// The root-relative URL of its search bundle (`/pagefind/`), when it has search.
+    pub search_bundle: Option<String>,
 }
 
 /// Builds the model from a checked regency. `prefix` nests every URL (`/agam` in a province).

@@ -1,0 +1,261 @@
+//! Search (issue 16): the Pagefind bundle a build writes for a regency and for the province,
+//! its filters, the `/cari/` page, the header box, and `search: false`.
+
+mod common;
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use common::*;
+
+/// The filter names the default theme files pages under, in Indonesian.
+const FILTERS: [&str; 4] = ["Jenis", "Dimensi", "Tahun", "Kegiatan"];
+
+/// Every file of Pagefind's index (`pagefind_dcd` + data, gzipped) under `bundle`, unpacked
+/// and joined, so tests can look for filter names and words in it.
+fn index_text(bundle: &Path) -> String {
+    let mut text = String::new();
+    for dir in [bundle.to_path_buf(), bundle.join("filter")] {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = path.to_string_lossy().into_owned();
+            if !(name.ends_with(".pf_meta") || name.ends_with(".pf_filter")) {
+                continue;
+            }
+            let packed = fs::read(&path).unwrap();
+            let mut unpacked = Vec::new();
+            flate2::read::GzDecoder::new(&packed[..])
+                .read_to_end(&mut unpacked)
+                .unwrap();
+            text.push_str(&String::from_utf8_lossy(&unpacked));
+        }
+    }
+    text
+}
+
+/// The number of pages `pagefind-entry.json` counts in the `id` index.
+fn page_count(bundle: &Path) -> u64 {
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(&bundle.join("pagefind-entry.json"))).unwrap();
+    entry["languages"]["id"]["page_count"].as_u64().unwrap_or(0)
+}
+
+fn regency() -> TestSite {
+    TestSite::new().file(
+        "berita/bimtek.md",
+        &news(
+            "Bimtek Pembangunan Jalan Desa",
+            "2023-05-02",
+            "event: { kind: bimtek, stage: \"Tahap II\" }\n",
+        ),
+    )
+}
+
+#[test]
+fn issue_16_a_regency_build_writes_the_pagefind_bundle_with_its_filters() {
+    let site = regency();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = site.out().join("pagefind");
+    for file in [
+        "pagefind-entry.json",
+        "pagefind.js",
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "wasm.id.pagefind",
+        "cerdas-search.js",
+    ] {
+        assert!(
+            bundle.join(file).is_file(),
+            "{file} missing from the bundle"
+        );
+    }
+    // Two news items, one program, one plain page: lists, tags and the home page are not in it.
+    assert_eq!(page_count(&bundle), 4);
+    let index = index_text(&bundle);
+    for name in FILTERS {
+        assert!(index.contains(name), "filter `{name}` not in the index");
+    }
+    for value in [
+        "Berita",
+        "Program",
+        "Halaman",
+        "Smart Governance",
+        "2023",
+        "Bimtek",
+    ] {
+        assert!(
+            index.contains(value),
+            "filter value `{value}` not in the index"
+        );
+    }
+    assert!(
+        !index.contains("Kabupaten/Kota"),
+        "a regency on its own has no regency filter"
+    );
+    let news = site.read("berita/bimtek/index.html");
+    assert!(news.contains("data-pagefind-body"));
+    assert!(news.contains(r#"data-pagefind-meta="tanggal""#));
+    assert!(
+        !site
+            .read("berita/index.html")
+            .contains("data-pagefind-body"),
+        "list pages are not indexed"
+    );
+    let csp = site.read("_headers");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(site.read(".htaccess").contains("'wasm-unsafe-eval'"));
+}
+
+#[test]
+fn issue_16_the_search_page_and_the_header_box() {
+    let site = regency();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.read("cari/index.html");
+    assert!(page.contains(r#"<script src="/pagefind/pagefind-ui.js" defer></script>"#));
+    assert!(page.contains(r#"<link rel="stylesheet" href="/pagefind/pagefind-ui.css">"#));
+    assert!(page.contains(r#"<div id="cari" class="search-ui" data-bundle="/pagefind/""#));
+    assert!(page.contains(
+        "<noscript><p class=\"notice\">Pencarian memerlukan JavaScript: aktifkan JavaScript"
+    ));
+    for page in ["index.html", "berita/bimtek/index.html", "cari/index.html"] {
+        let html = site.read(page);
+        assert!(
+            html.contains(
+                r#"<form class="header-search" role="search" action="/cari/" method="get">"#
+            ),
+            "{page} has no search box"
+        );
+        assert!(html.contains(r#"name="q""#));
+    }
+    let en = regency();
+    let out = en.build_en();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn issue_16_search_false_writes_no_index_and_no_search_markup() {
+    let site = regency().file("site.yaml", &format!("{SITE_YAML}search: false\n"));
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.out().join("pagefind").exists());
+    assert!(!site.out().join("cari").exists());
+    let news = site.read("berita/bimtek/index.html");
+    assert!(
+        !news.contains("pagefind"),
+        "no search markup when search is off"
+    );
+    assert!(!news.contains("header-search"));
+    assert!(!site.read("_headers").contains("wasm-unsafe-eval"));
+}
+
+#[test]
+fn issue_16_search_is_a_checked_key() {
+    let site = regency().file("site.yaml", &format!("{SITE_YAML}search: tidak\n"));
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!site.out().exists());
+}
+
+/// A province with regencies `uji` and `kota-uji` built here and `jauh` read from its
+/// `data.json`.
+fn province() -> TestSite {
+    let elsewhere = TestSite::new().file(
+        "site.yaml",
+        &SITE_YAML
+            .replace("Kabupaten Uji", "Kabupaten Jauh")
+            .replace("slug: uji", "slug: jauh")
+            .replace("uji.example.go.id", "jauh.example.go.id"),
+    );
+    let out = elsewhere.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = TestSite::new();
+    let prov = site.dir.path().join("prov");
+    let write = |rel: &str, text: &str| {
+        let p = prov.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    };
+    write("jauh-data.json", &elsewhere.read("data.json"));
+    write(
+        "province.yaml",
+        "name: \"Provinsi Uji\"\nslug: uji-prov\nbase_url: \"https://prov.example.go.id\"\nregencies:\n  - uji\n  - kota-uji\n  - export: jauh-data.json\n",
+    );
+    let kota_yaml = SITE_YAML
+        .replace("Kabupaten Uji", "Kota Uji")
+        .replace("kind: kabupaten", "kind: kota")
+        .replace("slug: uji", "slug: kota-uji");
+    for (slug, yaml, title) in [
+        ("uji", SITE_YAML.to_string(), "Irigasi Mengairi Sawah"),
+        ("kota-uji", kota_yaml, "Rapat Kota"),
+    ] {
+        write(&format!("{slug}/site.yaml"), &yaml);
+        write(&format!("{slug}/program/satu-data.md"), PROGRAM);
+        write(
+            &format!("{slug}/berita/pertama.md"),
+            &news(title, "2022-08-15", "event: { kind: rapat }\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn issue_16_the_province_has_one_index_over_every_regency() {
+    let site = province();
+    let out = site.run(&["build", "prov", "-o", "public"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = site.out().join("pagefind");
+    assert!(bundle.join("pagefind-entry.json").is_file());
+    // Per built regency one news item and one program; one news item of the external one.
+    assert_eq!(page_count(&bundle), 5);
+    assert!(
+        !site.out().join("uji/pagefind").exists(),
+        "regencies of a province share the province's index"
+    );
+    let index = index_text(&bundle);
+    for name in FILTERS.iter().chain(&["Kabupaten/Kota"]) {
+        assert!(index.contains(name), "filter `{name}` not in the index");
+    }
+    for regency in ["Kabupaten Uji", "Kota Uji", "Kabupaten Jauh"] {
+        assert!(
+            index.contains(regency),
+            "regency `{regency}` not a filter value"
+        );
+    }
+    assert!(
+        site.read("cari/index.html")
+            .contains(r#"data-bundle="/pagefind/""#)
+    );
+    // A regency's own search page uses the province's index, filtered to that regency.
+    let own = site.read("uji/cari/index.html");
+    assert!(own.contains(r#"<script src="/pagefind/pagefind-ui.js" defer></script>"#));
+    assert!(own.contains(r#"data-filter-name="Kabupaten/Kota" data-filter-value="Kabupaten Uji""#));
+    assert!(
+        site.read("uji/berita/pertama/index.html")
+            .contains(r#"action="/uji/cari/""#)
+    );
+    assert!(site.read("_headers").contains("'wasm-unsafe-eval'"));
+}
+
+#[test]
+fn issue_16_search_false_in_province_yaml_turns_it_off_for_every_regency() {
+    let site = province();
+    let yaml = site.dir.path().join("prov/province.yaml");
+    let text = read(&yaml);
+    fs::write(&yaml, format!("{text}search: false\n")).unwrap();
+    let out = site.run(&["build", "prov", "-o", "public"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.out().join("pagefind").exists());
+    assert!(!site.out().join("cari").exists());
+    assert!(!site.out().join("uji/cari").exists());
+    assert!(
+        !site
+            .read("uji/berita/pertama/index.html")
+            .contains("pagefind")
+    );
+}
