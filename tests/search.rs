@@ -121,7 +121,7 @@ fn issue_16_the_search_page_and_the_header_box() {
     assert!(page.contains(r#"<link rel="stylesheet" href="/pagefind/pagefind-ui.css">"#));
     assert!(page.contains(r#"<div id="cari" class="search-ui" data-bundle="/pagefind/""#));
     assert!(page.contains(
-        "<noscript><p class=\"notice\">Pencarian memerlukan JavaScript: aktifkan JavaScript"
+        "<noscript><p class=\"notice\">Pencarian memerlukan JavaScript. Aktifkan JavaScript"
     ));
     for page in ["index.html", "berita/bimtek/index.html", "cari/index.html"] {
         let html = site.read(page);
