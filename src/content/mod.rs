@@ -7,6 +7,7 @@ pub mod encoding;
 pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
+pub mod redirects;
 pub mod types;
 pub mod yaml_mistakes;
 
@@ -80,6 +81,8 @@ pub struct Content {
     pub templates_dir: Option<PathBuf>,
     /// Tables from `data/`, by file name without extension.
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// Old addresses and the pages they lead to, from `redirects.yaml`.
+    pub redirects: redirects::Redirects,
 }
 
 /// The sections of a regency folder that hold Markdown.
@@ -193,6 +196,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
     }
     let static_files = list_files(&root.join("static"), &mut errors);
     let data = data::load_data(&root.join("data"), &mut errors);
+    let redirects = redirects::load_redirects(root, &mut errors);
     let mut content = Content {
         root: root.to_path_buf(),
         news: Vec::new(),
@@ -202,6 +206,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
         static_files,
         templates_dir: Some(root.join("templates")).filter(|p| p.is_dir()),
         data,
+        redirects,
     };
     for item in parsed {
         match item {

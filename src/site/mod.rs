@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{BaseUrl, Regency, SiteConfig};
 use crate::content::kinds::BeritaMeta;
+use crate::content::redirects::Redirect;
 use crate::content::types::{Dimension, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Diagnostics, Lang};
@@ -30,8 +31,8 @@ pub use images::{ImageView, PictureMemo, Pictures, ResizedImage, is_processed_pi
 pub use model::*;
 
 use checks::{
-    broken_ref_errors, check_masterplan_refs, check_news_refs, check_site_files,
-    check_url_collisions,
+    SitePaths, broken_ref_errors, check_masterplan_refs, check_news_refs, check_redirects,
+    check_site_files, check_url_collisions,
 };
 use index::{ContentIndex, published_documents};
 use menu::main_menu;
@@ -78,6 +79,9 @@ pub struct Site {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// The province portal this site is part of, when built inside one.
     pub parent: Option<ParentPortal>,
+    /// Old addresses (`redirects.yaml`) and the pages they lead to, each checked to lead to a
+    /// page of this site and not to stand where one of its pages is.
+    pub redirects: Vec<Redirect>,
 }
 
 /// A link from a regency's pages up to the province portal that holds them.
@@ -133,6 +137,17 @@ pub fn build_site_with(
     let programs = model.programs(&news, &mut errors);
     let masterplan = model.masterplan(&programs, &mut errors);
     let pages = model.pages(&mut errors);
+    let dimensions = dimension_terms(&news, &urls);
+    let tags = tag_terms(&news, &urls);
+    let known = SitePaths {
+        urls: &urls,
+        news: &news,
+        programs: &programs,
+        masterplan: masterplan.as_ref(),
+        pages: &pages,
+        terms: [&dimensions, &tags],
+    };
+    let redirects = check_redirects(&content.redirects, &known, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(Diagnostics(errors));
@@ -142,8 +157,8 @@ pub fn build_site_with(
         .as_ref()
         .map(|l| urls.path(l.trim_start_matches('/')));
     Ok(Site {
-        dimensions: dimension_terms(&news, &urls),
-        tags: tag_terms(&news, &urls),
+        dimensions,
+        tags,
         menu: main_menu(&config, &pages, &urls, masterplan.is_some()),
         copies: copied_files(&content),
         urls,
@@ -158,6 +173,7 @@ pub fn build_site_with(
         data: content.data,
         config,
         parent: None,
+        redirects,
     })
 }
 
