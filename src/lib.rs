@@ -1,5 +1,5 @@
 //! cerdas: a static site generator for the smart city portals of Indonesian regencies and
-//! their province. Data flows one way: content -> config -> scaffold -> markdown -> site -> export ->
+//! their province. Data flows one way: content -> config -> scaffold -> import -> markdown -> site -> export ->
 //! province -> render -> output -> build -> serve (-> main), on the foundations error, text
 //! and fingerprint; no module uses one later in that order (`tests/architecture.rs` checks).
 
@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod export;
 pub mod fingerprint;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod province;

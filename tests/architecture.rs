@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 
 /// The modules of the library, in the order data flows through them. The first three are
 /// foundations every later module may use.
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "error",
     "text",
     "fingerprint",
     "content",
     "config",
     "scaffold",
+    "import",
     "markdown",
     "site",
     "export",

@@ -78,8 +78,7 @@ impl fmt::Display for OldAddress {
 impl<'de> Deserialize<'de> for OldAddress {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        OldAddress::parse(&text)
-            .map_err(|(m, h)| de::Error::custom(encode_message(&text, &m, &h)))
+        OldAddress::parse(&text).map_err(|(m, h)| de::Error::custom(encode_message(&text, &m, &h)))
     }
 }
 

@@ -30,7 +30,8 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
         file("_headers", hosting::netlify_headers(&site.urls)),
         file(
             ".htaccess",
-            hosting::htaccess(&site.urls) + &hosting::htaccess_redirects(&site.urls, &site.redirects),
+            hosting::htaccess(&site.urls)
+                + &hosting::htaccess_redirects(&site.urls, &site.redirects),
         ),
     ];
     if !site.redirects.is_empty() {

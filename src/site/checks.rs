@@ -493,10 +493,11 @@ pub(super) fn check_redirects(
         }
         let page_there = r.from.query.is_none()
             && (known.contains(&paths.urls.path(r.from.path.trim_start_matches('/')))
-                || known.contains(&paths.urls.path(&format!(
-                    "{}/",
-                    r.from.path.trim_matches('/')
-                ))));
+                || known.contains(
+                    &paths
+                        .urls
+                        .path(&format!("{}/", r.from.path.trim_matches('/'))),
+                ));
         if page_there {
             errors.push(
                 at(
