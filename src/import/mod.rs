@@ -146,7 +146,7 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, Diagnos
         None => None,
     };
     let existing_pages = page_slugs(&options.dir.join("halaman"));
-    let index = first_pass(&options.export, &existing_pages)?;
+    let index = first_pass(&options.export)?;
     let old = OldSite::new(&index.channel);
     let mut report = ImportReport::default();
     let mut plan = RedirectPlan::new(
@@ -254,7 +254,7 @@ fn page_slugs(dir: &Path) -> Vec<String> {
 
 /// The first pass: attachments, and the slug of every post and page (nested pages by their
 /// path, made unique in their section).
-fn first_pass(export: &Path, existing_pages: &[String]) -> Result<Index, Diagnostics> {
+fn first_pass(export: &Path) -> Result<Index, Diagnostics> {
     let mut reader = WxrReader::open(export, false)?;
     let mut index = Index::default();
     // Pages by ID: post_name, parent, title (a parent may come after its child).
@@ -296,8 +296,9 @@ fn first_pass(export: &Path, existing_pages: &[String]) -> Result<Index, Diagnos
     }
     index.channel = reader.channel.clone();
     let mut used_news: HashSet<String> = HashSet::from(["page".to_string()]);
-    let mut used_pages: HashSet<String> = existing_pages.iter().cloned().collect();
-    used_pages.extend(RESERVED_SLUGS.iter().map(|s| s.to_string()));
+    // A page whose file exists takes its slug all the same: the file is compared, kept as
+    // it is, or replaced with `--replace`.
+    let mut used_pages: HashSet<String> = RESERVED_SLUGS.iter().map(|s| s.to_string()).collect();
     for (id, page, name, title) in order {
         let base = if page {
             page_path(id, &tree)
