@@ -559,10 +559,8 @@ fn youtube_id(url: &str) -> Option<String> {
             let query = r.split_once('?')?.1;
             query.split('&').find_map(|kv| kv.strip_prefix("v="))?
         }
-    } else if let Some(r) = rest.strip_prefix("youtube-nocookie.com/embed/") {
-        r
     } else {
-        return None;
+        rest.strip_prefix("youtube-nocookie.com/embed/")?
     };
     let id: String = id
         .chars()

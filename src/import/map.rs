@@ -76,8 +76,8 @@ pub fn read_map(path: &Path, site: &Path) -> Result<ImportMap, Diagnostics> {
                         ),
                     )
                     .with_hint(Text::new(
-                        format!("buat dulu dengan `cerdas new program \"...\"`, atau tulis slug program yang ada"),
-                        "make it first with `cerdas new program \"...\"`, or write the slug of an existing program".to_string(),
+                        "buat dulu dengan `cerdas new program \"...\"`, atau tulis slug program yang ada",
+                        "make it first with `cerdas new program \"...\"`, or write the slug of an existing program",
                     )),
                 );
             }

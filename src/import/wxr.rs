@@ -157,39 +157,23 @@ impl WxrReader {
                     }
                     self.stack.push(name);
                 }
-                Event::Empty(e) => {
-                    // `<wp:post_parent/>` and the like: an empty value.
-                    if e.name().as_ref() == "category" {
-                        self.term = term_of(&e);
-                    }
-                }
-                Event::Text(t) => {
-                    if keep {
-                        self.text.push_str(&t.xml10_content());
-                    }
-                }
-                Event::CData(t) => {
-                    if keep {
-                        self.text.push_str(&t.xml10_content());
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if keep {
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) => self.text.push(c),
-                            _ => match predefined_entity(&r) {
-                                Some(c) => self.text.push(c),
-                                // An HTML entity in an XML text (`&nbsp;`): kept for the HTML
-                                // reading of the body to decode.
-                                None => {
-                                    self.text.push('&');
-                                    self.text.push_str(&r);
-                                    self.text.push(';');
-                                }
-                            },
+                // `<wp:post_parent/>` and the like: an empty value.
+                Event::Empty(e) if e.name().as_ref() == "category" => self.term = term_of(&e),
+                Event::Text(t) if keep => self.text.push_str(&t.xml10_content()),
+                Event::CData(t) if keep => self.text.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) if keep => match r.resolve_char_ref() {
+                    Ok(Some(c)) => self.text.push(c),
+                    _ => match predefined_entity(&r) {
+                        Some(c) => self.text.push(c),
+                        // An HTML entity in an XML text (`&nbsp;`): kept for the HTML reading
+                        // of the body to decode.
+                        None => {
+                            self.text.push('&');
+                            self.text.push_str(&r);
+                            self.text.push(';');
                         }
-                    }
-                }
+                    },
+                },
                 Event::End(_) => {
                     let Some(name) = self.stack.pop() else {
                         continue;
