@@ -17,8 +17,8 @@ use crate::export::{Export, export_site};
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::search::{BUNDLE_DIR, OrderedIndex, SearchIndex, SearchLabels, SearchRecord};
-use crate::output::site_files;
 use crate::output::write::{Staging, check_output_location};
+use crate::output::{nginx_map, site_files};
 use crate::progress::{ProgressSink, Work};
 use crate::province::fetch::read_export;
 use crate::province::{RegencyShare, RegencySource, build_province, regency_share};
@@ -204,6 +204,8 @@ pub struct Summary {
     pub base_path: String,
     /// The language of the search index when the site has search.
     pub search: Option<&'static str>,
+    /// The nginx `map` of the site's old addresses, when it has any (a regency build).
+    pub nginx_map: Option<String>,
 }
 
 /// Builds `opts.input` into `opts.output`, or reports every problem found and writes nothing.
@@ -218,6 +220,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let summary = build_to(opts, &publish)?;
     let report = publish.staging.commit()?;
     publish.cache.prune_unused();
+    if let Some(map) = &summary.nginx_map {
+        let beside = nginx_map_path(&opts.output);
+        std::fs::write(&beside, map).map_err(|e| Diagnostic::io(&beside, &e))?;
+    }
     Ok(BuildReport {
         rendered: report.rendered,
         copied: report.copied,
@@ -230,6 +236,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         photos: publish.cache.processed(),
         output_bytes: report.bytes,
     })
+}
+
+/// Where the nginx map of the old addresses goes: beside the output folder, never in it
+/// (`public` -> `public.nginx-redirects.conf`), since it belongs in the server's configuration.
+pub fn nginx_map_path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    output.with_file_name(format!("{name}.nginx-redirects.conf"))
 }
 
 /// Loads, models and renders everything without writing: what `cerdas check` runs.
@@ -283,6 +299,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         warnings: Diagnostics(site.warnings.clone()),
         base_path: site.urls.base_path.clone(),
         search: site.config.search.then(|| site.config.language.code()),
+        nginx_map: nginx_map(&site),
     })
 }
 
@@ -632,6 +649,7 @@ impl ProvinceBuild {
             warnings,
             base_path: self.config.base_url.path().to_string(),
             search: self.config.search.then(|| self.config.language.code()),
+            nginx_map: None,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! cerdas: a static site generator for the smart city portals of Indonesian regencies and
-//! their province. Data flows one way: content -> config -> scaffold -> markdown -> site -> export ->
-//! province -> render -> output -> build -> serve (-> main), on the foundations error, text
-//! and fingerprint; no module uses one later in that order (`tests/architecture.rs` checks).
+//! their province. Data flows one way: content -> config -> scaffold -> import -> markdown ->
+//! site -> export -> province -> render -> output -> build -> serve (-> main), on the
+//! foundations error, text, fingerprint and progress; no module uses one later in that order
+//! (`tests/architecture.rs` checks).
 
 pub mod build;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod export;
 pub mod fingerprint;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod progress;

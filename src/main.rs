@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cerdas::build::{BuildOptions, BuildReport, build, check};
 use cerdas::config::RegencyKind;
 use cerdas::error::{Diagnostics, Lang, Severity};
+use cerdas::import::{ImportOptions, ImportReport, import_wordpress};
 use cerdas::progress::{Progress, ProgressSink, Work};
 use cerdas::scaffold::{
     InitOptions, InitReport, NewKind, NewOptions, NewReport, init_site, new_file, now_wib,
@@ -153,6 +154,44 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// Impor isi situs lama ke situs ini (import an old site's content into this site).
+    Import {
+        #[command(subcommand)]
+        from: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Impor berkas ekspor WordPress (Alat > Ekspor): pos menjadi berita, laman menjadi
+    /// halaman, foto disalin, alamat lama dialihkan ke alamat baru
+    /// (import a WordPress export: posts become news, pages become pages, photos are copied,
+    /// old addresses redirect to the new ones).
+    #[command(after_help = "Contoh (example):\n  \
+        cerdas import wordpress portal-lama.xml situs-agam --uploads salinan/wp-content/uploads\n  \
+        cerdas import wordpress portal-lama.xml situs-agam --uploads uploads --map kategori.yaml\n\n\
+        Berkas yang sudah ada tidak ditimpa kecuali dengan --replace; impor ulang yang sama tidak\n\
+        mengubah apa pun. Alamat lama ditulis di redirects.yaml; `cerdas build` membuat _redirects,\n\
+        .htaccess dan halaman pengalih darinya.\n\
+        (Existing files are not overwritten unless --replace; importing the same export again\n\
+        changes nothing. Old addresses go to redirects.yaml, from which `cerdas build` writes\n\
+        _redirects, .htaccess rules and redirect pages.)")]
+    Wordpress {
+        /// Berkas ekspor WordPress (.xml) (the WordPress export file).
+        export: PathBuf,
+        /// Folder situs yang berisi site.yaml (the site folder holding site.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Salinan folder wp-content/uploads situs lama (a copy of the old wp-content/uploads).
+        #[arg(long, value_name = "FOLDER")]
+        uploads: Option<PathBuf>,
+        /// Peta kategori ke dimensi dan program (categories to dimensions and programs).
+        #[arg(long, value_name = "MAP.yaml")]
+        map: Option<PathBuf>,
+        /// Timpa berkas yang sudah ada dengan isi lain (overwrite files that differ).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -247,6 +286,7 @@ fn main() -> ExitCode {
             province,
         } => return init(dir, name, kind, province, forced.unwrap_or_default()),
         Command::New { what } => return new(what, forced.unwrap_or_default()),
+        Command::Import { from } => return import(from, forced.unwrap_or_default()),
     };
     if format == Format::Json {
         return print_json(&result, forced);
@@ -466,6 +506,108 @@ fn new(what: NewCommand, lang: Lang) -> ExitCode {
     };
     let summary = new_file(&options).map(|r| new_summary(&r, &options.dir, lang));
     finish(summary, lang)
+}
+
+fn import(from: ImportCommand, lang: Lang) -> ExitCode {
+    let ImportCommand::Wordpress {
+        export,
+        dir,
+        uploads,
+        map,
+        replace,
+    } = from;
+    let options = ImportOptions {
+        export,
+        dir,
+        uploads,
+        map,
+        replace,
+    };
+    match import_wordpress(&options) {
+        Ok(report) => {
+            if !report.attention.is_empty() || !report.unknown_shortcodes.is_empty() {
+                say_err(import_attention(&report, lang));
+            }
+            say(import_summary(&report, &options.dir, lang));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            say_err(errors.render(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The items that need a person, one per line with their WordPress ID and title.
+fn import_attention(r: &ImportReport, lang: Lang) -> String {
+    let mut out = match lang {
+        Lang::Id => format!("Perlu diperiksa ({}):\n", r.attention.len()),
+        Lang::En => format!("Needs a person ({}):\n", r.attention.len()),
+    };
+    for a in &r.attention {
+        out.push_str(&format!("  #{} {}: {}\n", a.id, a.title, a.why.get(lang)));
+    }
+    if !r.unknown_shortcodes.is_empty() {
+        let list: Vec<String> = r
+            .unknown_shortcodes
+            .iter()
+            .map(|(name, n)| format!("[{name}] x{n}"))
+            .collect();
+        out.push_str(&match lang {
+            Lang::Id => format!("Kode pendek yang tidak dikenal: {}\n", list.join(", ")),
+            Lang::En => format!("Unknown shortcodes: {}\n", list.join(", ")),
+        });
+    }
+    out
+}
+
+fn import_summary(r: &ImportReport, dir: &std::path::Path, lang: Lang) -> String {
+    let skipped: Vec<String> = r
+        .skipped
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    let skipped = if skipped.is_empty() {
+        "-".to_string()
+    } else {
+        skipped.join(", ")
+    };
+    let ms = r.elapsed.as_millis();
+    let dir = dir_arg(dir);
+    match lang {
+        Lang::Id => format!(
+            "Impor selesai dalam {ms} ms: {} berita, {} draft, {} halaman; {} foto/dokumen disalin, {} foto tidak ditemukan; {} alamat lama dialihkan.\n\
+             Berkas: {} dibuat, {} tidak berubah, {} dibiarkan (sudah ada dengan isi lain), {} ditimpa.\n\
+             Dilewati: {skipped}.\n\
+             Langkah berikutnya: `cerdas check{dir}`, lalu `cerdas serve{dir}`.",
+            r.news,
+            r.drafts,
+            r.pages,
+            r.photos_copied,
+            r.photos_missing,
+            r.redirects_added,
+            r.written,
+            r.unchanged,
+            r.kept,
+            r.replaced
+        ),
+        Lang::En => format!(
+            "Import done in {ms} ms: {} news, {} drafts, {} pages; {} photos/documents copied, {} photos not found; {} old addresses redirected.\n\
+             Files: {} created, {} unchanged, {} kept (exist with other content), {} replaced.\n\
+             Skipped: {skipped}.\n\
+             Next: `cerdas check{dir}`, then `cerdas serve{dir}`.",
+            r.news,
+            r.drafts,
+            r.pages,
+            r.photos_copied,
+            r.photos_missing,
+            r.redirects_added,
+            r.written,
+            r.unchanged,
+            r.kept,
+            r.replaced
+        ),
+    }
 }
 
 /// Prints what `init` or `new` did, or its errors, and gives the exit code.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The modules of the library, in the order data flows through them. The first four are
 /// foundations every later module may use.
-const ORDER: [&str; 15] = [
+const ORDER: [&str; 16] = [
     "error",
     "text",
     "fingerprint",
@@ -15,6 +15,7 @@ const ORDER: [&str; 15] = [
     "content",
     "config",
     "scaffold",
+    "import",
     "markdown",
     "site",
     "export",

@@ -7,6 +7,7 @@ pub mod encoding;
 pub mod frontmatter;
 pub mod image_info;
 pub mod kinds;
+pub mod redirects;
 pub mod types;
 pub mod walk;
 pub mod yaml_mistakes;
@@ -82,6 +83,8 @@ pub struct Content {
     pub templates_dir: Option<PathBuf>,
     /// Tables from `data/`, by file name without extension.
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// Old addresses and the pages they lead to, from `redirects.yaml`.
+    pub redirects: redirects::Redirects,
 }
 
 /// The sections of a regency folder that hold Markdown.
@@ -204,6 +207,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
             None
         }
     };
+    let redirects = redirects::load_redirects(root, &mut errors);
     let mut content = Content {
         root: root.to_path_buf(),
         news: Vec::new(),
@@ -213,6 +217,7 @@ pub fn load_content_with(root: &Path, memo: Option<&SourceMemo>) -> Result<Conte
         static_files,
         templates_dir,
         data,
+        redirects,
     };
     for item in parsed {
         match item {

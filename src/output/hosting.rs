@@ -1,6 +1,11 @@
 //! Files that make cheap hosts serve the site well: `_headers` (Netlify, Cloudflare Pages) and
-//! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers.
+//! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers, and
+//! the redirects of old addresses (`_redirects`, rewrite rules, an nginx map, pages at the
+//! old paths).
 
+use crate::content::redirects::Redirect;
+use crate::error::Lang;
+use crate::render::OutputFile;
 use crate::site::Urls;
 use crate::site::images::IMAGE_DIR;
 
@@ -65,4 +70,99 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     out.push_str("  <FilesMatch \"\\.(html|xml|json)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
     out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
     out
+}
+
+/// `_redirects` for Netlify and Cloudflare Pages: one `old new 301` line per old path. The
+/// query forms (`/?p=123`) are left to `.htaccess` and nginx: Cloudflare Pages cannot match
+/// a query string.
+pub fn netlify_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
+    let base = &urls.base_path;
+    let mut out = String::from("# Alamat lama situs (redirects.yaml) -> halaman barunya.\n");
+    for r in redirects.iter().filter(|r| r.from.query.is_none()) {
+        out.push_str(&format!(
+            "{base}{} {base}{} 301\n",
+            r.from.path,
+            r.to.as_str()
+        ));
+    }
+    out
+}
+
+/// The `mod_rewrite` rules of `.htaccess` for the redirects: path forms match with or
+/// without their trailing slash; `/?p=123` and `/index.php?p=123` through a condition on the
+/// query string (the query is dropped from the new address).
+pub fn htaccess_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
+    if redirects.is_empty() {
+        return String::new();
+    }
+    let base = &urls.base_path;
+    let mut out = String::from(
+        "\n# Alamat lama situs (redirects.yaml) -> halaman barunya.\n<IfModule mod_rewrite.c>\n  RewriteEngine On\n",
+    );
+    for r in redirects {
+        let to = format!("{base}{}", r.to.as_str());
+        match &r.from.query {
+            Some((name, value)) => out.push_str(&format!(
+                "  RewriteCond %{{QUERY_STRING}} (^|&){name}={value}(&|$)\n  RewriteRule ^(index\\.php)?$ {to}? [R=301,L]\n"
+            )),
+            None => {
+                let path = r.from.path.trim_matches('/').replace('.', "\\.");
+                out.push_str(&format!("  RewriteRule ^{path}/?$ {to} [R=301,L]\n"));
+            }
+        }
+    }
+    out.push_str("</IfModule>\n");
+    out
+}
+
+/// An nginx `map` for the redirects, to include in the `http` block of the server's
+/// configuration (it is not published: the build writes it beside the output folder).
+pub fn nginx_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
+    let base = &urls.base_path;
+    let mut out = String::from(
+        "# cerdas: alamat lama situs (redirects.yaml) -> halaman barunya (old addresses -> new pages).\n\
+         # Taruh map ini di blok http, lalu di blok server situs:\n\
+         # (put this map in the http block, then in the site's server block:)\n\
+         #     if ($cerdas_redirect) { return 301 $cerdas_redirect; }\n\
+         map $request_uri $cerdas_redirect {\n    default \"\";\n",
+    );
+    for r in redirects {
+        let to = format!("{base}{}", r.to.as_str());
+        match &r.from.query {
+            Some((name, value)) => {
+                for page in ["/", "/index.php"] {
+                    out.push_str(&format!("    \"{base}{page}?{name}={value}\" \"{to}\";\n"));
+                }
+            }
+            None => {
+                let path = r.from.path.trim_end_matches('/');
+                out.push_str(&format!("    \"{base}{path}\" \"{to}\";\n"));
+                out.push_str(&format!("    \"{base}{path}/\" \"{to}\";\n"));
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A page at each old path, for hosts that follow none of the files above: it names the new
+/// address as canonical and sends the browser there at once.
+pub fn redirect_pages(urls: &Urls, redirects: &[Redirect], lang: Lang) -> Vec<OutputFile> {
+    let (code, moved, title) = match lang {
+        Lang::Id => ("id", "Halaman ini sudah pindah ke", "Halaman pindah"),
+        Lang::En => ("en", "This page has moved to", "Page moved"),
+    };
+    redirects
+        .iter()
+        .filter(|r| r.from.query.is_none() && r.from.path != "/")
+        .map(|r| {
+            let path = urls.path(r.to.as_str().trim_start_matches('/'));
+            let permalink = urls.permalink(r.to.as_str().trim_start_matches('/'));
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={path}\">\n</head>\n<body>\n<p>{moved} <a href=\"{path}\">{permalink}</a>.</p>\n</body>\n</html>\n"
+            );
+            let dir = r.from.path.trim_matches('/');
+            OutputFile::text(format!("{dir}/index.html"), html)
+        })
+        .collect()
 }

@@ -202,9 +202,14 @@ fn process_source(
     Ok(())
 }
 
-/// Writes a cache file whole or not at all (a temporary file renamed into place).
+/// Writes a cache file whole or not at all (a temporary file renamed into place). The
+/// temporary name is unique per write: two bundles holding the same photo (an imported
+/// WordPress site reuses photos across posts) make the same cache file at once, on two
+/// threads, and one must not rename the other's temporary file away.
 fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp-{}-{n}", std::process::id()));
     fs::write(&tmp, bytes)?;
     fs::rename(&tmp, path)
 }

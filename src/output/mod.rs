@@ -20,7 +20,7 @@ use crate::text::json_for_script;
 pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
     let file = OutputFile::text;
     let (atom, json) = feeds::site_feeds(site);
-    vec![
+    let mut files = vec![
         file("atom.xml", atom),
         file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap(site)),
@@ -39,7 +39,26 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
         ),
         file(
             ".htaccess",
-            hosting::htaccess(&site.urls, site.has_search()),
+            hosting::htaccess(&site.urls, site.has_search())
+                + &hosting::htaccess_redirects(&site.urls, &site.redirects),
         ),
-    ]
+    ];
+    if !site.redirects.is_empty() {
+        files.push(file(
+            "_redirects",
+            hosting::netlify_redirects(&site.urls, &site.redirects),
+        ));
+        files.extend(hosting::redirect_pages(
+            &site.urls,
+            &site.redirects,
+            site.lang,
+        ));
+    }
+    files
+}
+
+/// The nginx `map` of the site's old addresses, to write beside the output (not published);
+/// `None` when the site has no redirects.
+pub fn nginx_map(site: &Site) -> Option<String> {
+    (!site.redirects.is_empty()).then(|| hosting::nginx_redirects(&site.urls, &site.redirects))
 }

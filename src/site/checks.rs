@@ -1,14 +1,15 @@
 //! The checks that need the whole regency: links and images that point at nothing, programs
 //! that do not exist, missing photos and documents, two files at one URL, the logo.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::kinds::{BeritaMeta, MasterplanMeta};
+use crate::content::redirects::{REDIRECTS_FILE, Redirect, Redirects};
 use crate::content::types::{RESERVED_SLUGS, Slug, TOOL_PATHS};
 use crate::content::{Content, Doc};
-use crate::error::{Diagnostic, Text, nearest};
+use crate::error::{Diagnostic, Text, locate_in_source, nearest};
 use crate::markdown::RenderedMarkdown;
 
 use super::images::{ImageView, ResizedImage};
@@ -344,6 +345,7 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
         "data.json",
         ".cerdas",
         "_headers",
+        "_redirects",
         "cerdas.css",
     ];
     for f in &content.static_files {
@@ -498,4 +500,138 @@ pub(super) fn large_static_photos(content: &Content) -> Vec<Diagnostic> {
             })
         })
         .collect()
+}
+
+/// The pages of a regency a redirect may lead to.
+pub(super) struct SitePaths<'a> {
+    pub urls: &'a super::Urls,
+    pub news: &'a [super::NewsPage],
+    pub programs: &'a [super::ProgramPage],
+    pub masterplan: Option<&'a super::MasterplanPage>,
+    pub pages: &'a [super::HalamanPage],
+    /// Dimensions and tags.
+    pub terms: [&'a [super::Term]; 2],
+}
+
+impl SitePaths<'_> {
+    /// The root-relative URLs (with the base path) of every page a redirect may lead to.
+    fn all(&self) -> HashSet<String> {
+        let mut set: HashSet<String> = ["", "berita/", "program/", "dimensi/"]
+            .iter()
+            .map(|p| self.urls.path(p))
+            .collect();
+        set.extend(self.news.iter().map(|p| p.url.clone()));
+        set.extend(self.programs.iter().map(|p| p.url.clone()));
+        set.extend(self.masterplan.map(|p| p.url.clone()));
+        set.extend(self.pages.iter().map(|p| p.url.clone()));
+        for terms in self.terms {
+            set.extend(terms.iter().map(|t| t.url.clone()));
+        }
+        set
+    }
+}
+
+/// The redirects of `redirects.yaml` that lead to a page of the site; an error for one that
+/// leads nowhere, one given twice, or one whose old address is a page of the site now.
+pub(super) fn check_redirects(
+    redirects: &Redirects,
+    paths: &SitePaths,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Redirect> {
+    if redirects.list.is_empty() {
+        return Vec::new();
+    }
+    let known = paths.all();
+    let file = Path::new(REDIRECTS_FILE);
+    let mut seen = HashSet::new();
+    let mut kept = Vec::with_capacity(redirects.list.len());
+    for r in &redirects.list {
+        let from = r.from.to_string();
+        let at = |key: &str, value: &str, message: Text| {
+            let (line, column) = locate_redirect(&redirects.source, &from, key, value);
+            Diagnostic::at(file, &redirects.source, line, column, message)
+        };
+        if !known.contains(&paths.urls.path(r.to.as_str().trim_start_matches('/'))) {
+            errors.push(
+                at(
+                    "to",
+                    r.to.as_str(),
+                    Text::new(
+                        format!("`{}` bukan halaman situs ini (dialihkan dari `{from}`)", r.to.as_str()),
+                        format!("`{}` is not a page of this site (redirected from `{from}`)", r.to.as_str()),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "tulis alamat halaman yang ada, misalnya `/berita/<slug>/`, atau hapus pengalihan ini (dua baris, from dan to)",
+                    "write the address of an existing page, e.g. `/berita/<slug>/`, or remove this redirect (both lines, from and to)",
+                )),
+            );
+            continue;
+        }
+        let page_there = r.from.query.is_none()
+            && (known.contains(&paths.urls.path(r.from.path.trim_start_matches('/')))
+                || known.contains(
+                    &paths
+                        .urls
+                        .path(&format!("{}/", r.from.path.trim_matches('/'))),
+                ));
+        if page_there {
+            errors.push(
+                at(
+                    "from",
+                    &from,
+                    Text::new(
+                        format!("`{from}` sudah menjadi alamat halaman situs ini; pengalihan akan menutupinya"),
+                        format!("`{from}` is the address of a page of this site; the redirect would hide it"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "hapus pengalihan ini (dua baris, from dan to)",
+                    "remove this redirect (both lines, from and to)",
+                )),
+            );
+            continue;
+        }
+        if !seen.insert(r.from.clone()) {
+            errors.push(
+                at(
+                    "from",
+                    &from,
+                    Text::new(
+                        format!("`{from}` dialihkan dua kali"),
+                        format!("`{from}` is redirected twice"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "biarkan satu pengalihan saja untuk alamat ini",
+                    "keep one redirect for this address",
+                )),
+            );
+            continue;
+        }
+        kept.push(r.clone());
+    }
+    kept
+}
+
+/// The line and column of `value` after `key:` in the entry of `redirects.yaml` whose `from`
+/// is `from` (the same `to` may follow many entries, so it is looked for after its `from`).
+fn locate_redirect(source: &str, from: &str, key: &str, value: &str) -> (usize, usize) {
+    let lines: Vec<&str> = source.lines().collect();
+    let entry = lines
+        .iter()
+        .position(|l| l.contains("from:") && l.contains(from))
+        .unwrap_or(0);
+    let prefix = format!("{key}:");
+    for (i, line) in lines.iter().enumerate().skip(entry) {
+        if i > entry && line.trim_start().starts_with('-') {
+            break;
+        }
+        if let Some(k) = line.find(&prefix)
+            && let Some(v) = line[k..].find(value)
+        {
+            return (i + 1, line[..k + v].chars().count() + 1);
+        }
+    }
+    locate_in_source(source, key, value)
 }

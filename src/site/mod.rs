@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{BaseUrl, Regency, SiteConfig};
 use crate::content::kinds::BeritaMeta;
+use crate::content::redirects::Redirect;
 use crate::content::types::{Dimension, Slug};
 use crate::content::{Content, Doc};
 use crate::error::{Diagnostic, Diagnostics, Lang};
@@ -30,8 +31,8 @@ pub use images::{ImageView, PictureMemo, Pictures, ResizedImage, is_processed_pi
 pub use model::*;
 
 use checks::{
-    broken_ref_errors, check_masterplan_refs, check_news_refs, check_site_files,
-    check_url_collisions, large_static_photos,
+    SitePaths, broken_ref_errors, check_masterplan_refs, check_news_refs, check_redirects,
+    check_site_files, check_url_collisions, large_static_photos,
 };
 use index::{ContentIndex, published_documents};
 use menu::main_menu;
@@ -80,6 +81,9 @@ pub struct Site {
     pub parent: Option<ParentPortal>,
     /// Problems that do not stop the build (a large photo in `static/`).
     pub warnings: Vec<Diagnostic>,
+    /// Old addresses (`redirects.yaml`) and the pages they lead to, each checked to lead to a
+    /// page of this site and not to stand where one of its pages is.
+    pub redirects: Vec<Redirect>,
 }
 
 impl Site {
@@ -148,11 +152,21 @@ pub fn build_site_with(
     let programs = model.programs(&news, &mut errors);
     let masterplan = model.masterplan(&programs, &mut errors);
     let pages = model.pages(&mut errors);
+    let dimensions = dimension_terms(&news, &urls);
+    let tags = tag_terms(&mut news, &urls);
+    let known = SitePaths {
+        urls: &urls,
+        news: &news,
+        programs: &programs,
+        masterplan: masterplan.as_ref(),
+        pages: &pages,
+        terms: [&dimensions, &tags],
+    };
+    let redirects = check_redirects(&content.redirects, &known, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(Diagnostics(errors));
     }
-    let tags = tag_terms(&mut news, &urls);
     let logo_url = config
         .logo
         .as_ref()
@@ -160,7 +174,7 @@ pub fn build_site_with(
     let warnings = large_static_photos(&content);
     Ok(Site {
         warnings,
-        dimensions: dimension_terms(&news, &urls),
+        dimensions,
         tags,
         menu: main_menu(&config, &pages, &urls, masterplan.is_some()),
         copies: copied_files(&content),
@@ -176,6 +190,7 @@ pub fn build_site_with(
         data: content.data,
         config,
         parent: None,
+        redirects,
     })
 }
 
