@@ -604,3 +604,36 @@ fn the_build_refuses_static_files_under_the_editor_prefix() {
         "{stderr}{stdout}"
     );
 }
+
+#[test]
+fn preview_pages_link_to_the_editor_for_their_own_file() {
+    let e = start();
+    // A news bundle, a plain news file and a plain page each link to their own source.
+    for (page, source) in [
+        (
+            "/berita/sosialisasi-smart-city-tahap-ii/",
+            "berita%2Fsosialisasi-smart-city-tahap-ii%2Findex.md",
+        ),
+        (
+            "/berita/rapat-evaluasi-quick-win/",
+            "berita%2Frapat-evaluasi-quick-win.md",
+        ),
+        ("/tentang/", "halaman%2Ftentang.md"),
+    ] {
+        let (status, html) = e.get(page);
+        assert_eq!(status, 200, "{page}");
+        let link = format!("href=\"/_cerdas/sunting?path={source}\"");
+        assert!(html.contains(&link), "{page} has no link {link}");
+        assert!(html.contains(">Sunting</a>"), "{page}");
+        // The link opens that file's form.
+        let (status, form) = e.get(&format!("/_cerdas/sunting?path={source}"));
+        assert_eq!(status, 200, "{source}");
+        assert!(form.contains("name=\"csrf\""), "{source}: {form}");
+    }
+    // Lists are not documents: no link.
+    let (_, list) = e.get("/berita/");
+    assert!(
+        !list.contains("/_cerdas/sunting"),
+        "the news list links nowhere"
+    );
+}

@@ -505,7 +505,16 @@ impl Server {
                 }
             };
             Some(if k.ends_with(".html") {
-                inject(&bytes, overlay.as_deref())
+                let edit = self
+                    .editor
+                    .as_ref()
+                    .and_then(|e| e.edit_link(k, &state.served.base_path));
+                let extra = format!(
+                    "{}{}",
+                    overlay.as_deref().unwrap_or(""),
+                    edit.as_deref().unwrap_or("")
+                );
+                inject(&bytes, Some(&extra))
             } else {
                 bytes
             })

@@ -162,6 +162,36 @@ impl Editor {
         format!("{base}{PREFIX}?token={}", self.guard.token())
     }
 
+    /// A small "Sunting" link to the editor for the page served under `key`
+    /// (`berita/rapat/index.html`), when that page is made from a news item, program or plain
+    /// page of the site; shown only in the preview, never built.
+    pub fn edit_link(&self, key: &str, base_path: &str) -> Option<String> {
+        let source = self.source_of(key)?;
+        let label = match self.lang() {
+            Lang::Id => "Sunting",
+            Lang::En => "Edit",
+        };
+        let path = source.replace('/', "%2F");
+        Some(format!(
+            "<a href=\"{base_path}{PREFIX}sunting?path={path}\" style=\"position:fixed;right:1rem;bottom:1rem;z-index:9999;padding:.6rem 1rem;background:#0b4f6c;color:#fff;border-radius:.4rem;font:600 1rem system-ui,sans-serif;text-decoration:none\">{label}</a>"
+        ))
+    }
+
+    /// The Markdown file a served page is made from, relative to the site folder.
+    fn source_of(&self, key: &str) -> Option<String> {
+        let page = key.strip_suffix("/index.html")?;
+        let mut parts = page.split('/');
+        let candidates = match (parts.next(), parts.next(), parts.next()) {
+            (Some(section @ ("berita" | "program")), Some(slug), None) => vec![
+                format!("{section}/{slug}/index.md"),
+                format!("{section}/{slug}.md"),
+            ],
+            (Some(slug), None, None) => vec![format!("halaman/{slug}.md")],
+            _ => return None,
+        };
+        candidates.into_iter().find(|c| self.root.join(c).is_file())
+    }
+
     fn lang(&self) -> Lang {
         fs::read_to_string(self.root.join("site.yaml"))
             .ok()
