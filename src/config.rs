@@ -3,7 +3,7 @@
 //! [`ProvinceConfig`] and [`Regency`], a regency folder as read.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -259,6 +259,16 @@ fn check_links<'a>(
     )))
 }
 
+/// The text of `site.yaml` in `dir`, in any encoding cerdas reads (UTF-8, UTF-16 with a byte
+/// order mark), refused when it is a link leading out of `dir`; when it cannot be read, the
+/// error carries `hint` (what to run it on instead).
+pub fn read_site_source(dir: &Path, hint: Text) -> Result<String, Diagnostic> {
+    let path = dir.join("site.yaml");
+    Inside::new(dir).check_file(&path)?;
+    let bytes = fs::read(&path).map_err(|e| Diagnostic::io(&path, &e).with_hint(hint))?;
+    decode_text(Path::new("site.yaml"), bytes)
+}
+
 /// A regency folder as read: its `site.yaml` and its checked content.
 #[derive(Debug)]
 pub struct Regency {
@@ -273,16 +283,13 @@ pub struct Regency {
 /// Reads `site.yaml` and the content of the regency in `root`, reporting every problem of both
 /// together; unchanged content files are taken from `memo` (and the others remembered there).
 pub fn read_regency(root: &Path, memo: Option<&SourceMemo>) -> Result<Regency, Diagnostics> {
-    let config_path: PathBuf = root.join("site.yaml");
-    Inside::new(root).check_file(&config_path)?;
-    let bytes = fs::read(&config_path).map_err(|e| {
-        Diagnostic::io(&config_path, &e).with_hint(Text::new(
+    let config_source = read_site_source(
+        root,
+        Text::new(
             "jalankan cerdas pada folder yang berisi site.yaml (satu kabupaten/kota) atau province.yaml (provinsi), misalnya `cerdas build content-sample/agam`",
             "run cerdas on a folder holding site.yaml (one regency) or province.yaml (a province), e.g. `cerdas build content-sample/agam`",
-        ))
-    })?;
-    let config_source =
-        decode_text(Path::new("site.yaml"), bytes).map_err(|e| Diagnostics(vec![e]))?;
+        ),
+    )?;
     let config = parse_site_config(Path::new("site.yaml"), &config_source);
     let content = load_content_with(root, memo);
     match (config, content) {

@@ -183,3 +183,25 @@ fn init_refuses_a_folder_that_is_not_empty() {
     ));
     assert!(root.join("kosong/site.yaml").is_file());
 }
+
+#[test]
+fn new_reads_a_site_yaml_that_notepad_saved_as_unicode() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_ok(&cerdas(
+        tmp.path(),
+        &["init", "situs", "--name", "Kabupaten Tanah Datar"],
+    ));
+    // Notepad's "Unicode": UTF-16 LE with a byte order mark, CRLF line ends.
+    let yaml = tmp.path().join("situs/site.yaml");
+    let text = std::fs::read_to_string(&yaml)
+        .unwrap()
+        .replace('\n', "\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&yaml, bytes).unwrap();
+    assert_ok(&cerdas(
+        tmp.path(),
+        &["new", "program", "Data Terpadu", "situs"],
+    ));
+    assert!(tmp.path().join("situs/program/data-terpadu.md").is_file());
+}

@@ -21,8 +21,7 @@ use jiff::civil::DateTime;
 use jiff::tz::Offset;
 use rayon::prelude::*;
 
-use crate::config::{SiteConfig, parse_site_config};
-use crate::content::encoding::read_text_file;
+use crate::config::{SiteConfig, parse_site_config, read_site_source};
 use crate::content::image_info::{ImageFormat, read_image_info};
 use crate::content::types::{Label, NewsDate, RESERVED_SLUGS, WIB, slugify};
 use crate::error::{Diagnostic, Diagnostics, Text};
@@ -217,23 +216,14 @@ const BATCH: usize = 256;
 
 /// Reads and checks `site.yaml` in `dir`.
 fn read_site(dir: &Path) -> Result<SiteConfig, Diagnostics> {
-    let path = dir.join("site.yaml");
-    if !path.is_file() {
-        return Err(Diagnostic::file(
-            &path,
-            Text::new(
-                format!("{} tidak ada", path.display()),
-                format!("{} does not exist", path.display()),
-            ),
-        )
-        .with_hint(Text::new(
+    let source = read_site_source(
+        dir,
+        Text::new(
             "impor ke folder situs (yang berisi site.yaml); situs baru dibuat dengan `cerdas init folder --name \"Kabupaten ...\"`",
             "import into a site folder (the one holding site.yaml); a new site is made with `cerdas init folder --name \"Kabupaten ...\"`",
-        ))
-        .into());
-    }
-    let source = read_text_file(&path, &path)?;
-    Ok(parse_site_config(&path, &source)?)
+        ),
+    )?;
+    Ok(parse_site_config(&dir.join("site.yaml"), &source)?)
 }
 
 /// The slugs of the plain pages already in `dir`.

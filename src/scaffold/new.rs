@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::config::{SiteConfig, parse_site_config};
+use crate::config::{SiteConfig, parse_site_config, read_site_source};
 use crate::content::image_info::{ImageFormat, read_image_info};
 use crate::content::types::{NewsDate, RESERVED_SLUGS, slugify};
 use crate::error::{Diagnostic, Diagnostics, Text};
@@ -123,14 +123,14 @@ struct Vars<'a> {
 
 /// Reads and checks `site.yaml` in `dir`.
 fn read_site(dir: &Path) -> Result<SiteConfig, Diagnostic> {
-    let path = dir.join("site.yaml");
-    let source = fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::io(&path, &e).with_hint(Text::new(
+    let source = read_site_source(
+        dir,
+        Text::new(
             "jalankan perintah ini di folder situs (yang berisi site.yaml), atau tulis foldernya: `cerdas new berita \"Judul\" folder-situs`; situs baru dibuat dengan `cerdas init`",
             "run this in the site folder (the one holding site.yaml), or name it: `cerdas new berita \"Title\" site-folder`; a new site is made with `cerdas init`",
-        ))
-    })?;
-    parse_site_config(&path, &source)
+        ),
+    )?;
+    parse_site_config(&dir.join("site.yaml"), &source)
 }
 
 fn title_unusable(section: &Path, title: &str) -> Diagnostic {
