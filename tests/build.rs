@@ -407,8 +407,11 @@ fn tags_are_words_merged_by_case_and_spacing() {
     );
     assert!(site.read("tag/umkm/index.html").contains("<h1>UMKM</h1>"));
     // No two published paths differ only in case.
-    let mut paths = Vec::new();
-    collect_paths(&site.out(), &site.out(), &mut paths);
+    let out = site.out();
+    let paths: Vec<String> = snapshot(&out)
+        .into_iter()
+        .map(|(p, _)| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+        .collect();
     let mut lower: Vec<String> = paths.iter().map(|p| p.to_lowercase()).collect();
     lower.sort();
     let before = lower.len();
@@ -429,15 +432,4 @@ fn a_tag_without_letters_is_an_error_on_its_line() {
     let out = site.build();
     let text = assert_fails_at(&site, &out, "berita/b.md:6:");
     assert!(text.contains("tidak memuat huruf atau angka"), "{text}");
-}
-
-fn collect_paths(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).expect("read output").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_paths(base, &path, out);
-        }
-        let rel = path.strip_prefix(base).expect("inside output");
-        out.push(rel.to_string_lossy().into_owned());
-    }
 }

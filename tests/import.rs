@@ -7,56 +7,15 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-use common::{jpeg_photo, read, stderr};
+use common::{assert_ok, cerdas_in, jpeg_photo, read, snapshot, stderr};
 
 const EXPORT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/wordpress/portal.xml"
 );
-
-fn cerdas(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run cerdas")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn assert_ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        stdout(out),
-        stderr(out)
-    );
-    stdout(out)
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push((path.clone(), fs::read(&path).expect("read")));
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 /// The names directly in `dir`.
 fn names(dir: &Path) -> BTreeSet<String> {
@@ -70,7 +29,10 @@ fn names(dir: &Path) -> BTreeSet<String> {
 /// A site made by `cerdas init` and a copy of `wp-content/uploads` with two photos and a
 /// document (the export also names a photo that is not there).
 fn setup(root: &Path) {
-    assert_ok(&cerdas(root, &["init", "situs", "--name", "Kabupaten Uji"]));
+    assert_ok(&cerdas_in(
+        root,
+        &["init", "situs", "--name", "Kabupaten Uji"],
+    ));
     let up = root.join("uploads");
     fs::create_dir_all(up.join("2022/08")).expect("mkdir");
     fs::create_dir_all(up.join("2022/09")).expect("mkdir");
@@ -89,7 +51,7 @@ fn import(root: &Path, extra: &[&str]) -> Output {
         "uploads",
     ];
     args.extend_from_slice(extra);
-    cerdas(root, &args)
+    cerdas_in(root, &args)
 }
 
 #[test]
@@ -182,8 +144,8 @@ fn issue_18_a_wordpress_portal_imports_builds_and_keeps_its_old_links() {
     );
 
     // The imported site builds, shows the news with its photo, and redirects the old links.
-    assert_ok(&cerdas(root, &["check", "situs"]));
-    assert_ok(&cerdas(root, &["build", "situs", "-o", "public"]));
+    assert_ok(&cerdas_in(root, &["check", "situs"]));
+    assert_ok(&cerdas_in(root, &["build", "situs", "-o", "public"]));
     let public = root.join("public");
     let page = read(&public.join("berita/sosialisasi-smart-city-tahap-ii/index.html"));
     assert!(page.contains("Sosialisasi Smart City Tahap II"));
@@ -237,13 +199,16 @@ fn issue_18_a_wordpress_portal_imports_builds_and_keeps_its_old_links() {
 fn a_redirect_to_a_missing_page_is_an_error_on_its_line() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    assert_ok(&cerdas(root, &["init", "situs", "--name", "Kabupaten Uji"]));
+    assert_ok(&cerdas_in(
+        root,
+        &["init", "situs", "--name", "Kabupaten Uji"],
+    ));
     fs::write(
         root.join("situs/redirects.yaml"),
         "- from: \"/lama/\"\n  to: \"/tentang/\"\n- from: \"/2020/01/x/\"\n  to: \"/berita/tidak-ada/\"\n",
     )
     .expect("write");
-    let out = cerdas(root, &["check", "situs"]);
+    let out = cerdas_in(root, &["check", "situs"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("--> redirects.yaml:4:8"),
@@ -256,13 +221,16 @@ fn a_redirect_to_a_missing_page_is_an_error_on_its_line() {
 fn an_export_that_is_not_xml_is_refused_with_its_line() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    assert_ok(&cerdas(root, &["init", "situs", "--name", "Kabupaten Uji"]));
+    assert_ok(&cerdas_in(
+        root,
+        &["init", "situs", "--name", "Kabupaten Uji"],
+    ));
     fs::write(
         root.join("rusak.xml"),
         "<rss>\n<channel>\n<item><title>a</judul>\n",
     )
     .expect("write");
-    let out = cerdas(root, &["import", "wordpress", "rusak.xml", "situs"]);
+    let out = cerdas_in(root, &["import", "wordpress", "rusak.xml", "situs"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("rusak.xml:3:"), "{}", stderr(&out));
 }

@@ -4,58 +4,14 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use common::{jpeg_photo, read, stderr};
-
-/// Runs cerdas with `args` in `cwd`.
-fn cerdas(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run cerdas")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn assert_ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        stdout(out),
-        stderr(out)
-    );
-    stdout(out)
-}
-
-/// Every file under `dir` with its bytes, to prove a failed command changed nothing.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push((path.clone(), fs::read(&path).expect("read")));
-            }
-        }
-    }
-    files.sort();
-    files
-}
+use common::{assert_ok, cerdas_in, jpeg_photo, read, snapshot, stderr};
 
 #[test]
 fn init_then_new_files_build_at_once() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    let init = cerdas(
+    let init = cerdas_in(
         root,
         &[
             "init",
@@ -70,12 +26,12 @@ fn init_then_new_files_build_at_once() {
     let site_yaml = read(&root.join("situs/site.yaml"));
     assert!(site_yaml.contains("slug: tanah-datar"), "{site_yaml}");
     assert!(site_yaml.contains("province: \"Sumatera Barat\""));
-    assert_ok(&cerdas(root, &["check", "situs"]));
+    assert_ok(&cerdas_in(root, &["check", "situs"]));
 
     fs::write(root.join("IMG 0001.JPG"), jpeg_photo(1200, 800)).expect("photo");
     fs::write(root.join("peserta.jpeg"), jpeg_photo(900, 600)).expect("photo");
     let title = "Rapat Koordinasi OPD: \"Tahap II\" #Smart";
-    let news = cerdas(
+    let news = cerdas_in(
         root,
         &[
             "new",
@@ -92,16 +48,16 @@ fn init_then_new_files_build_at_once() {
     assert!(said.contains("index.md"), "prints the file to open: {said}");
     assert!(bundle.join("img-0001.jpg").is_file());
     assert!(bundle.join("peserta.jpg").is_file());
-    assert_ok(&cerdas(
+    assert_ok(&cerdas_in(
         root,
         &["new", "program", "Satu Data: Nagari", "situs"],
     ));
-    assert_ok(&cerdas(
+    assert_ok(&cerdas_in(
         root,
         &["new", "halaman", "Kontak & Pengaduan", "situs"],
     ));
 
-    assert_ok(&cerdas(root, &["build", "situs", "-o", "public"]));
+    assert_ok(&cerdas_in(root, &["build", "situs", "-o", "public"]));
     let page = read(&root.join("public/berita/rapat-koordinasi-opd-tahap-ii-smart/index.html"));
     assert!(
         page.contains("Rapat Koordinasi OPD: &quot;Tahap II&quot; #Smart"),
@@ -133,12 +89,15 @@ fn init_then_new_files_build_at_once() {
 fn new_never_overwrites() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path();
-    assert_ok(&cerdas(root, &["init", "situs", "--name", "Kota Solok"]));
-    assert_ok(&cerdas(root, &["new", "berita", "Bimtek Tahap I", "situs"]));
+    assert_ok(&cerdas_in(root, &["init", "situs", "--name", "Kota Solok"]));
+    assert_ok(&cerdas_in(
+        root,
+        &["new", "berita", "Bimtek Tahap I", "situs"],
+    ));
     let file = root.join("situs/berita/bimtek-tahap-i/index.md");
     fs::write(&file, "tulisan yang sudah disunting").expect("edit");
     let before = snapshot(&root.join("situs"));
-    let again = cerdas(root, &["new", "berita", "Bimtek: Tahap I!", "situs"]);
+    let again = cerdas_in(root, &["new", "berita", "Bimtek: Tahap I!", "situs"]);
     assert_eq!(again.status.code(), Some(1));
     let err = stderr(&again);
     assert!(
@@ -147,7 +106,7 @@ fn new_never_overwrites() {
     );
     assert_eq!(snapshot(&root.join("situs")), before);
 
-    let outside = cerdas(root, &["new", "program", "Program Lepas"]);
+    let outside = cerdas_in(root, &["new", "program", "Program Lepas"]);
     assert_eq!(outside.status.code(), Some(1), "no site.yaml here");
     assert!(stderr(&outside).contains("site.yaml"));
 }
@@ -159,10 +118,10 @@ fn init_refuses_a_folder_that_is_not_empty() {
     fs::create_dir(root.join("dokumen")).expect("mkdir");
     fs::write(root.join("dokumen/laporan.docx"), "penting").expect("write");
     let before = snapshot(root);
-    let out = cerdas(root, &["init", "dokumen", "--name", "Kabupaten Agam"]);
+    let out = cerdas_in(root, &["init", "dokumen", "--name", "Kabupaten Agam"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("tidak kosong"), "{}", stderr(&out));
-    let en = cerdas(
+    let en = cerdas_in(
         root,
         &[
             "--lang",
@@ -177,7 +136,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
     assert_eq!(snapshot(root), before);
     // An empty folder that already exists is fine.
     fs::create_dir(root.join("kosong")).expect("mkdir");
-    assert_ok(&cerdas(
+    assert_ok(&cerdas_in(
         root,
         &["init", "kosong", "--name", "Kabupaten Agam"],
     ));
@@ -187,7 +146,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
 #[test]
 fn new_reads_a_site_yaml_that_notepad_saved_as_unicode() {
     let tmp = tempfile::tempdir().unwrap();
-    assert_ok(&cerdas(
+    assert_ok(&cerdas_in(
         tmp.path(),
         &["init", "situs", "--name", "Kabupaten Tanah Datar"],
     ));
@@ -199,7 +158,7 @@ fn new_reads_a_site_yaml_that_notepad_saved_as_unicode() {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(&yaml, bytes).unwrap();
-    assert_ok(&cerdas(
+    assert_ok(&cerdas_in(
         tmp.path(),
         &["new", "program", "Data Terpadu", "situs"],
     ));

@@ -204,3 +204,47 @@ pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     out.extend(&jpeg[2..]);
     out
 }
+
+/// Runs the cerdas binary with `args` in the folder `cwd`.
+pub fn cerdas_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run cerdas")
+}
+
+/// What a command printed on stdout.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asserts the command succeeded (showing both outputs when not) and returns its stdout.
+pub fn assert_ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    );
+    stdout(out)
+}
+
+/// Every file under `dir` with its bytes, sorted: to prove a command changed nothing.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).expect("read")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
