@@ -1,6 +1,10 @@
 //! The editor under `/_cerdas/` of a real `cerdas serve`: a temp copy of the sample regency, a
 //! port the system picks on 127.0.0.1, raw HTTP requests. Every wait is bounded in time.
 
+mod common;
+
+use common::copy_dir;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -22,21 +26,6 @@ impl Drop for Editor {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-            let file = std::fs::File::options().write(true).open(&target).unwrap();
-            file.set_modified(hour_ago).unwrap();
-        }
     }
 }
 

@@ -1,6 +1,10 @@
 //! `cerdas serve` for real: a temp copy of a sample site, a free port on 127.0.0.1, edits on
 //! disk, and what the server answers. Every wait is bounded in time.
 
+mod common;
+
+use common::copy_dir;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -17,23 +21,6 @@ impl Drop for Serving {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// Copies a folder; the copies are dated an hour back, like files that sat on a disk before the
-/// server started (the server trusts an unchanged size and date only of files that settled).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-            let file = std::fs::File::options().write(true).open(&target).unwrap();
-            file.set_modified(hour_ago).unwrap();
-        }
     }
 }
 
