@@ -59,6 +59,8 @@ struct State {
     search_plan: Option<SearchPlan>,
     /// The search bundle made from an earlier build, served until the next one is ready.
     search: Files,
+    /// The language of the last good build (its `site.yaml`), for the preview's own links.
+    lang: Lang,
 }
 
 /// What the background indexer needs besides the served pages.
@@ -360,6 +362,7 @@ impl Server {
                     }
                     index = state.search_plan.is_some();
                     state.served.base_path = summary.base_path;
+                    state.lang = summary.lang;
                     state.errors = None;
                 }
                 Err(errors) => state.errors = Some(errors),
@@ -508,7 +511,7 @@ impl Server {
                 let edit = self
                     .editor
                     .as_ref()
-                    .and_then(|e| e.edit_link(k, &state.served.base_path));
+                    .and_then(|e| e.edit_link(k, &state.served.base_path, state.lang));
                 let extra = format!(
                     "{}{}",
                     overlay.as_deref().unwrap_or(""),

@@ -164,10 +164,11 @@ impl Editor {
 
     /// A small "Sunting" link to the editor for the page served under `key`
     /// (`berita/rapat/index.html`), when that page is made from a news item, program or plain
-    /// page of the site; shown only in the preview, never built.
-    pub fn edit_link(&self, key: &str, base_path: &str) -> Option<String> {
+    /// page of the site; shown only in the preview, never built. `lang` is the site's (the
+    /// server knows it from its last build: no file is read for it on each page).
+    pub fn edit_link(&self, key: &str, base_path: &str, lang: Lang) -> Option<String> {
         let source = self.source_of(key)?;
-        let label = match self.lang() {
+        let label = match lang {
             Lang::Id => "Sunting",
             Lang::En => "Edit",
         };
