@@ -5,7 +5,10 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{TestSite, assert_fails_at, jpeg_photo, news, png_with_alpha, stderr, with_exif};
+use common::{
+    TestSite, assert_fails_at, jpeg_photo, news, noisy_jpeg_photo, png_with_alpha, stderr,
+    with_exif,
+};
 
 /// A news bundle `berita/foto/` whose cover is `cover` (written as `file`) with `extra`
 /// front matter and `body`.
@@ -345,4 +348,20 @@ fn a_gif_named_as_a_photo_is_refused_rather_than_published_broken() {
         err.contains("ganti akhiran nama berkas menjadi .gif"),
         "{err}"
     );
+}
+
+#[test]
+fn the_shared_picture_of_a_busy_photo_stays_under_whatsapps_300_kb() {
+    let site = photo_site("ramai.jpg", &noisy_jpeg_photo(2400, 1600), "", "");
+    build_ok(&site);
+    let page = site.read("berita/foto/index.html");
+    let og = page
+        .split("<meta property=\"og:image\" content=\"https://uji.example.go.id/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no og:image in {page}"));
+    let bytes = fs::read(site.out().join(og)).unwrap();
+    assert!(bytes.len() < 300_000, "{og}: {} bytes", bytes.len());
+    let picture = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1200, 630));
 }

@@ -273,3 +273,98 @@ fn the_sample_province_aggregates_all_five_regencies() {
         5
     );
 }
+
+/// Every HTML file under `dir`, with its path.
+fn html_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                found.push((path, text));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_built_page_needs_inline_style_or_script_so_the_strict_policy_holds() {
+    let p = build("");
+    let headers = p.read("_headers");
+    let csp = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .expect("a policy in _headers");
+    assert!(csp.contains("style-src 'self';"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+    assert!(
+        headers.contains("Permissions-Policy: camera=()"),
+        "{headers}"
+    );
+    assert!(
+        p.read(".htaccess")
+            .contains("Header always set Permissions-Policy")
+    );
+    let pages = html_files(&p.out);
+    assert!(pages.len() > 100, "{} pages", pages.len());
+    for (path, html) in &pages {
+        for inline in [" style=\"", " style='", "<style", " onload=", " onclick="] {
+            assert!(!html.contains(inline), "{}: {inline}", path.display());
+        }
+        // The only inline script is JSON-LD data, which no policy runs.
+        for (at, _) in html.match_indices("<script") {
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            assert!(
+                tag.contains(" src=") || tag.contains("type=\"application/ld+json\""),
+                "{}: {tag}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn news_and_program_pages_share_to_whatsapp_with_title_and_address_without_scripts() {
+    let site = build("agam");
+    let news = site.read("berita/sosialisasi-smart-city-tahap-ii/index.html");
+    let address = "https%3A%2F%2Fsmartcity.agamkab.example.go.id%2Fberita%2Fsosialisasi-smart-city-tahap-ii%2F";
+    assert!(
+        news.contains(&format!(
+            "href=\"https://wa.me/?text=Diskominfotik%20Sumbar%20Gelar%20Pembinaan%20dan%20Sosialisasi%20Smart%20City%20Tahap%20II%20di%20Agam%20{address}\""
+        )),
+        "WhatsApp link with title and address"
+    );
+    for service in [
+        format!("https://www.facebook.com/sharer/sharer.php?u={address}"),
+        format!("https://t.me/share/url?url={address}&amp;text=Diskominfotik"),
+        format!("&amp;url={address}"),
+        "mailto:?subject=Diskominfotik".to_string(),
+        "readonly value=\"https://smartcity.agamkab.example.go.id/berita/sosialisasi-smart-city-tahap-ii/\"".to_string(),
+    ] {
+        assert!(news.contains(&service), "news shares via {service}");
+    }
+    let program = site.read("program/satu-data-agam/index.html");
+    assert!(
+        program.contains("https://wa.me/?text=")
+            && program.contains("%2Fprogram%2Fsatu-data-agam%2F\""),
+        "the program page shares its own address"
+    );
+    // The shared picture is the 1200 x 630 crop, small enough for WhatsApp's preview (300 KB).
+    let og = news
+        .split("<meta property=\"og:image\" content=\"https://smartcity.agamkab.example.go.id/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an og:image");
+    assert!(news.contains("<meta property=\"og:image:width\" content=\"1200\">"));
+    assert!(news.contains("<meta property=\"og:image:height\" content=\"630\">"));
+    let bytes = std::fs::metadata(site.out.join(og)).unwrap().len();
+    assert!(bytes < 300_000, "{og} is {bytes} bytes");
+    let photo = image::open(site.out.join(og)).unwrap();
+    assert_eq!((photo.width(), photo.height()), (1200, 630));
+}

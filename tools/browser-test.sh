@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Runs the browser tests: installs Debian's chromium and playwright-core (npm) when missing,
 # builds cerdas, then drives a real headless Chromium against `cerdas serve` (live reload) and
-# against the built sample province (search, issue 16).
+# against the built sample province (search, issue 16; every page kind under the published
+# headers, axe-core and printing, issues 15 and 19). poppler-utils reads the printed PDF.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x /usr/bin/chromium ]; then
   echo "== apt-get install chromium"
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
+if ! command -v pdftotext >/dev/null; then
+  echo "== apt-get install poppler-utils"
+  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
+fi
 # shellcheck source=tools/node-tools.sh
 source "$here/node-tools.sh"
 cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
 node "$here/browser_reload_test.mjs" "$here/../target/release/cerdas" "$tools"
 node "$here/browser_search_test.mjs" "$here/../target/release/cerdas" "$tools"
+node "$here/browser_pages_test.mjs" "$here/../target/release/cerdas" "$tools"

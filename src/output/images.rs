@@ -24,8 +24,16 @@ use crate::site::images::{Fit, IMAGE_DIR, ImageJob, VariantFormat, lock};
 
 /// Quality of lossy WebP files (0-100).
 const WEBP_QUALITY: f32 = 72.0;
-/// Quality of JPEG files (1-100).
-const JPEG_QUALITY: u8 = 78;
+/// Quality of JPEG files (1-100), and the lower ones tried, in turn, for a picture of the
+/// theme's sizes that comes out larger than [`JPEG_BUDGET`].
+const JPEG_QUALITIES: [u8; 4] = [78, 68, 58, 48];
+/// The most a JPEG of the theme's sizes (up to 1200 x 1200 pixels) may weigh: WhatsApp shows
+/// no preview for a shared picture larger than 300 KB, and a phone on a slow link should not
+/// fetch more for one photo. A busy photo (a crowd, leaves) is encoded again at a lower
+/// quality until it fits; larger sizes a template asks for keep the first quality.
+const JPEG_BUDGET: usize = 300_000;
+/// The largest picture (in pixels) [`JPEG_BUDGET`] applies to.
+const JPEG_BUDGET_PIXELS: u64 = 1200 * 1200;
 /// The file that marks the cache folder as ours (and tells backup tools to skip it).
 const CACHE_TAG: &str = "CACHEDIR.TAG";
 const CACHE_TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# Folder cache gambar cerdas: boleh dihapus, akan dibuat ulang.\n# cerdas image cache: safe to delete, it is made again.\n";
@@ -302,10 +310,17 @@ fn encode(picture: &Pixels, format: VariantFormat) -> Result<Vec<u8>, (Text, Tex
             } else {
                 &picture.data
             };
+            let budgeted = u64::from(w) * u64::from(h) <= JPEG_BUDGET_PIXELS;
             let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-                .encode(data, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(|e| damaged(&e.to_string()))?;
+            for quality in JPEG_QUALITIES {
+                out.clear();
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+                    .encode(data, w, h, image::ExtendedColorType::Rgb8)
+                    .map_err(|e| damaged(&e.to_string()))?;
+                if !budgeted || out.len() <= JPEG_BUDGET {
+                    break;
+                }
+            }
             Ok(out)
         }
         VariantFormat::Png => {

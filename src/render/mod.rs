@@ -326,6 +326,11 @@ impl<'t> Renderer<'t> {
 fn compile_templates(theme: &Theme) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     register_resize_image(&mut tera, None);
+    // `{{ value | urlencode }}`: a value put inside a link's query (the share links).
+    tera.register_filter(
+        "urlencode",
+        |value: &str, _: tera::Kwargs, _: &tera::State| crate::text::url_component(value),
+    );
     tera.add_raw_templates(
         theme
             .templates

@@ -115,6 +115,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/search_data.html",
         include_str!("../../themes/default/templates/partials/search_data.html"),
     ),
+    (
+        "partials/share.html",
+        include_str!("../../themes/default/templates/partials/share.html"),
+    ),
 ];
 
 /// The default stylesheet.

@@ -19,6 +19,20 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// `text` percent-encoded for one part of a URL's query (`?text=...`): every byte but the
+/// unreserved letters, digits and `-_.~` is written `%XX` from its UTF-8.
+pub fn url_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The schemes a link taken from content may use; anything else (`javascript:`, `data:`,
 /// `vbscript:`, `file:`) is never emitted.
 pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
@@ -80,6 +94,19 @@ pub fn json_for_script(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_component_encodes_all_but_unreserved_bytes() {
+        assert_eq!(
+            url_component("Bimtek Tahap II & Quick Win? https://x.id/a?b=c#d"),
+            "Bimtek%20Tahap%20II%20%26%20Quick%20Win%3F%20https%3A%2F%2Fx.id%2Fa%3Fb%3Dc%23d"
+        );
+        assert_eq!(
+            url_component("Sumbar–Nagari é"),
+            "Sumbar%E2%80%93Nagari%20%C3%A9"
+        );
+        assert_eq!(url_component("a-b_c.d~e"), "a-b_c.d~e");
+    }
 
     #[test]
     fn only_web_mail_phone_and_relative_urls_are_safe() {

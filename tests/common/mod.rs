@@ -142,6 +142,25 @@ pub fn jpeg_photo(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// A JPEG as hard to compress as a crowded phone photo: every pixel a different, noisy colour
+/// (a fixed pseudo-random sequence, so every run makes the same file).
+pub fn noisy_jpeg_photo(w: u32, h: u32) -> Vec<u8> {
+    let mut state: u32 = 0x9E37_79B9;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        let shade = ((x + y) % 256) as u8;
+        image::Rgb([a / 2 + shade / 2, b / 2 + 40, c / 2 + (255 - shade) / 2])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .expect("encode jpeg");
+    out
+}
+
 /// A real PNG of `w` x `h` pixels whose left half is transparent.
 pub fn png_with_alpha(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_fn(w, h, |x, _| {
