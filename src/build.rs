@@ -26,6 +26,7 @@ use crate::render::memo::RenderMemo;
 use crate::render::province::render_province;
 use crate::render::theme::load_theme;
 use crate::render::{OutputFile, render_site};
+use crate::site::images::ImageJob;
 use crate::site::{CopiedFile, ParentPortal, Site, SiteMemo, Urls, build_site_with};
 
 /// What to build and where.
@@ -90,10 +91,12 @@ pub trait Sink: Sync {
         copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics>;
 
-    /// The cache that makes resized pictures; `None` when this sink publishes none (`check`
-    /// reads every picture's header but decodes none).
-    fn image_cache(&self) -> Option<&ImageCache> {
-        None
+    /// The copies that publish the resized pictures of `jobs` (`root` is the site folder, for
+    /// messages). A published build makes every one first; the preview server answers at once
+    /// and makes them in the background; `check` publishes none (it reads every picture's
+    /// header but decodes none).
+    fn pictures(&self, _jobs: &[ImageJob], _root: &Path) -> Result<Vec<CopiedFile>, Diagnostics> {
+        Ok(Vec::new())
     }
 
     /// What `part` was last built from and to, when this sink keeps it between builds (the
@@ -139,8 +142,8 @@ impl Sink for Publish {
         self.staging.write(&files, &copies)
     }
 
-    fn image_cache(&self) -> Option<&ImageCache> {
-        Some(&self.cache)
+    fn pictures(&self, jobs: &[ImageJob], root: &Path) -> Result<Vec<CopiedFile>, Diagnostics> {
+        make_images(jobs, &self.cache, root)
     }
 
     fn wants_search_index(&self) -> bool {
@@ -157,17 +160,13 @@ pub fn open_image_cache(opts: &BuildOptions) -> Result<ImageCache, Diagnostics> 
     Ok(ImageCache::open(&dir)?.with_progress(opts.progress.clone()))
 }
 
-/// The copies that publish `site`'s resized pictures, made (or found in the cache) when the
-/// sink publishes pictures.
+/// The copies that publish `site`'s resized pictures, as the sink makes them.
 fn picture_copies(
     site: &Site,
     input: &Path,
     sink: &dyn Sink,
 ) -> Result<Vec<CopiedFile>, Diagnostics> {
-    match sink.image_cache() {
-        Some(cache) => make_images(&site.pictures.jobs(), cache, input),
-        None => Ok(Vec::new()),
-    }
+    sink.pictures(&site.pictures.jobs(), input)
 }
 
 /// Counts what would be written.

@@ -107,6 +107,10 @@ enum Command {
         /// (address to listen on; anything but loopback is visible to other machines).
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Thread pembuat foto di latar belakang; 0: foto dibuat saat diminta halaman
+        /// (background photo threads; 0: a photo is made when a page asks for it).
+        #[arg(long, hide = true)]
+        photo_workers: Option<usize>,
     },
     /// Periksa semua berkas tanpa menulis apa pun (check everything, write nothing).
     #[command(after_help = "Contoh (example):\n  \
@@ -278,7 +282,12 @@ fn main() -> ExitCode {
             };
             (check(&opts), None)
         }
-        Command::Serve { dir, port, bind } => return serve(dir, port, bind, forced),
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            photo_workers,
+        } => return serve(dir, port, bind, photo_workers, forced),
         Command::Init {
             dir,
             name,
@@ -401,13 +410,20 @@ fn print_json(result: &Result<BuildReport, Diagnostics>, lang: Option<Lang>) -> 
     }
 }
 
-fn serve(dir: PathBuf, port: u16, bind: std::net::IpAddr, lang: Option<Lang>) -> ExitCode {
+fn serve(
+    dir: PathBuf,
+    port: u16,
+    bind: std::net::IpAddr,
+    photo_workers: Option<usize>,
+    lang: Option<Lang>,
+) -> ExitCode {
     let shown = lang.unwrap_or_default();
     let options = ServeOptions {
         input: dir,
         bind,
         port,
         lang,
+        photo_workers,
     };
     let text = |id: String, en: String| if shown == Lang::En { en } else { id };
     let result = cerdas::serve::run(options, |event| match event {

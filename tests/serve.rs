@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{copy_dir, noisy_jpeg_photo};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -43,6 +43,11 @@ fn serve_province() -> Serving {
 /// Copies `content-sample/<sample>` to `<tmp>/agam`, runs `setup` on `<tmp>`, then starts
 /// `cerdas serve agam` on a port the system picks.
 fn serve_copy(sample: &str, setup: impl FnOnce(&Path)) -> Serving {
+    serve_copy_with(sample, setup, &[])
+}
+
+/// Like [`serve_copy`], with more arguments for `cerdas serve`.
+fn serve_copy_with(sample: &str, setup: impl FnOnce(&Path), args: &[&str]) -> Serving {
     let dir = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("content-sample")
@@ -51,6 +56,7 @@ fn serve_copy(sample: &str, setup: impl FnOnce(&Path)) -> Serving {
     setup(dir.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
         .args(["serve", "agam", "--port", "0"])
+        .args(args)
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -81,6 +87,33 @@ impl Serving {
 
     /// Sends a raw request and returns (status, headers, body).
     fn request(&self, raw: &str) -> (u16, String, String) {
+        let (status, head, body) = self.request_bytes(raw);
+        (status, head, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET `path`: its status and the body's bytes.
+    fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.request_bytes(&format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        ));
+        (status, body)
+    }
+
+    /// GET a resized picture the server may still be making: a photo in a debug build on a
+    /// loaded two-core machine can take longer than one request's timeout, so ask again, for
+    /// a minute at most.
+    fn get_photo(&self, path: &str) -> (u16, Vec<u8>) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, body) = self.get_bytes(path);
+            if status == 200 || Instant::now() > deadline {
+                return (status, body);
+            }
+        }
+    }
+
+    /// Sends a raw request and returns (status, headers, body bytes).
+    fn request_bytes(&self, raw: &str) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         s.write_all(raw.as_bytes()).unwrap();
@@ -105,7 +138,7 @@ impl Serving {
             .nth(1)
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
-        (status, head, String::from_utf8_lossy(&body).into_owned())
+        (status, head, body)
     }
 
     /// GET `path`: its status and body.
@@ -419,7 +452,7 @@ fn a_replaced_photo_in_a_body_changes_its_page() {
         "the page names the new photo's files: {before:?} -> {now:?}"
     );
     // Planned again, so they are made and served.
-    let (status, _) = s.get(&format!("/gambar/{}", now[0]));
+    let (status, _) = s.get_photo(&format!("/gambar/{}", now[0]));
     assert_eq!(status, 200, "/gambar/{}", now[0]);
 }
 
@@ -464,4 +497,107 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
         raw = raw.get(start + size + 2..).unwrap_or_default();
     }
     body
+}
+
+/// The `/gambar/...` addresses a page shows (in `src` and `srcset`), each once.
+fn picture_urls(page: &str) -> Vec<String> {
+    let mut urls: Vec<String> = page
+        .split(['"', ' ', ','])
+        .filter(|w| w.starts_with("/gambar/"))
+        .map(str::to_string)
+        .collect();
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+#[test]
+fn the_preview_answers_before_its_photos_are_made_and_then_serves_the_builds_photos() {
+    const PHOTOS: usize = 4;
+    let s = serve_copy_with(
+        "agam",
+        |dir| {
+            let bundle = dir.join("agam/berita/galeri-besar");
+            std::fs::create_dir_all(&bundle).unwrap();
+            let mut front = String::from(
+                "---\ntitle: \"Galeri Besar Bimtek\"\ndate: 2024-02-01\nauthor: \"Humas Kabupaten Agam\"\ncover: besar-0.jpg\ncover_alt: \"Peserta Bimtek\"\nphotos:\n",
+            );
+            for n in 0..PHOTOS {
+                std::fs::write(
+                    bundle.join(format!("besar-{n}.jpg")),
+                    noisy_jpeg_photo(1600 + n as u32, 1200),
+                )
+                .unwrap();
+                if n > 0 {
+                    front.push_str(&format!(
+                        "  - src: besar-{n}.jpg\n    caption: \"Foto {n}\"\n"
+                    ));
+                }
+            }
+            std::fs::write(bundle.join("index.md"), format!("{front}---\nIsi.\n")).unwrap();
+        },
+        // No background threads: a photo is made only when a page asks for it, so what the
+        // server made before the first page is plain to see.
+        &["--photo-workers", "0"],
+    );
+    let made = || -> Vec<String> {
+        let names: Vec<String> = match std::fs::read_dir(s.path(".cerdas-cache/gambar")) {
+            Ok(dir) => dir
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names
+            .into_iter()
+            .filter(|n| n.starts_with("besar-"))
+            .collect()
+    };
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("Galeri Besar Bimtek"),
+        "the new news item is on the home page"
+    );
+    assert_eq!(
+        made(),
+        Vec::<String>::new(),
+        "the first page came before any photo was made"
+    );
+
+    let (status, page) = s.get("/berita/galeri-besar/");
+    assert_eq!(status, 200);
+    let urls: Vec<String> = picture_urls(&page)
+        .into_iter()
+        .filter(|u| u.contains("/besar-"))
+        .collect();
+    // Every photo in three widths, WebP and JPEG (the cover's too).
+    assert!(urls.len() >= PHOTOS * 6, "{urls:?}");
+
+    let out = s.dir.path().join("full");
+    let built = Command::new(env!("CARGO_BIN_EXE_cerdas"))
+        .args([
+            "build",
+            "agam",
+            "-o",
+            "full",
+            "--cache-dir",
+            "build-cache",
+            "--base-url",
+            &format!("http://{}", s.addr),
+        ])
+        .current_dir(s.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for url in &urls {
+        let (status, served) = s.get_photo(url);
+        assert_eq!(status, 200, "{url}");
+        let expected = std::fs::read(out.join(url.trim_start_matches('/'))).unwrap();
+        assert!(served == expected, "{url} served differs from the build's");
+    }
 }

@@ -121,6 +121,22 @@ fn is_cache_name(name: &str) -> bool {
         && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// One source photo whose resized files are not in the cache yet, with the jobs that make them.
+#[derive(Clone, Debug)]
+pub struct PendingPhoto {
+    /// The source picture (absolute path).
+    pub source: PathBuf,
+    /// Its files still to make.
+    pub jobs: Vec<ImageJob>,
+}
+
+impl PendingPhoto {
+    /// Whether one of the files this photo makes is `cached` (a path inside the cache).
+    pub fn makes(&self, cached: &Path, cache: &ImageCache) -> bool {
+        self.jobs.iter().any(|j| cache.path_of(j) == cached)
+    }
+}
+
 /// Makes every job's file in `cache` (each source decoded once, sources in parallel) and
 /// returns the copies that publish them. `root` shortens file names in errors.
 pub fn make_images(
@@ -128,46 +144,68 @@ pub fn make_images(
     cache: &ImageCache,
     root: &Path,
 ) -> Result<Vec<CopiedFile>, Diagnostics> {
-    let mut by_source: BTreeMap<&Path, Vec<&ImageJob>> = BTreeMap::new();
-    for job in jobs {
-        by_source.entry(&job.source).or_default().push(job);
-    }
-    let pending: Vec<(&Path, Vec<&ImageJob>)> = by_source
-        .into_par_iter()
-        .filter_map(|(source, jobs)| {
-            let missing: Vec<&ImageJob> = jobs
-                .into_iter()
-                .filter(|j| !cache.path_of(j).is_file())
-                .collect();
-            (!missing.is_empty()).then_some((source, missing))
-        })
-        .collect();
+    let (copies, pending) = plan_images(jobs, cache);
     cache.progress.expect(Work::Photos, pending.len());
     let errors: Vec<Diagnostic> = pending
         .into_par_iter()
-        .filter_map(|(source, missing)| {
-            let made = process_source(source, &missing, cache);
+        .filter_map(|photo| {
+            let made = make_photo(&photo, cache, root);
             cache.progress.advance(Work::Photos, 1);
-            if made.is_ok() {
-                cache.processed.fetch_add(1, Ordering::Relaxed);
-            }
-            made.err().map(|(message, hint)| {
-                let shown = source.strip_prefix(root).unwrap_or(source);
-                Diagnostic::file(shown, message).with_hint(hint)
-            })
+            made.err()
         })
         .collect();
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
+    Ok(copies)
+}
+
+/// The copies that will publish every job's file from the cache, and the photos whose files
+/// are not there yet (to make now, or, in the preview, in the background).
+pub fn plan_images(jobs: &[ImageJob], cache: &ImageCache) -> (Vec<CopiedFile>, Vec<PendingPhoto>) {
+    let mut by_source: BTreeMap<&Path, Vec<&ImageJob>> = BTreeMap::new();
+    for job in jobs {
+        by_source.entry(&job.source).or_default().push(job);
+    }
+    let pending: Vec<PendingPhoto> = by_source
+        .into_par_iter()
+        .filter_map(|(source, jobs)| {
+            let missing: Vec<ImageJob> = jobs
+                .into_iter()
+                .filter(|j| !cache.path_of(j).is_file())
+                .cloned()
+                .collect();
+            (!missing.is_empty()).then(|| PendingPhoto {
+                source: source.to_path_buf(),
+                jobs: missing,
+            })
+        })
+        .collect();
     lock(&cache.used).extend(jobs.iter().map(|j| j.file_name().to_string()));
-    Ok(jobs
+    let copies = jobs
         .iter()
         .map(|j| CopiedFile {
             from: cache.path_of(j),
             to: PathBuf::from(&j.to),
         })
-        .collect())
+        .collect();
+    (copies, pending)
+}
+
+/// Decodes one pending photo and writes its files into `cache`; an error names the photo
+/// (relative to `root`).
+pub fn make_photo(photo: &PendingPhoto, cache: &ImageCache, root: &Path) -> Result<(), Diagnostic> {
+    let jobs: Vec<&ImageJob> = photo.jobs.iter().collect();
+    match process_source(&photo.source, &jobs, cache) {
+        Ok(()) => {
+            cache.processed.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+        Err((message, hint)) => {
+            let shown = photo.source.strip_prefix(root).unwrap_or(&photo.source);
+            Err(Diagnostic::file(shown, message).with_hint(hint))
+        }
+    }
 }
 
 /// Decodes `source` and writes the files of `jobs` into the cache.

@@ -7,6 +7,7 @@
 
 pub mod editor;
 pub mod http;
+pub mod photos;
 pub mod reload;
 pub mod watch;
 
@@ -21,13 +22,15 @@ use crate::build::{
     BuildOptions, Part, PartMemo, ProvinceBuild, Sink, Summary, build_to, open_image_cache,
 };
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
-use crate::output::images::ImageCache;
+use crate::output::images::plan_images;
 use crate::output::search::{SearchRecord, index_files};
 use crate::output::strip::strip_metadata;
 use crate::render::OutputFile;
 use crate::site::CopiedFile;
+use crate::site::images::ImageJob;
 use crate::text::escape_html;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
+use photos::PhotoMaker;
 use reload::Clients;
 
 /// How `cerdas serve` was asked to run.
@@ -41,6 +44,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// The language of messages.
     pub lang: Option<Lang>,
+    /// Threads making new photos in the background (`None`: one fewer than the cores, at
+    /// least one; `Some(0)`: a photo is made only when a page asks for it).
+    pub photo_workers: Option<usize>,
 }
 
 /// The files of one part of the site, by output path.
@@ -189,17 +195,19 @@ fn index_served(state: &RwLock<State>) -> bool {
     }
 }
 
-/// Collects a build in memory, part by part; resized pictures are made in the cache and
-/// served from there.
+/// Collects a build in memory, part by part; resized pictures are served from the cache once
+/// the photo maker has made them, in the background.
 struct MemorySink<'a> {
     parts: Mutex<HashMap<Part, Files>>,
-    cache: &'a ImageCache,
+    photos: &'a PhotoMaker,
     memos: &'a Mutex<HashMap<Part, Arc<PartMemo>>>,
 }
 
 impl Sink for MemorySink<'_> {
-    fn image_cache(&self) -> Option<&ImageCache> {
-        Some(self.cache)
+    fn pictures(&self, jobs: &[ImageJob], _root: &Path) -> Result<Vec<CopiedFile>, Diagnostics> {
+        let (copies, pending) = plan_images(jobs, self.photos.cache());
+        self.photos.enqueue(pending);
+        Ok(copies)
     }
 
     fn memo(&self, part: Part) -> Option<Arc<PartMemo>> {
@@ -240,8 +248,9 @@ pub struct Server {
     base_url: String,
     /// A province build kept between saves, so one regency's change rebuilds only it.
     province: Mutex<Option<ProvinceBuild>>,
-    /// Where resized pictures are made (the site's `.cerdas-cache`), served from there.
-    images: ImageCache,
+    /// Makes resized pictures in the site's `.cerdas-cache`, in the background; they are
+    /// served from there.
+    photos: Arc<PhotoMaker>,
     /// What each part was last built from and to, so a rebuild rereads only changed files and
     /// renders only bodies and pages whose inputs changed.
     memos: Mutex<HashMap<Part, Arc<PartMemo>>>,
@@ -279,6 +288,14 @@ impl Server {
             input: options.input.clone(),
             ..BuildOptions::default()
         })?;
+        let state: Arc<RwLock<State>> = Arc::default();
+        let clients = Clients::default();
+        let photos = PhotoMaker::start(
+            Arc::new(images),
+            options.input.clone(),
+            options.photo_workers.unwrap_or_else(default_photo_workers),
+            show_photo_error(Arc::clone(&state), clients.clone()),
+        );
         let editor = if addr.ip().is_loopback() {
             Some(editor::Editor::new(options.input.clone(), addr)?)
         } else {
@@ -287,12 +304,12 @@ impl Server {
         let server = Server {
             editor,
             addr,
-            state: Arc::new(RwLock::new(State::default())),
-            clients: Clients::default(),
+            state,
+            clients,
             base_url: format!("http://{host}:{}", addr.port()),
             options,
             province: Mutex::new(None),
-            images,
+            photos,
             memos: Mutex::default(),
             indexer: Arc::default(),
         };
@@ -338,7 +355,7 @@ impl Server {
         };
         let sink = MemorySink {
             parts: Mutex::default(),
-            cache: &self.images,
+            photos: &self.photos,
             memos: &self.memos,
         };
         let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
@@ -474,6 +491,9 @@ impl Server {
             let _ = request.respond(tiny_http::Response::empty(405));
             return;
         }
+        if let Some(photo) = self.photo_to_make(request.url()) {
+            self.photos.ensure(&photo);
+        }
         let Ok(state) = self.state.read() else {
             let _ = request.respond(tiny_http::Response::empty(500));
             return;
@@ -522,6 +542,12 @@ impl Server {
                 bytes
             })
         });
+        // A file that cannot be read (a photo that could not be made) is not found.
+        let status = if body.is_none() && status == 200 {
+            404
+        } else {
+            status
+        };
         let body = match (body, overlay) {
             (Some(b), _) => b,
             (None, Some(o)) if status == 404 => {
@@ -532,6 +558,45 @@ impl Server {
         drop(state);
         respond(request, status, key.as_deref().unwrap_or("x.html"), body);
     }
+}
+
+impl Server {
+    /// The cache file `url` is served from when it is a resized picture not made yet.
+    fn photo_to_make(&self, url: &str) -> Option<PathBuf> {
+        let state = self.state.read().ok()?;
+        let Resolved::File(key) = state.served.resolve(url) else {
+            return None;
+        };
+        match state.served.files.get(&key)? {
+            Entry::File(path) if !path.is_file() && self.photos.is_pending(path) => {
+                Some(path.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Background photo threads: one fewer than the cores (the other answers and rebuilds), at
+/// least one.
+fn default_photo_workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Shows a photo the background could not make over the preview, as a build error would be,
+/// and reloads the open tabs.
+fn show_photo_error(state: Arc<RwLock<State>>, clients: Clients) -> photos::OnFailure {
+    Arc::new(move |error: Diagnostic| {
+        if let Ok(mut state) = state.write() {
+            match &mut state.errors {
+                Some(errors) => errors.0.push(error),
+                None => state.errors = Some(Diagnostics(vec![error])),
+            }
+        }
+        clients.broadcast("reload");
+    })
 }
 
 fn respond(request: tiny_http::Request, status: u16, key: &str, body: Vec<u8>) {
