@@ -65,7 +65,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
         }
         match c {
             '"' => {
-                assert!(field.is_empty(), "a quote inside an unquoted field: {field}");
+                assert!(
+                    field.is_empty(),
+                    "a quote inside an unquoted field: {field}"
+                );
                 quoted = true;
             }
             ',' => record.push(std::mem::take(&mut field)),
@@ -151,7 +154,10 @@ fn a_sample_regency_publishes_its_programs_as_csv_and_json() {
         ("tahun_mulai", "2018"),
         ("tahun_selesai", "2021"),
         ("anggaran", "1200000000"),
-        ("indikator", "Sumber data yang terhubung: target 20, capaian 12"),
+        (
+            "indikator",
+            "Sumber data yang terhubung: target 20, capaian 12",
+        ),
         (
             "ringkasan",
             "Satu ruang pemantauan data kota: lalu lintas, pengaduan warga dan kebencanaan.",
@@ -196,7 +202,10 @@ fn a_sample_regency_publishes_its_programs_as_csv_and_json() {
     for (row, p) in rows.iter().zip(programs) {
         assert_eq!(row["program"], p["program"].as_str().unwrap());
         assert_eq!(row["alamat"], p["alamat"].as_str().unwrap());
-        assert_eq!(row["anggaran"], p["anggaran"].to_string().replace("null", ""));
+        assert_eq!(
+            row["anggaran"],
+            p["anggaran"].to_string().replace("null", "")
+        );
     }
 
     let list = read(&out.join("program/index.html"));
@@ -241,10 +250,7 @@ fn the_sample_province_publishes_every_regencys_programs_with_its_name() {
     }
     // Regencies in province.yaml order.
     assert_eq!(rows[0]["kabupaten_kota"], "Kabupaten Agam");
-    let agam = rows
-        .iter()
-        .find(|r| r["slug"] == "satu-data-agam")
-        .unwrap();
+    let agam = rows.iter().find(|r| r["slug"] == "satu-data-agam").unwrap();
     assert_eq!(agam["kabupaten_kota"], "Kabupaten Agam");
     assert_eq!(
         agam["alamat"],

@@ -74,7 +74,9 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"public, max-age=31536000, immutable\"\n  </If>\n"));
     out.push_str("  <FilesMatch \"\\.(html|xml|json|csv)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
     // The open data (program.csv): CSV in UTF-8, whatever the server's own MIME list says.
-    out.push_str("<IfModule mod_mime.c>\n  AddType text/csv .csv\n  AddCharset utf-8 .csv\n</IfModule>\n\n");
+    out.push_str(
+        "<IfModule mod_mime.c>\n  AddType text/csv .csv\n  AddCharset utf-8 .csv\n</IfModule>\n\n",
+    );
     out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css text/csv application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
     out
 }

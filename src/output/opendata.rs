@@ -263,7 +263,10 @@ mod tests {
             csv_field("Program \"Satu Data\""),
             "\"Program \"\"Satu Data\"\"\""
         );
-        assert_eq!(csv_field("baris satu\nbaris dua"), "\"baris satu\nbaris dua\"");
+        assert_eq!(
+            csv_field("baris satu\nbaris dua"),
+            "\"baris satu\nbaris dua\""
+        );
         assert_eq!(csv_field("Jum’at Café"), "Jum’at Café");
         assert_eq!(csv_field(""), "");
     }
