@@ -627,11 +627,18 @@ impl ProvinceBuild {
         let province = build_province(self.config.clone(), &shares, logo_url);
         let theme = load_theme(&self.root, &self.source, None, None, lang)?;
         let memo = sink.memo(Part::Main);
-        // The feeds and data.json are written while the pages render: job building is
-        // sequential and leaves a core free.
+        let exports: Vec<&Export> = shares
+            .iter()
+            .filter_map(|s| match &s.source {
+                RegencySource::Built(e) | RegencySource::External(e) => Some(e),
+                RegencySource::Failed { .. } => None,
+            })
+            .collect();
+        // The feeds, data.json and the open data are written while the pages render: job
+        // building is sequential and leaves a core free.
         let (pages, other) = rayon::join(
             || render_province(&province, &theme, memo.as_ref().map(|m| &m.pages)),
-            || province_files(&province, &built),
+            || province_files(&province, &built, &exports),
         );
         let mut files = pages?;
         files.extend(other);

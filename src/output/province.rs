@@ -1,12 +1,13 @@
 //! The files of a province portal besides its pages: feeds over every regency, the sitemap
-//! index, robots.txt, the province `data.json`, the stylesheet and the hosting files.
+//! index, robots.txt, the province `data.json`, every regency's programs as open data, the
+//! stylesheet and the hosting files.
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{feeds, hosting, sitemap};
-use crate::export::pretty_json;
+use super::{feeds, hosting, opendata, sitemap};
+use crate::export::{Export, pretty_json};
 use crate::province::{Province, ProvinceNews};
 use crate::render::OutputFile;
 use crate::render::theme::DEFAULT_CSS;
@@ -124,8 +125,9 @@ fn data_json_entry(n: &ProvinceNews) -> &RawValue {
 }
 
 /// The non-page files of the province portal; `built` are the slugs of the regencies built
-/// under it (their sitemaps join the index).
-pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
+/// under it (their sitemaps join the index), `exports` those of every regency loaded (built
+/// here or elsewhere), in `province.yaml` order, whose programs make the open data.
+pub fn province_files(p: &Province, built: &[String], exports: &[&Export]) -> Vec<OutputFile> {
     let file = OutputFile::text;
     let (atom, json) = feeds::province_feeds(p);
     let mut index = vec![p.urls.permalink("sitemap-provinsi.xml")];
@@ -134,7 +136,7 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
             .iter()
             .map(|slug| p.urls.permalink(&format!("{slug}/sitemap.xml"))),
     );
-    vec![
+    let mut files = vec![
         file("atom.xml", atom),
         file("feed.json", json),
         file("sitemap.xml", sitemap::sitemap_index(&index)),
@@ -150,7 +152,9 @@ pub fn province_files(p: &Province, built: &[String]) -> Vec<OutputFile> {
             hosting::netlify_headers(&p.urls, p.config.search),
         ),
         file(".htaccess", hosting::htaccess(&p.urls, p.config.search)),
-    ]
+    ];
+    files.extend(opendata::province_files(&p.config.name, exports));
+    files
 }
 
 #[cfg(test)]

@@ -367,7 +367,7 @@ fn register_resize_image(tera: &mut Tera, pictures: Option<&Arc<Pictures>>) {
     );
 }
 
-/// The addresses every portal's pages link to: its home, stylesheet and feeds. Both a regency's
+/// The addresses every portal's pages link to: its home, stylesheet, feeds and open data. Both a regency's
 /// and the province's `site` value flatten it in, under the same names.
 #[derive(Serialize)]
 pub(crate) struct PortalLinks<'a> {
@@ -376,6 +376,9 @@ pub(crate) struct PortalLinks<'a> {
     css_url: String,
     atom_url: String,
     json_feed_url: String,
+    /// The programs as open data (`program.csv`, `program.json`).
+    program_csv_url: String,
+    program_json_url: String,
 }
 
 impl<'a> PortalLinks<'a> {
@@ -387,6 +390,8 @@ impl<'a> PortalLinks<'a> {
             css_url: urls.path(&format!("cerdas.css?v={}", css_version())),
             atom_url: urls.path("atom.xml"),
             json_feed_url: urls.path("feed.json"),
+            program_csv_url: urls.path("program.csv"),
+            program_json_url: urls.path("program.json"),
         }
     }
 }

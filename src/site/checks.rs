@@ -343,6 +343,8 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
         "sitemap.xml",
         "robots.txt",
         "data.json",
+        "program.csv",
+        "program.json",
         ".cerdas",
         "_headers",
         "_redirects",
