@@ -80,7 +80,9 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     out.push_str(&format!("  <FilesMatch \"\\.({WEEK_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_WEEK}\"\n  </FilesMatch>\n"));
     // Resized pictures are named by their content: a changed photo gets a new name.
     out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </If>\n"));
-    out.push_str(&format!("  <Files \"cerdas.css\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </Files>\n"));
+    out.push_str(&format!(
+        "  <Files \"cerdas.css\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </Files>\n"
+    ));
     out.push_str(&format!("  <FilesMatch \"\\.({PAGE_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_PAGE}\"\n  </FilesMatch>\n</IfModule>\n\n"));
     out.push_str(&format!("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html {COMPRESSED_TYPES}\n</IfModule>\n"));
     out
@@ -120,20 +122,31 @@ pub fn nginx_conf(urls: &Urls, search: bool, root: &Path, redirects_map: Option<
          \x20   # Kompres teks (compress text).\n    gzip on;\n    gzip_types {COMPRESSED_TYPES};\n\n"
     ));
     if redirects_map.is_some() {
-        out.push_str("    if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;\n    }\n\n");
+        out.push_str(
+            "    if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;\n    }\n\n",
+        );
     }
     let headers = |indent: &str, cache: Option<&str>| {
         let mut lines = String::new();
         for (name, value) in security_headers(search) {
-            lines.push_str(&format!("{indent}add_header {name} {} always;\n", nginx_quote(&value)));
+            lines.push_str(&format!(
+                "{indent}add_header {name} {} always;\n",
+                nginx_quote(&value)
+            ));
         }
         if let Some(cache) = cache {
-            lines.push_str(&format!("{indent}add_header Cache-Control {};\n", nginx_quote(cache)));
+            lines.push_str(&format!(
+                "{indent}add_header Cache-Control {};\n",
+                nginx_quote(cache)
+            ));
         }
         lines
     };
     if base.is_empty() {
-        out.push_str(&format!("    location / {{\n        root {};\n", nginx_quote(folder)));
+        out.push_str(&format!(
+            "    location / {{\n        root {};\n",
+            nginx_quote(folder)
+        ));
     } else {
         out.push_str(&format!(
             "    location = {} {{\n        return 301 {};\n    }}\n\n    location {} {{\n        alias {};\n",
@@ -153,7 +166,10 @@ pub fn nginx_conf(urls: &Urls, search: bool, root: &Path, redirects_map: Option<
     out.push_str("\n        # Foto bernama isi: simpan setahun (photos named by their content).\n");
     for (pattern, cache) in [
         (format!("~ /{IMAGE_DIR}/"), CACHE_FOREVER),
-        (format!("= {}", nginx_quote(&format!("{base}/cerdas.css"))), CACHE_FOREVER),
+        (
+            format!("= {}", nginx_quote(&format!("{base}/cerdas.css"))),
+            CACHE_FOREVER,
+        ),
         (format!("~ \"\\.({WEEK_EXTENSIONS})$\""), CACHE_WEEK),
         (format!("~ \"\\.({PAGE_EXTENSIONS})$\""), CACHE_PAGE),
     ] {
@@ -217,29 +233,63 @@ pub fn htaccess_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
 /// configuration (it is not published: the build writes it beside the output folder).
 pub fn nginx_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
     let base = &urls.base_path;
-    let mut out = String::from(
-        "# cerdas: alamat lama situs (redirects.yaml) -> halaman barunya (old addresses -> new pages).\n\
-         # Taruh map ini di blok http, lalu di blok server situs:\n\
-         # (put this map in the http block, then in the site's server block:)\n\
-         #     if ($cerdas_redirect) { return 301 $cerdas_redirect; }\n\
-         map $request_uri $cerdas_redirect {\n    default \"\";\n",
-    );
+    let mut entries = Vec::new();
     for r in redirects {
         let to = format!("{base}{}", r.to.as_str());
         match &r.from.query {
             Some((name, value)) => {
                 for page in ["/", "/index.php"] {
-                    out.push_str(&format!("    \"{base}{page}?{name}={value}\" \"{to}\";\n"));
+                    entries.push((format!("{base}{page}?{name}={value}"), to.clone()));
                 }
             }
             None => {
                 let path = r.from.path.trim_end_matches('/');
-                out.push_str(&format!("    \"{base}{path}\" \"{to}\";\n"));
-                out.push_str(&format!("    \"{base}{path}/\" \"{to}\";\n"));
+                entries.push((format!("{base}{path}"), to.clone()));
+                entries.push((format!("{base}{path}/"), to));
             }
         }
     }
+    let mut out = String::from(
+        "# cerdas: alamat lama situs (redirects.yaml) -> halaman barunya (old addresses -> new pages).\n\
+         # Taruh map ini di blok http, lalu di blok server situs:\n\
+         # (put this map in the http block, then in the site's server block:)\n\
+         #     if ($cerdas_redirect) { return 301 $cerdas_redirect; }\n",
+    );
+    out.push_str(&nginx_map_sizes(&entries));
+    out.push_str("map $request_uri $cerdas_redirect {\n    default \"\";\n");
+    for (from, to) in entries {
+        out.push_str(&format!("    \"{from}\" \"{to}\";\n"));
+    }
     out.push_str("}\n");
+    out
+}
+
+/// The sizes of nginx's map hash when its defaults are too small for `entries`, which nginx
+/// refuses to start with: a bucket (64 bytes by default) must hold the longest address with
+/// two pointers (a WordPress permalink of 47 characters is too long), and more than 512
+/// addresses need a larger table than 2048. Both must come before the `map`.
+fn nginx_map_sizes(entries: &[(String, String)]) -> String {
+    let pointer = 8;
+    let longest = entries
+        .iter()
+        .map(|(from, _)| from.len())
+        .max()
+        .unwrap_or(0);
+    let bucket = (2 * pointer + (longest + 2).next_multiple_of(pointer)).next_power_of_two();
+    let table = (entries.len() * 4).next_power_of_two();
+    let mut out = String::new();
+    if bucket > 64 || table > 2048 {
+        out.push_str(
+            "# Ukuran tabel untuk alamat yang panjang atau banyak; hapus bila nginx.conf sudah\n\
+                      # mengaturnya lebih besar (sizes for long or many addresses).\n",
+        );
+    }
+    if bucket > 64 {
+        out.push_str(&format!("map_hash_bucket_size {bucket};\n"));
+    }
+    if table > 2048 {
+        out.push_str(&format!("map_hash_max_size {table};\n"));
+    }
     out
 }
 
@@ -320,14 +370,17 @@ mod tests {
         assert!(conf.contains("include \"/srv/public.nginx-redirects.conf\";\n\nserver {"));
         assert!(conf.contains("server_name 127.0.0.1;"));
         assert!(conf.contains("if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;"));
-        assert!(conf.contains(
-            "location = \"/pemkab/smart\" {\n        return 301 \"/pemkab/smart/\";"
-        ));
+        assert!(
+            conf.contains("location = \"/pemkab/smart\" {\n        return 301 \"/pemkab/smart/\";")
+        );
         assert!(conf.contains(
             "location \"/pemkab/smart/\" {\n        alias \"/srv/my \\\"site\\\"/\";\n        index index.html;\n        error_page 404 \"/pemkab/smart/404.html\";"
         ));
         assert!(conf.contains("location = \"/pemkab/smart/cerdas.css\""));
-        assert!(!conf.contains("wasm-unsafe-eval"), "no search, no WebAssembly");
+        assert!(
+            !conf.contains("wasm-unsafe-eval"),
+            "no search, no WebAssembly"
+        );
     }
 
     #[test]
@@ -339,8 +392,10 @@ mod tests {
         ));
         // After the rule for every stylesheet, which it overrides.
         assert!(ht.find("FilesMatch \"\\.(css|").unwrap() < css);
-        assert!(netlify_headers(&urls("https://x", ""), false)
-            .contains("/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable"));
+        assert!(
+            netlify_headers(&urls("https://x", ""), false)
+                .contains("/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable")
+        );
     }
 
     #[test]
@@ -351,5 +406,34 @@ mod tests {
         };
         let map = nginx_redirects(&urls("http://h/sub", "/sub"), &[r]);
         assert!(map.contains("\"/sub/?p=10\" \"/sub/berita/a/\";"));
+        assert!(
+            !map.contains("map_hash"),
+            "short addresses fit nginx's defaults"
+        );
+    }
+
+    #[test]
+    fn the_redirects_map_sizes_nginx_hash_for_long_or_many_addresses() {
+        let redirect = |from: &str| Redirect {
+            from: OldAddress::parse(from).unwrap(),
+            to: PagePath::parse("/berita/a/").unwrap(),
+        };
+        // 46 characters fit nginx's 64-byte bucket; the same path under /sub/path does not
+        // ("could not build map_hash, you should increase map_hash_bucket_size: 64").
+        let path = "/2022/08/15/sosialisasi-smart-city-tahap-ii/";
+        assert_eq!(path.len(), 44);
+        let root = nginx_redirects(&urls("http://h", ""), &[redirect(path)]);
+        assert!(!root.contains("map_hash"));
+        let sub = nginx_redirects(&urls("http://h/sub/path", "/sub/path"), &[redirect(path)]);
+        let sizes = sub.find("map_hash_bucket_size 128;\n").unwrap();
+        assert!(
+            sizes < sub.find("map $request_uri").unwrap(),
+            "before the map"
+        );
+        assert!(!sub.contains("map_hash_max_size"));
+
+        let many: Vec<Redirect> = (0..1000).map(|i| redirect(&format!("/p{i}/"))).collect();
+        let map = nginx_redirects(&urls("http://h", ""), &many);
+        assert!(map.contains("map_hash_max_size 8192;\n"), "2000 addresses");
     }
 }
