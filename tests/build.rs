@@ -162,7 +162,7 @@ fn an_nginx_configuration_for_the_sub_path_is_written_beside_the_output_not_publ
     assert!(conf.contains(&format!("include \"{folder}.nginx-redirects.conf\";")));
     assert!(conf.contains("location \"/uji/\" {"));
     assert!(conf.contains("error_page 404 \"/uji/404.html\";"));
-    assert!(conf.contains("server_name diskominfo.github.io;"));
+    assert!(conf.contains("server_name \"diskominfo.github.io\";"));
     // Every header the published _headers names, with its value.
     let headers = site.read("_headers");
     for line in headers.lines().filter(|l| l.starts_with("  ")) {

@@ -118,8 +118,9 @@ pub fn nginx_conf(urls: &Urls, search: bool, root: &Path, redirects_map: Option<
         ));
     }
     out.push_str(&format!(
-        "server {{\n    listen 80;\n    server_name {host};\n    charset utf-8;\n\n\
-         \x20   # Kompres teks (compress text).\n    gzip on;\n    gzip_types {COMPRESSED_TYPES};\n\n"
+        "server {{\n    listen 80;\n    server_name {};\n    charset utf-8;\n\n\
+         \x20   # Kompres teks (compress text).\n    gzip on;\n    gzip_types {COMPRESSED_TYPES};\n\n",
+        nginx_quote(host)
     ));
     if redirects_map.is_some() {
         out.push_str(
@@ -336,7 +337,7 @@ mod tests {
             None,
         );
         assert!(conf.starts_with("# cerdas: konfigurasi nginx"));
-        assert!(conf.contains("server_name smartcity.agamkab.go.id;"));
+        assert!(conf.contains("server_name \"smartcity.agamkab.go.id\";"));
         assert!(conf.contains("    location / {\n        root \"/srv/agam/public\";\n"));
         assert!(conf.contains("error_page 404 \"/404.html\";"));
         assert!(conf.contains("gzip on;"));
@@ -368,7 +369,7 @@ mod tests {
             Some(Path::new("/srv/public.nginx-redirects.conf")),
         );
         assert!(conf.contains("include \"/srv/public.nginx-redirects.conf\";\n\nserver {"));
-        assert!(conf.contains("server_name 127.0.0.1;"));
+        assert!(conf.contains("server_name \"127.0.0.1\";"));
         assert!(conf.contains("if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;"));
         assert!(
             conf.contains("location = \"/pemkab/smart\" {\n        return 301 \"/pemkab/smart/\";")
