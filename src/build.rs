@@ -14,6 +14,7 @@ use crate::content::encoding::read_text_file;
 use crate::content::walk::Inside;
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::export::{Export, export_site};
+use crate::output::hosting::nginx_conf;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::search::{BUNDLE_DIR, OrderedIndex, SearchIndex, SearchLabels, SearchRecord};
@@ -201,6 +202,8 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// The path prefix of every URL (a sub-path `base_url`), usually empty.
     pub base_path: String,
+    /// The absolute address of the site's home, without a trailing slash.
+    pub base_url: String,
     /// The language of the search index when the site has search.
     pub search: Option<&'static str>,
     /// The nginx `map` of the site's old addresses, when it has any (a regency build).
@@ -219,10 +222,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let summary = build_to(opts, &publish)?;
     let report = publish.staging.commit()?;
     publish.cache.prune_unused();
-    if let Some(map) = &summary.nginx_map {
-        let beside = nginx_map_path(&opts.output);
-        std::fs::write(&beside, map).map_err(|e| Diagnostic::io(&beside, &e))?;
-    }
+    write_nginx_files(&opts.output, &summary)?;
     Ok(BuildReport {
         rendered: report.rendered,
         copied: report.copied,
@@ -240,11 +240,48 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Where the nginx map of the old addresses goes: beside the output folder, never in it
 /// (`public` -> `public.nginx-redirects.conf`), since it belongs in the server's configuration.
 pub fn nginx_map_path(output: &Path) -> PathBuf {
+    beside_output(output, "nginx-redirects.conf")
+}
+
+/// Where the nginx configuration of the site goes, beside the output folder like the map
+/// (`public` -> `public.nginx.conf.example`).
+pub fn nginx_conf_path(output: &Path) -> PathBuf {
+    beside_output(output, "nginx.conf.example")
+}
+
+fn beside_output(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_string());
-    output.with_file_name(format!("{name}.nginx-redirects.conf"))
+    output.with_file_name(format!("{name}.{suffix}"))
+}
+
+/// Writes the nginx files beside the output folder: the configuration, naming the folder and
+/// the map by their absolute paths, and the map of the old addresses when there are any.
+fn write_nginx_files(output: &Path, summary: &Summary) -> Result<(), Diagnostics> {
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let map = match &summary.nginx_map {
+        Some(text) => {
+            let path = nginx_map_path(output);
+            std::fs::write(&path, text).map_err(|e| Diagnostic::io(&path, &e))?;
+            Some(absolute(path))
+        }
+        None => None,
+    };
+    let urls = Urls {
+        base_path: summary.base_path.clone(),
+        base_url: summary.base_url.clone(),
+    };
+    let conf = nginx_conf(
+        &urls,
+        summary.search.is_some(),
+        &absolute(output.to_path_buf()),
+        map.as_deref(),
+    );
+    let path = nginx_conf_path(output);
+    std::fs::write(&path, conf).map_err(|e| Diagnostic::io(&path, &e))?;
+    Ok(())
 }
 
 /// Loads, models and renders everything without writing: what `cerdas check` runs.
@@ -297,6 +334,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         lang: site.lang,
         warnings: Diagnostics(site.warnings.clone()),
         base_path: site.urls.base_path.clone(),
+        base_url: site.urls.base_url.clone(),
         search: site.config.search.then(|| site.config.language.code()),
         nginx_map: nginx_map(&site),
     })
@@ -654,6 +692,7 @@ impl ProvinceBuild {
             lang,
             warnings,
             base_path: self.config.base_url.path().to_string(),
+            base_url: self.config.base_url.as_str().to_string(),
             search: self.config.search.then(|| self.config.language.code()),
             nginx_map: None,
         })

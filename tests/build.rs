@@ -140,6 +140,43 @@ fn sub_path_base_url_prefixes_every_link() {
 }
 
 #[test]
+fn an_nginx_configuration_for_the_sub_path_is_written_beside_the_output_not_published() {
+    let site = TestSite::new().file(
+        "redirects.yaml",
+        "- from: \"/?p=10\"\n  to: \"/berita/pertama/\"\n",
+    );
+    let out = site.run(&[
+        "build",
+        "site",
+        "-o",
+        "public",
+        "--base-url",
+        "https://diskominfo.github.io/uji/",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let beside = site.out().with_file_name("public.nginx.conf.example");
+    let conf = read(&beside);
+    // The folder and the redirects map by their full paths: nginx runs from elsewhere.
+    let folder = site.out().to_string_lossy().into_owned();
+    assert!(conf.contains(&format!("alias \"{folder}/\";")), "{conf}");
+    assert!(conf.contains(&format!("include \"{folder}.nginx-redirects.conf\";")));
+    assert!(conf.contains("location \"/uji/\" {"));
+    assert!(conf.contains("error_page 404 \"/uji/404.html\";"));
+    assert!(conf.contains("server_name \"diskominfo.github.io\";"));
+    // Every header the published _headers names, with its value.
+    let headers = site.read("_headers");
+    for line in headers.lines().filter(|l| l.starts_with("  ")) {
+        let (name, value) = line.trim().split_once(": ").expect("name: value");
+        assert!(
+            conf.contains(&format!("add_header {name} \"{value}\"")),
+            "{line}"
+        );
+    }
+    assert!(!site.out().join("nginx.conf.example").exists());
+    assert!(!site.out().join("public.nginx.conf.example").exists());
+}
+
+#[test]
 fn site_templates_override_the_theme_by_name() {
     let site = built(TestSite::new().file(
         "templates/halaman.html",

@@ -1,7 +1,9 @@
-//! Files that make cheap hosts serve the site well: `_headers` (Netlify, Cloudflare Pages) and
-//! `.htaccess` (Apache shared hosting, cPanel), with the same cache and security headers, and
-//! the redirects of old addresses (`_redirects`, rewrite rules, an nginx map, pages at the
-//! old paths).
+//! Files that make cheap hosts serve the site well: `_headers` (Netlify, Cloudflare Pages),
+//! `.htaccess` (Apache shared hosting, cPanel) and an nginx `server` block (written beside the
+//! output, not published), with the same cache and security headers, and the redirects of old
+//! addresses (`_redirects`, rewrite rules, an nginx map, pages at the old paths).
+
+use std::path::Path;
 
 use crate::content::redirects::Redirect;
 use crate::error::Lang;
@@ -21,6 +23,19 @@ const SECURITY_HEADERS: [(&str, &str); 4] = [
         "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     ),
 ];
+
+/// Files named by their content (resized photos under `IMAGE_DIR`, the stylesheet whose
+/// address carries its version): a change gets a new address, so they may be kept for a year.
+const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+/// Other stylesheets, pictures and documents the site publishes as they are.
+const CACHE_WEEK: &str = "public, max-age=604800";
+/// Pages, feeds and data: a new build shows within five minutes.
+const CACHE_PAGE: &str = "public, max-age=300";
+/// The files `.htaccess` and nginx keep a week, and those they keep five minutes.
+const WEEK_EXTENSIONS: &str = "css|jpg|jpeg|png|webp|svg|pdf";
+const PAGE_EXTENSIONS: &str = "html|xml|json|csv";
+/// The types nginx and Apache compress (besides HTML, which nginx always compresses).
+const COMPRESSED_TYPES: &str = "text/css text/csv text/javascript application/javascript application/json application/xml application/atom+xml image/svg+xml";
 
 /// The content security policy: scripts and styles only from the site's own files (no inline
 /// `<style>`, `style=` or `<script>`; the theme has none), forms sent only to the site, and
@@ -51,17 +66,15 @@ pub fn netlify_headers(urls: &Urls, search: bool) -> String {
         out.push_str(&format!("  {name}: {value}\n"));
     }
     out.push_str(&format!(
-        "\n{base}/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable\n"
+        "\n{base}/cerdas.css\n  Cache-Control: {CACHE_FOREVER}\n"
     ));
     out.push_str(&format!(
-        "\n{base}/{IMAGE_DIR}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+        "\n{base}/{IMAGE_DIR}/*\n  Cache-Control: {CACHE_FOREVER}\n"
     ));
-    out.push_str(&format!(
-        "\n{base}/*.html\n  Cache-Control: public, max-age=300\n"
-    ));
+    out.push_str(&format!("\n{base}/*.html\n  Cache-Control: {CACHE_PAGE}\n"));
     // The open data: CSV said to be UTF-8 (hosts send `text/csv` without a charset).
     out.push_str(&format!(
-        "\n{base}/{}\n  Content-Type: text/csv; charset=utf-8\n  Cache-Control: public, max-age=300\n",
+        "\n{base}/{}\n  Content-Type: text/csv; charset=utf-8\n  Cache-Control: {CACHE_PAGE}\n",
         super::opendata::CSV_FILE
     ));
     out
@@ -76,16 +89,118 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     for (name, value) in security_headers(search) {
         out.push_str(&format!("  Header always set {name} \"{value}\"\n"));
     }
-    out.push_str("  <FilesMatch \"\\.(css|jpg|jpeg|png|webp|svg|pdf)$\">\n    Header set Cache-Control \"public, max-age=604800\"\n  </FilesMatch>\n");
+    out.push_str(&format!("  <FilesMatch \"\\.({WEEK_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_WEEK}\"\n  </FilesMatch>\n"));
     // Resized pictures are named by their content: a changed photo gets a new name.
-    out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"public, max-age=31536000, immutable\"\n  </If>\n"));
-    out.push_str("  <FilesMatch \"\\.(html|xml|json|csv)$\">\n    Header set Cache-Control \"public, max-age=300\"\n  </FilesMatch>\n</IfModule>\n\n");
+    out.push_str(&format!("  <If \"%{{REQUEST_URI}} =~ m#/{IMAGE_DIR}/#\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </If>\n"));
+    out.push_str(&format!(
+        "  <Files \"cerdas.css\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </Files>\n"
+    ));
+    out.push_str(&format!("  <FilesMatch \"\\.({PAGE_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_PAGE}\"\n  </FilesMatch>\n</IfModule>\n\n"));
     // The open data (program.csv): CSV in UTF-8, whatever the server's own MIME list says.
     out.push_str(
         "<IfModule mod_mime.c>\n  AddType text/csv .csv\n  AddCharset utf-8 .csv\n</IfModule>\n\n",
     );
-    out.push_str("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html text/css text/csv application/json application/xml application/atom+xml image/svg+xml\n</IfModule>\n");
+    out.push_str(&format!("<IfModule mod_deflate.c>\n  AddOutputFilterByType DEFLATE text/html {COMPRESSED_TYPES}\n</IfModule>\n"));
     out
+}
+
+/// `nginx.conf.example`: a `server` block serving the site built into `root` at its base
+/// path, with the 404 page, the headers and caching of `.htaccess` and compression; with the
+/// redirects `map` file (`nginx_redirects`) included when the site has old addresses. It goes
+/// in nginx's `http` block (`conf.d/`); it is not published.
+pub fn nginx_conf(urls: &Urls, search: bool, root: &Path, redirects_map: Option<&Path>) -> String {
+    let base = &urls.base_path;
+    let host = urls
+        .base_url
+        .split_once("://")
+        .map_or("", |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
+    let folder = root.to_string_lossy();
+    let folder = folder.trim_end_matches(['/', '\\']);
+    let mut out = String::from(
+        "# cerdas: konfigurasi nginx untuk situs ini (tidak ikut diterbitkan).\n\
+         # Salin berkas ini ke /etc/nginx/conf.d/ (blok http), sesuaikan listen, server_name dan\n\
+         # folder situs bila di server berbeda, lalu jalankan: nginx -t && nginx -s reload\n\
+         # (nginx configuration for this site, not published: copy it into /etc/nginx/conf.d/,\n\
+         # adjust listen, server_name and the site folder, then run nginx -t && nginx -s reload.)\n\n",
+    );
+    if let Some(map) = redirects_map {
+        out.push_str("# Peta alamat lama -> halaman baru (old addresses -> new pages).\n");
+        out.push_str(&format!(
+            "include {};\n\n",
+            nginx_quote(&map.to_string_lossy())
+        ));
+    }
+    out.push_str(&format!(
+        "server {{\n    listen 80;\n    server_name {};\n    charset utf-8;\n    charset_types text/css text/csv text/xml application/json application/javascript;\n\n\
+         \x20   # Kompres teks (compress text).\n    gzip on;\n    gzip_types {COMPRESSED_TYPES};\n\n",
+        nginx_quote(host)
+    ));
+    if redirects_map.is_some() {
+        out.push_str(
+            "    if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;\n    }\n\n",
+        );
+    }
+    let headers = |indent: &str, cache: Option<&str>| {
+        let mut lines = String::new();
+        for (name, value) in security_headers(search) {
+            lines.push_str(&format!(
+                "{indent}add_header {name} {} always;\n",
+                nginx_quote(&value)
+            ));
+        }
+        if let Some(cache) = cache {
+            lines.push_str(&format!(
+                "{indent}add_header Cache-Control {};\n",
+                nginx_quote(cache)
+            ));
+        }
+        lines
+    };
+    if base.is_empty() {
+        out.push_str(&format!(
+            "    location / {{\n        root {};\n",
+            nginx_quote(folder)
+        ));
+    } else {
+        out.push_str(&format!(
+            "    location = {} {{\n        return 301 {};\n    }}\n\n    location {} {{\n        alias {};\n",
+            nginx_quote(base),
+            nginx_quote(&format!("{base}/")),
+            nginx_quote(&format!("{base}/")),
+            nginx_quote(&format!("{folder}/"))
+        ));
+    }
+    out.push_str(&format!(
+        "        index index.html;\n        error_page 404 {};\n",
+        nginx_quote(&format!("{base}/404.html"))
+    ));
+    // nginx drops the headers of the outer block where an inner one adds its own: every
+    // block names them all.
+    out.push_str(&headers("        ", None));
+    out.push_str("\n        # Foto bernama isi: simpan setahun (photos named by their content).\n");
+    for (pattern, cache) in [
+        (format!("~ /{IMAGE_DIR}/"), CACHE_FOREVER),
+        (
+            format!("= {}", nginx_quote(&format!("{base}/cerdas.css"))),
+            CACHE_FOREVER,
+        ),
+        (format!("~ \"\\.({WEEK_EXTENSIONS})$\""), CACHE_WEEK),
+        (format!("~ \"\\.({PAGE_EXTENSIONS})$\""), CACHE_PAGE),
+    ] {
+        out.push_str(&format!("        location {pattern} {{\n"));
+        out.push_str(&headers("            ", Some(cache)));
+        out.push_str("        }\n");
+    }
+    out.push_str("    }\n}\n");
+    out
+}
+
+/// A string as an nginx configuration reads it: in double quotes, `"` and `\\` escaped.
+fn nginx_quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// `_redirects` for Netlify and Cloudflare Pages: one `old new 301` line per old path. The
@@ -135,29 +250,63 @@ pub fn htaccess_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
 /// configuration (it is not published: the build writes it beside the output folder).
 pub fn nginx_redirects(urls: &Urls, redirects: &[Redirect]) -> String {
     let base = &urls.base_path;
-    let mut out = String::from(
-        "# cerdas: alamat lama situs (redirects.yaml) -> halaman barunya (old addresses -> new pages).\n\
-         # Taruh map ini di blok http, lalu di blok server situs:\n\
-         # (put this map in the http block, then in the site's server block:)\n\
-         #     if ($cerdas_redirect) { return 301 $cerdas_redirect; }\n\
-         map $request_uri $cerdas_redirect {\n    default \"\";\n",
-    );
+    let mut entries = Vec::new();
     for r in redirects {
         let to = format!("{base}{}", r.to.as_str());
         match &r.from.query {
             Some((name, value)) => {
                 for page in ["/", "/index.php"] {
-                    out.push_str(&format!("    \"{base}{page}?{name}={value}\" \"{to}\";\n"));
+                    entries.push((format!("{base}{page}?{name}={value}"), to.clone()));
                 }
             }
             None => {
                 let path = r.from.path.trim_end_matches('/');
-                out.push_str(&format!("    \"{base}{path}\" \"{to}\";\n"));
-                out.push_str(&format!("    \"{base}{path}/\" \"{to}\";\n"));
+                entries.push((format!("{base}{path}"), to.clone()));
+                entries.push((format!("{base}{path}/"), to));
             }
         }
     }
+    let mut out = String::from(
+        "# cerdas: alamat lama situs (redirects.yaml) -> halaman barunya (old addresses -> new pages).\n\
+         # Taruh map ini di blok http, lalu di blok server situs:\n\
+         # (put this map in the http block, then in the site's server block:)\n\
+         #     if ($cerdas_redirect) { return 301 $cerdas_redirect; }\n",
+    );
+    out.push_str(&nginx_map_sizes(&entries));
+    out.push_str("map $request_uri $cerdas_redirect {\n    default \"\";\n");
+    for (from, to) in entries {
+        out.push_str(&format!("    \"{from}\" \"{to}\";\n"));
+    }
     out.push_str("}\n");
+    out
+}
+
+/// The sizes of nginx's map hash when its defaults are too small for `entries`, which nginx
+/// refuses to start with: a bucket (64 bytes by default) must hold the longest address with
+/// two pointers (a WordPress permalink of 47 characters is too long), and more than 512
+/// addresses need a larger table than 2048. Both must come before the `map`.
+fn nginx_map_sizes(entries: &[(String, String)]) -> String {
+    let pointer = 8;
+    let longest = entries
+        .iter()
+        .map(|(from, _)| from.len())
+        .max()
+        .unwrap_or(0);
+    let bucket = (2 * pointer + (longest + 2).next_multiple_of(pointer)).next_power_of_two();
+    let table = (entries.len() * 4).next_power_of_two();
+    let mut out = String::new();
+    if bucket > 64 || table > 2048 {
+        out.push_str(
+            "# Ukuran tabel untuk alamat yang panjang atau banyak; hapus bila nginx.conf sudah\n\
+                      # mengaturnya lebih besar (sizes for long or many addresses).\n",
+        );
+    }
+    if bucket > 64 {
+        out.push_str(&format!("map_hash_bucket_size {bucket};\n"));
+    }
+    if table > 2048 {
+        out.push_str(&format!("map_hash_max_size {table};\n"));
+    }
     out
 }
 
@@ -181,4 +330,127 @@ pub fn redirect_pages(urls: &Urls, redirects: &[Redirect], lang: Lang) -> Vec<Ou
             OutputFile::text(format!("{dir}/index.html"), html)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::redirects::{OldAddress, PagePath};
+
+    fn urls(base_url: &str, base_path: &str) -> Urls {
+        Urls {
+            base_path: base_path.into(),
+            base_url: base_url.into(),
+        }
+    }
+
+    #[test]
+    fn nginx_serves_a_root_site_with_the_headers_of_headers_file() {
+        let conf = nginx_conf(
+            &urls("https://smartcity.agamkab.go.id", ""),
+            true,
+            Path::new("/srv/agam/public"),
+            None,
+        );
+        assert!(conf.starts_with("# cerdas: konfigurasi nginx"));
+        assert!(conf.contains("server_name \"smartcity.agamkab.go.id\";"));
+        assert!(conf.contains("    location / {\n        root \"/srv/agam/public\";\n"));
+        assert!(conf.contains("error_page 404 \"/404.html\";"));
+        assert!(conf.contains("gzip on;"));
+        assert!(!conf.contains("include"), "no redirects, no map");
+        assert!(!conf.contains("cerdas_redirect"));
+        // Every header `_headers` promises, in the block and in each inner block (nginx
+        // forgets the outer add_header lines where a block has its own).
+        for (name, value) in security_headers(true) {
+            let line = format!("add_header {name} \"{value}\" always;");
+            assert_eq!(conf.matches(&line).count(), 5, "{line}");
+            assert!(netlify_headers(&urls("https://x", ""), true).contains(&value));
+        }
+        assert!(conf.contains(
+            "        location ~ /gambar/ {\n            add_header X-Content-Type-Options"
+        ));
+        assert!(conf.contains("add_header Cache-Control \"public, max-age=31536000, immutable\";"));
+        assert!(conf.contains("location = \"/cerdas.css\" {"));
+        assert!(conf.contains("location ~ \"\\.(html|xml|json|csv)$\" {"));
+        assert!(conf.contains("add_header Cache-Control \"public, max-age=300\";"));
+        assert_eq!(conf.matches('{').count(), conf.matches('}').count());
+    }
+
+    #[test]
+    fn nginx_serves_a_sub_path_from_the_folder_and_includes_the_redirects_map() {
+        let conf = nginx_conf(
+            &urls("http://127.0.0.1:8080/pemkab/smart", "/pemkab/smart"),
+            false,
+            Path::new("/srv/my \"site\"/"),
+            Some(Path::new("/srv/public.nginx-redirects.conf")),
+        );
+        assert!(conf.contains("include \"/srv/public.nginx-redirects.conf\";\n\nserver {"));
+        assert!(conf.contains("server_name \"127.0.0.1\";"));
+        assert!(conf.contains("if ($cerdas_redirect) {\n        return 301 $cerdas_redirect;"));
+        assert!(
+            conf.contains("location = \"/pemkab/smart\" {\n        return 301 \"/pemkab/smart/\";")
+        );
+        assert!(conf.contains(
+            "location \"/pemkab/smart/\" {\n        alias \"/srv/my \\\"site\\\"/\";\n        index index.html;\n        error_page 404 \"/pemkab/smart/404.html\";"
+        ));
+        assert!(conf.contains("location = \"/pemkab/smart/cerdas.css\""));
+        assert!(
+            !conf.contains("wasm-unsafe-eval"),
+            "no search, no WebAssembly"
+        );
+    }
+
+    #[test]
+    fn htaccess_keeps_the_versioned_stylesheet_a_year_like_headers_file() {
+        let ht = htaccess(&urls("https://x", ""), false);
+        let css = ht.find("<Files \"cerdas.css\">").unwrap();
+        assert!(ht[css..].starts_with(
+            "<Files \"cerdas.css\">\n    Header set Cache-Control \"public, max-age=31536000, immutable\""
+        ));
+        // After the rule for every stylesheet, which it overrides.
+        assert!(ht.find("FilesMatch \"\\.(css|").unwrap() < css);
+        assert!(
+            netlify_headers(&urls("https://x", ""), false)
+                .contains("/cerdas.css\n  Cache-Control: public, max-age=31536000, immutable")
+        );
+    }
+
+    #[test]
+    fn the_redirects_map_keys_carry_the_base_path() {
+        let r = Redirect {
+            from: OldAddress::parse("/?p=10").unwrap(),
+            to: PagePath::parse("/berita/a/").unwrap(),
+        };
+        let map = nginx_redirects(&urls("http://h/sub", "/sub"), &[r]);
+        assert!(map.contains("\"/sub/?p=10\" \"/sub/berita/a/\";"));
+        assert!(
+            !map.contains("map_hash"),
+            "short addresses fit nginx's defaults"
+        );
+    }
+
+    #[test]
+    fn the_redirects_map_sizes_nginx_hash_for_long_or_many_addresses() {
+        let redirect = |from: &str| Redirect {
+            from: OldAddress::parse(from).unwrap(),
+            to: PagePath::parse("/berita/a/").unwrap(),
+        };
+        // 46 characters fit nginx's 64-byte bucket; the same path under /sub/path does not
+        // ("could not build map_hash, you should increase map_hash_bucket_size: 64").
+        let path = "/2022/08/15/sosialisasi-smart-city-tahap-ii/";
+        assert_eq!(path.len(), 44);
+        let root = nginx_redirects(&urls("http://h", ""), &[redirect(path)]);
+        assert!(!root.contains("map_hash"));
+        let sub = nginx_redirects(&urls("http://h/sub/path", "/sub/path"), &[redirect(path)]);
+        let sizes = sub.find("map_hash_bucket_size 128;\n").unwrap();
+        assert!(
+            sizes < sub.find("map $request_uri").unwrap(),
+            "before the map"
+        );
+        assert!(!sub.contains("map_hash_max_size"));
+
+        let many: Vec<Redirect> = (0..1000).map(|i| redirect(&format!("/p{i}/"))).collect();
+        let map = nginx_redirects(&urls("http://h", ""), &many);
+        assert!(map.contains("map_hash_max_size 8192;\n"), "2000 addresses");
+    }
 }
