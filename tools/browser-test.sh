@@ -2,7 +2,8 @@
 # Runs the browser tests: installs Debian's chromium and playwright-core (npm) when missing,
 # builds cerdas, then drives a real headless Chromium against `cerdas serve` (live reload) and
 # against the built sample province (search, issue 16; every page kind under the published
-# headers, axe-core and printing, issues 15 and 19). poppler-utils reads the printed PDF.
+# headers, axe-core and printing, issues 15 and 19; the editor used in the browser, issue 17).
+# poppler-utils reads the printed PDF.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x /usr/bin/chromium ]; then
@@ -19,3 +20,4 @@ cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
 node "$here/browser_reload_test.mjs" "$here/../target/release/cerdas" "$tools"
 node "$here/browser_search_test.mjs" "$here/../target/release/cerdas" "$tools"
 node "$here/browser_pages_test.mjs" "$here/../target/release/cerdas" "$tools"
+node "$here/browser_editor_test.mjs" "$here/../target/release/cerdas" "$tools"

@@ -25,7 +25,7 @@ pub fn now_wib() -> NewsDate {
 }
 
 /// The error for a file or folder that is already there and must not be overwritten.
-fn exists_error(path: &Path) -> Diagnostic {
+pub fn exists_error(path: &Path) -> Diagnostic {
     Diagnostic::file(
         path,
         Text::new(

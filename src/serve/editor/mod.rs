@@ -25,7 +25,7 @@ use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::markdown::{LinkTargets, render_markdown};
 use crate::scaffold::new::{check_slug, program_slugs, unique_name};
 use crate::scaffold::text::{one_line, title_slug, yaml_quote};
-use crate::scaffold::{NewKind, create_new_dir, new_news_text, now_wib};
+use crate::scaffold::{NewKind, create_new_dir, exists_error, new_news_text, now_wib};
 use crate::serve::http::percent_decode;
 
 use auth::Guard;
@@ -856,12 +856,7 @@ impl Editor {
             return self.render_news(lang, None, "", &values, &fields, None, None);
         }
         let bundle = self.root.join("berita").join(&slug);
-        let written = create_new_dir(&bundle).and_then(|_| {
-            for p in &uploads {
-                write_atomic(&bundle.join(&p.name), p.data)?;
-            }
-            write_atomic(&bundle.join("index.md"), text.as_bytes())
-        });
+        let written = write_new_bundle(&bundle, &uploads, &text);
         if let Err(e) = written {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_news(lang, None, "", &values, &errors, None, None);
@@ -1099,6 +1094,33 @@ fn field_errors(errors: &Diagnostics, text: &str, lang: Lang) -> FieldErrors {
     out
 }
 
+/// Writes a new news bundle whole: its photos and `index.md` go into a hidden folder beside
+/// it (a dot-folder, never read as content), which is then renamed into place. The preview's
+/// rebuild never sees a bundle folder without its `index.md` (an error for a moment).
+fn write_new_bundle(bundle: &Path, uploads: &[NewPhoto], text: &str) -> Result<(), Diagnostic> {
+    let name = bundle.file_name().unwrap_or_default().to_string_lossy();
+    let staging = bundle.with_file_name(format!(".baru-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    let staged = create_new_dir(&staging).and_then(|_| {
+        for p in uploads {
+            write_atomic(&staging.join(&p.name), p.data)?;
+        }
+        write_atomic(&staging.join("index.md"), text.as_bytes())
+    });
+    let placed = staged.and_then(|_| {
+        // Never over a folder made since the form's check (a rename would refuse a folder
+        // holding anything, and there is nothing to keep in an empty one).
+        match fs::read_dir(bundle).map(|mut d| d.next().is_some()) {
+            Ok(true) => Err(exists_error(bundle)),
+            _ => fs::rename(&staging, bundle).map_err(|e| Diagnostic::io(bundle, &e)),
+        }
+    });
+    if placed.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    placed
+}
+
 fn send(request: tiny_http::Request, reply: Reply) {
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     let mut headers: Vec<(&str, String)> = vec![
@@ -1106,7 +1128,10 @@ fn send(request: tiny_http::Request, reply: Reply) {
         ("Cache-Control", "no-store".to_string()),
         ("X-Frame-Options", "DENY".to_string()),
         ("X-Content-Type-Options", "nosniff".to_string()),
-        ("Referrer-Policy", "no-referrer".to_string()),
+        // Not `no-referrer`: under it a browser sends `Origin: null` with the form's POST, which
+        // the same-origin check refuses (seen in Chromium: every save was "Akses ditolak").
+        // `same-origin` still sends nothing to other sites.
+        ("Referrer-Policy", "same-origin".to_string()),
         (
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'".to_string(),
