@@ -510,55 +510,7 @@ fn opening_and_saving_a_file_unchanged_keeps_it_byte_identical() {
     let before = std::fs::read(e.path(rel)).unwrap();
     let form = e.get(&format!("/_cerdas/sunting?path={rel}")).1;
     // Send back exactly what the form holds, as a browser would.
-    let mut owned: Vec<(String, String)> = Vec::new();
-    for name in [
-        "csrf",
-        "path",
-        "hash",
-        "title",
-        "date",
-        "location",
-        "event_stage",
-        "author",
-        "editor",
-        "cover_alt",
-        "tags",
-    ] {
-        owned.push((name.into(), html_unescape(&field(&form, name))));
-    }
-    owned.push(("kind".into(), "berita".into()));
-    for chunk in form.split("<input type=\"checkbox\" ").skip(1) {
-        let name = chunk
-            .split("name=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next());
-        let value = chunk
-            .split("value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next());
-        let checked = chunk.split('>').next().unwrap_or("").contains("checked");
-        if let (Some(n), Some(v), true) = (name, value, checked) {
-            owned.push((n.into(), v.into()));
-        }
-    }
-    if let Some(sel) = form
-        .split("<option value=\"")
-        .find(|o| o.split('>').next().unwrap_or("").contains("selected"))
-    {
-        owned.push(("event_kind".into(), sel.split('"').next().unwrap().into()));
-    }
-    let mut i = 0;
-    while form.contains(&format!("name=\"foto_lama_keterangan_{i}\"")) {
-        let name = format!("foto_lama_keterangan_{i}");
-        owned.push((name.clone(), html_unescape(&field(&form, &name))));
-        i += 1;
-    }
-    let body_start = form.find("name=\"body\"").unwrap();
-    let after = &form[body_start..];
-    let open = after.find(">\n").unwrap() + 2;
-    let close = after.find("</textarea>").unwrap();
-    let body = html_unescape(&after[open..close]).replace('\n', "\r\n");
-    owned.push(("body".into(), body));
+    let owned = form_values(&form);
     let parts: Vec<Part> = owned.iter().map(|(k, v)| Part::Text(k, v)).collect();
     let (status, _, page) = e.post("/_cerdas/simpan", &parts);
     assert_eq!(status, 303, "{page}");
@@ -625,4 +577,127 @@ fn preview_pages_link_to_the_editor_for_their_own_file() {
         !list.contains("/_cerdas/sunting"),
         "the news list links nowhere"
     );
+}
+
+/// What a browser sends for `form` as it is shown: every text input, the checked boxes, the
+/// selected option of each list, and the body with the line ends a browser sends.
+fn form_values(form: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(html_unescape(tag[at..].split('"').next()?))
+    };
+    let mut values = Vec::new();
+    for tag in form
+        .split("<input")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        let (Some(name), kind) = (attr(tag, "name"), attr(tag, "type")) else {
+            continue;
+        };
+        match kind.as_deref() {
+            Some("file") => {}
+            Some("checkbox") if !tag.contains(" checked") => {}
+            _ => values.push((name, attr(tag, "value").unwrap_or_default())),
+        }
+    }
+    for select in form.split("<select").skip(1) {
+        let name = attr(select.split('>').next().unwrap_or(""), "name").unwrap();
+        let chosen = select
+            .split("</select>")
+            .next()
+            .unwrap_or("")
+            .split("<option")
+            .find(|o| o.split('>').next().unwrap_or("").contains(" selected"))
+            .and_then(|o| attr(o, "value"))
+            .unwrap_or_default();
+        values.push((name, chosen));
+    }
+    let body_start = form.find("name=\"body\"").unwrap();
+    let after = &form[body_start..];
+    let open = after.find(">\n").unwrap() + 2;
+    let close = after.find("</textarea>").unwrap();
+    values.push((
+        "body".into(),
+        html_unescape(&after[open..close]).replace('\n', "\r\n"),
+    ));
+    values
+}
+
+/// `values` with `changes` applied (a name set to a new value).
+fn with(mut values: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    for (name, value) in changes {
+        match values.iter_mut().find(|(n, _)| n == name) {
+            Some(v) => v.1 = value.to_string(),
+            None => values.push((name.to_string(), value.to_string())),
+        }
+    }
+    values
+}
+
+#[test]
+fn a_program_form_edits_status_budget_and_indicators_and_refuses_a_budget_in_words() {
+    let e = start();
+    let rel = "program/satu-data-agam.md";
+    let before = std::fs::read_to_string(e.path(rel)).unwrap();
+    let form = e.get(&format!("/_cerdas/sunting?path={rel}")).1;
+    for (name, value) in [
+        ("opd", "Dinas Komunikasi, Informatika dan Statistik"),
+        ("year_start", "2022"),
+        ("year_end", "2024"),
+        ("budget", "350000000"),
+        ("indikator_nama_0", "OPD yang menyetor data sektoral"),
+        ("indikator_target_0", "40 OPD"),
+        ("indikator_capaian_1", "145"),
+        ("indikator_nama_2", ""),
+    ] {
+        assert_eq!(html_unescape(&field(&form, name)), value, "{name}");
+    }
+    let shown = form_values(&form);
+    assert!(shown.contains(&("status".into(), "berjalan".into())));
+    assert!(shown.contains(&("dimension".into(), "smart-governance".into())));
+    assert!(shown.contains(&("quick_win".into(), "1".into())));
+
+    // Sent back as shown: the file stays byte for byte.
+    let parts: Vec<Part> = shown.iter().map(|(k, v)| Part::Text(k, v)).collect();
+    assert_eq!(e.post("/_cerdas/simpan", &parts).0, 303);
+    assert_eq!(std::fs::read_to_string(e.path(rel)).unwrap(), before);
+
+    // A budget in words: shown at its field, nothing written.
+    let sent = with(shown.clone(), &[("budget", "350 juta")]);
+    let parts: Vec<Part> = sent.iter().map(|(k, v)| Part::Text(k, v)).collect();
+    let (status, _, page) = e.post("/_cerdas/simpan", &parts);
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("id=\"budget\" name=\"budget\" value=\"350 juta\" inputmode=\"numeric\" aria-describedby=\"galat-budget\" aria-invalid=\"true\""), "{page}");
+    assert_eq!(std::fs::read_to_string(e.path(rel)).unwrap(), before);
+
+    // Done, a new budget, the first indicator removed, one achieved, a new one added.
+    let sent = with(
+        shown,
+        &[
+            ("status", "selesai"),
+            ("budget", "Rp 400.000.000"),
+            ("indikator_nama_0", ""),
+            ("indikator_capaian_1", "300"),
+            ("indikator_nama_2", "Layanan \"terhubung\""),
+            ("indikator_target_2", "12 layanan"),
+        ],
+    );
+    let parts: Vec<Part> = sent.iter().map(|(k, v)| Part::Text(k, v)).collect();
+    let (status, _, page) = e.post("/_cerdas/simpan", &parts);
+    assert_eq!(status, 303, "{page}");
+    let after = std::fs::read_to_string(e.path(rel)).unwrap();
+    let expected = before
+        .replace("status: berjalan", "status: selesai")
+        .replace("budget: 350000000", "budget: 400000000")
+        .replace(
+            "  - { name: \"OPD yang menyetor data sektoral\", target: \"40 OPD\", achieved: \"26 OPD\" }\n  - { name: \"Set data terbuka di portal data\", target: 300, achieved: 145 }\n",
+            "  - { name: \"Set data terbuka di portal data\", target: 300, achieved: 300 }\n  - { name: \"Layanan \\\"terhubung\\\"\", target: \"12 layanan\" }\n",
+        );
+    assert_eq!(after, expected);
+    // The preview shows it.
+    let (_, page) = e.wait_for("/program/satu-data-agam/", |s, b| {
+        s == 200 && b.contains("status-selesai") && b.contains("Layanan &quot;terhubung&quot;")
+    });
+    assert!(page.contains("Rp400.000.000"), "{page}");
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod form;
 pub mod news;
 pub mod pages;
+pub mod program;
 pub mod yaml_edit;
 
 use std::collections::{BTreeMap, HashSet};
@@ -32,6 +33,11 @@ use auth::Guard;
 use form::{Form, FormError, PhotoProblem};
 use news::{NewsValues, OWNED_KEYS};
 use pages::{FieldErrors, NewsFormContext, Row, SimpleValues, t};
+use program::ProgramFields;
+
+/// The keys of a program's front matter its form owns besides title and summary; errors on
+/// their lines show at their fields.
+const PROGRAM_KEYS: [&str; 5] = ["dimension", "opd", "status", "quick_win", "budget"];
 
 /// The path every editor address starts with.
 pub const PREFIX: &str = "/_cerdas/";
@@ -557,6 +563,7 @@ impl Editor {
                     title: doc.meta.title.clone(),
                     summary: doc.meta.summary.clone(),
                     body,
+                    program: Some(ProgramFields::from_meta(&doc.meta)),
                 };
                 self.render_simple(
                     lang,
@@ -571,6 +578,7 @@ impl Editor {
                     title: doc.meta.title.clone(),
                     summary: doc.meta.summary.clone().unwrap_or_default(),
                     body,
+                    program: None,
                 };
                 self.render_simple(
                     lang,
@@ -628,6 +636,7 @@ impl Editor {
                     title: doc.meta.title.clone(),
                     summary: doc.meta.summary.clone(),
                     body: yaml_edit::body_of(&text).unwrap_or_default(),
+                    program: Some(ProgramFields::from_meta(&doc.meta)),
                 };
                 self.save_simple(lang, form, (rel, "program", &text, conflict), &current)
             }
@@ -636,6 +645,7 @@ impl Editor {
                     title: doc.meta.title.clone(),
                     summary: doc.meta.summary.clone().unwrap_or_default(),
                     body: yaml_edit::body_of(&text).unwrap_or_default(),
+                    program: None,
                 };
                 self.save_simple(lang, form, (rel, "halaman", &text, conflict), &current)
             }
@@ -663,6 +673,10 @@ impl Editor {
             title: one_line(form.get("title")),
             summary: one_line(form.get("summary")),
             body: form.get("body").replace("\r\n", "\n"),
+            program: current
+                .program
+                .as_ref()
+                .map(|_| ProgramFields::from_form(form)),
         };
         let hash = form.get("hash");
         if conflict {
@@ -687,6 +701,15 @@ impl Editor {
         }
         if sent.body != current.body {
             new_text = yaml_edit::set_body(&new_text, &sent.body).unwrap_or(new_text);
+        }
+        if let (Some(program), Some(was)) = (&sent.program, &current.program) {
+            let mistakes = program.mistakes(lang);
+            if !mistakes.is_empty() {
+                return self.render_simple(lang, (rel, kind, hash), &sent, &mistakes, None);
+            }
+            for (key, block) in program.changed_keys(was) {
+                new_text = yaml_edit::set_key(&new_text, key, block.as_deref()).unwrap_or(new_text);
+            }
         }
         if let Err(errors) = check_document(&self.root, Path::new(rel), new_text.clone(), None) {
             let fields = field_errors(&errors, &new_text, lang);
@@ -1085,7 +1108,13 @@ fn field_errors(errors: &Diagnostics, text: &str, lang: Lang) -> FieldErrors {
                 Some("") => "body".to_string(),
                 Some("cover") => "sampul".to_string(),
                 Some("event") => "event".to_string(),
-                Some(k) if OWNED_KEYS.contains(&k) || k == "summary" => k.to_string(),
+                Some("years") => "year_start".to_string(),
+                Some("indicators") => "indikator".to_string(),
+                Some(k)
+                    if OWNED_KEYS.contains(&k) || PROGRAM_KEYS.contains(&k) || k == "summary" =>
+                {
+                    k.to_string()
+                }
                 _ => String::new(),
             }
         };

@@ -126,7 +126,7 @@ pub fn list_page(lang: Lang, site: &str, sections: &[(&str, Vec<Row>)]) -> Strin
     layout(lang, t(lang, "Daftar tulisan", "Content"), &main)
 }
 
-fn errors_for(errors: &FieldErrors, field: &str) -> String {
+pub fn errors_for(errors: &FieldErrors, field: &str) -> String {
     match errors.get(field) {
         Some(list) if !list.is_empty() => format!(
             "<p class=\"galat\" id=\"galat-{field}\" role=\"alert\">{}</p>",
@@ -139,7 +139,7 @@ fn errors_for(errors: &FieldErrors, field: &str) -> String {
     }
 }
 
-fn described(errors: &FieldErrors, field: &str) -> String {
+pub fn described(errors: &FieldErrors, field: &str) -> String {
     if errors.get(field).is_some_and(|l| !l.is_empty()) {
         format!(" aria-describedby=\"galat-{field}\" aria-invalid=\"true\"")
     } else {
@@ -147,7 +147,7 @@ fn described(errors: &FieldErrors, field: &str) -> String {
     }
 }
 
-fn text_input(
+pub fn text_input(
     errors: &FieldErrors,
     (name, label, value): (&str, &str, &str),
     extra: &str,
@@ -447,9 +447,12 @@ pub struct SimpleValues {
     pub summary: String,
     /// The Markdown body.
     pub body: String,
+    /// A program's own fields (`None` for a page).
+    pub program: Option<super::program::ProgramFields>,
 }
 
-/// The form for a program or a page: title, summary and body; other keys stay as written.
+/// The form for a program or a page: title, summary and body, and a program's own fields;
+/// other keys stay as written.
 pub fn simple_form(
     ctx: &NewsFormContext,
     kind: &str,
@@ -492,6 +495,9 @@ pub fn simple_form(
         ),
         "",
     ));
+    if let Some(program) = &v.program {
+        f.push_str(&program.fields_html(lang, errors));
+    }
     f.push_str(&format!(
         "<div class=\"isian\"><label for=\"body\">{}</label>\
 <textarea id=\"body\" name=\"body\" rows=\"18\"{}>\n{}</textarea>{}</div>",
