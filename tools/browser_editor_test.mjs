@@ -69,6 +69,15 @@ try {
     await axe(page, `the editor's list at ${width} px`);
   }
 
+  // The program form (every key of a program, indicators as rows).
+  await page.goto(`${base}/_cerdas/sunting?path=program/satu-data-agam.md`);
+  if ((await page.inputValue('#indikator_nama_0')) !== 'OPD yang menyetor data sektoral') fail('the program form does not show its indicators');
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await axe(page, `the program form at ${width} px`);
+  }
+  await page.goto(editorUrl.replace(/\?token=.*/, ''));
+
   // A mistake (a title of punctuation only, which makes no address) shows at its field, and
   // nothing is written.
   await page.click('text=Tulis berita baru');
