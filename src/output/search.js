@@ -11,6 +11,9 @@
     showSubResults: false,
     resetStyles: false,
   });
+  // Pagefind's box has only a title; give it a name screen readers announce.
+  var input = box.querySelector(".pagefind-ui__search-input");
+  if (input && box.getAttribute("data-label")) input.setAttribute("aria-label", box.getAttribute("data-label"));
   var name = box.getAttribute("data-filter-name");
   var value = box.getAttribute("data-filter-value");
   if (name && value) {
