@@ -157,7 +157,10 @@ fn a_turned_12_megapixel_photo_is_published_upright_at_every_size() {
         }
         let top = img.get_pixel(w / 2, 3);
         let bottom = img.get_pixel(w / 2, h - 4);
-        assert!(top[0] > 150 && top[2] < 100, "{name}: red on top, got {top:?}");
+        assert!(
+            top[0] > 150 && top[2] < 100,
+            "{name}: red on top, got {top:?}"
+        );
         assert!(
             bottom[2] > 150 && bottom[0] < 100,
             "{name}: blue below, got {bottom:?}"

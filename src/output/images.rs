@@ -265,7 +265,7 @@ const MAX_ALLOC: u64 = MAX_PIXELS * 4 + (64 << 20);
 
 /// Shrink on load: a JPEG of `w` x `h` pixels whose published sizes need at most `needed`
 /// (upright) is decoded by a scaled inverse DCT at 1/2, 1/4 or 1/8 of its size, the smallest
-/// that still covers `needed`, then resized as any picture. A 12-megapixel phone photo
+/// that still covers `needed` with a quarter to spare, then resized as any picture. A 12-megapixel phone photo
 /// published at most 1200 pixels wide is decoded at 2000 x 1500: a quarter of the pixels to
 /// decode, turn and resize. `None` when the photo is needed whole, or when it is anything this
 /// decoder does not take as it should (CMYK, 16-bit, over the limits, damaged): the caller
@@ -323,11 +323,17 @@ fn shrunk_jpeg(bytes: &[u8], (need_w, need_h): (u32, u32)) -> Option<Pixels> {
 }
 
 /// The scale, in eighths (1, 2, 4 or 8), at which a picture of `w` x `h` is decoded so that it
-/// still covers `need_w` x `need_h`: the smallest whose width and height both do.
+/// still covers `need_w` x `need_h`: the smallest whose width and height are both at least
+/// 5/4 of them. The spare quarter is for the look: a picture decoded to barely more than its
+/// largest size keeps grain and edges the resize then cannot smooth. Against the whole decode
+/// (SSIM, this module's test photo, resized to 1200 wide): decoded at 1250 from 2500 px,
+/// 0.965; 1350 from 2700, 0.974; 1400 from 2800, 0.992; 1500 from 3000, 0.994; 2000 from
+/// 4000, 0.998.
 fn shrink_eighths((w, h): (u32, u32), (need_w, need_h): (u32, u32)) -> u32 {
+    let covers = |side: u32, e: u32, need: u32| (side * e).div_ceil(8) * 4 >= need * 5;
     [1, 2, 4]
         .into_iter()
-        .find(|&e| (w * e).div_ceil(8) >= need_w && (h * e).div_ceil(8) >= need_h)
+        .find(|&e| covers(w, e, need_w) && covers(h, e, need_h))
         .unwrap_or(8)
 }
 
@@ -536,7 +542,9 @@ mod tests {
         let luma = |p: &Pixels| -> Vec<f64> {
             p.data
                 .chunks_exact(3)
-                .map(|c| 0.299 * f64::from(c[0]) + 0.587 * f64::from(c[1]) + 0.114 * f64::from(c[2]))
+                .map(|c| {
+                    0.299 * f64::from(c[0]) + 0.587 * f64::from(c[1]) + 0.114 * f64::from(c[2])
+                })
                 .collect()
         };
         let (la, lb) = (luma(a), luma(b));
@@ -590,8 +598,8 @@ mod tests {
 
     #[test]
     fn shrink_on_load_looks_like_the_whole_decode_at_every_published_size() {
-        // A 12-megapixel phone photo and one with little to spare at half size (1250 wide for
-        // the 1200 needed); the sizes a news cover is published at (480/800/1200 wide and the
+        // A 12-megapixel phone photo and one with the least to spare at half size (1500 wide
+        // for the 1200 needed); the sizes a news cover is published at (480/800/1200 wide and the
         // 1200 x 630 OpenGraph crop).
         for ((w, h), sizes, shrunk_to) in [
             (
@@ -605,14 +613,14 @@ mod tests {
                 (2000, 1500),
             ),
             (
-                (2500, 1875),
+                (3000, 2250),
                 vec![
                     (480, 360, Fit::Scale),
                     (800, 600, Fit::Scale),
                     (1200, 900, Fit::Scale),
                     (1200, 630, Fit::Crop),
                 ],
-                (1250, 938),
+                (1500, 1125),
             ),
         ] {
             let photo = textured_photo(w, h);
@@ -621,14 +629,18 @@ mod tests {
             let shrunk = decode(&photo, Some((1200, 900))).unwrap();
             assert_eq!((shrunk.width, shrunk.height), shrunk_to, "{w} x {h}");
             // Decoded at an eighth, too small for 800 and 1200: the comparison must see it.
-            let too_small = shrunk_jpeg(&photo, (w / 8, h / 8)).unwrap();
+            let too_small = shrunk_jpeg(&photo, (w / 10, h / 10)).unwrap();
+            assert_eq!(too_small.width, w.div_ceil(8));
             let expected = resized_all(&whole, &sizes);
             let got = resized_all(&shrunk, &sizes);
             let blurred = resized_all(&too_small, &sizes);
             for (((size, e), (_, g)), (_, b)) in expected.iter().zip(&got).zip(&blurred) {
                 let (similar, control) = (ssim(e, g), ssim(e, b));
                 eprintln!("{w} x {h} to {size:?}: SSIM {similar:.4}, decoded at 1/8 {control:.4}");
-                assert!(similar >= SAME_PICTURE, "{w} x {h} to {size:?}: SSIM {similar:.4}");
+                assert!(
+                    similar >= SAME_PICTURE,
+                    "{w} x {h} to {size:?}: SSIM {similar:.4}"
+                );
                 if size.0 > w / 8 {
                     assert!(control < SAME_PICTURE, "{size:?} at 1/8: {control:.4}");
                 }
@@ -654,7 +666,11 @@ mod tests {
     /// A JPEG of `w` x `h` pixels, the left half red and the right half blue.
     fn halves(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, _| {
-            image::Rgb(if x < w / 2 { [220, 30, 30] } else { [30, 30, 220] })
+            image::Rgb(if x < w / 2 {
+                [220, 30, 30]
+            } else {
+                [30, 30, 220]
+            })
         });
         let mut out = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
@@ -667,7 +683,7 @@ mod tests {
     fn a_turned_photo_is_shrunk_by_its_upright_size_and_turned() {
         // Stored 4000 x 3000, shown turned a quarter clockwise: 3000 x 4000 upright, the
         // stored left half (red) on top. Its largest size, 1200 x 1600, needs 1600 x 1200 of
-        // the stored picture: half size (2000 x 1500) covers it.
+        // the stored picture: half size (2000 x 1500) covers it with a quarter to spare.
         let photo = with_orientation(&halves(4000, 3000), 6);
         let p = decode(&photo, Some((1200, 1600))).unwrap();
         assert_eq!((p.width, p.height), (1500, 2000));
@@ -676,9 +692,13 @@ mod tests {
             [p.data[i], p.data[i + 1], p.data[i + 2]]
         };
         assert!(pixel(750, 10)[0] > 150, "red on top: {:?}", pixel(750, 10));
-        assert!(pixel(750, 1990)[2] > 150, "blue below: {:?}", pixel(750, 1990));
-        // Upright 1600 x 1200 needs 1200 x 1600 of the stored picture: half size is 1500 high,
-        // too small, so it is decoded whole (read unturned, half size would have looked enough).
+        assert!(
+            pixel(750, 1990)[2] > 150,
+            "blue below: {:?}",
+            pixel(750, 1990)
+        );
+        // Upright 1600 x 1200 needs 1200 x 1600 of the stored picture: half size, 1500 high,
+        // is too small, so it is decoded whole (read unturned, half size would have looked enough).
         let whole = decode(&photo, Some((1600, 1200))).unwrap();
         assert_eq!((whole.width, whole.height), (3000, 4000));
     }
@@ -686,37 +706,58 @@ mod tests {
     #[test]
     fn shrink_scale_covers_width_and_height() {
         assert_eq!(shrink_eighths((4000, 3000), (1200, 900)), 4);
-        assert_eq!(shrink_eighths((4000, 3000), (1000, 750)), 2);
-        assert_eq!(shrink_eighths((4000, 3000), (500, 375)), 1);
+        assert_eq!(shrink_eighths((4000, 3000), (800, 600)), 2);
+        assert_eq!(shrink_eighths((4000, 3000), (400, 300)), 1);
+        assert_eq!(
+            shrink_eighths((4000, 3000), (500, 375)),
+            2,
+            "a quarter to spare"
+        );
         assert_eq!(shrink_eighths((4000, 3000), (1200, 1600)), 8);
         assert_eq!(shrink_eighths((4000, 1000), (1200, 630)), 8);
-        assert_eq!(shrink_eighths((2400, 1800), (1200, 900)), 4);
-        assert_eq!(shrink_eighths((2398, 1800), (1200, 900)), 8);
+        assert_eq!(shrink_eighths((3000, 2250), (1200, 900)), 4);
+        assert_eq!(shrink_eighths((2990, 2243), (1200, 900)), 8);
+        assert_eq!(shrink_eighths((2700, 2025), (1200, 900)), 8);
+        assert_eq!(shrink_eighths((2500, 1875), (1200, 900)), 8);
     }
 
     #[test]
     fn progressive_grey_and_cmyk_jpegs_still_decode() {
         let progressive = include_bytes!("../../tests/fixtures/jpeg/progressive.jpg");
-        let p = decode(progressive, Some((80, 60))).unwrap();
+        let p = decode(progressive, Some((64, 48))).unwrap();
         assert_eq!((p.width, p.height), (80, 60), "progressive, shrunk");
         let whole = decode(progressive, None).unwrap();
-        let sizes = [(80, 60, Fit::Scale)];
-        let similar = ssim(&resized_all(&whole, &sizes)[0].1, &resized_all(&p, &sizes)[0].1);
+        let sizes = [(64, 48, Fit::Scale)];
+        let similar = ssim(
+            &resized_all(&whole, &sizes)[0].1,
+            &resized_all(&p, &sizes)[0].1,
+        );
         assert!(similar >= SAME_PICTURE, "progressive: SSIM {similar:.4}");
 
         // CMYK (as print software saves): decoded whole as before, in the right colours.
-        let cmyk = decode(include_bytes!("../../tests/fixtures/jpeg/cmyk.jpg"), Some((80, 60))).unwrap();
+        let cmyk = decode(
+            include_bytes!("../../tests/fixtures/jpeg/cmyk.jpg"),
+            Some((64, 48)),
+        )
+        .unwrap();
         assert_eq!((cmyk.width, cmyk.height), (320, 240), "CMYK, whole");
         let left = &cmyk.data[(120 * 320 + 10) * 3..][..3];
-        assert!(left[0] > 150 && left[2] < 120, "CMYK red on the left: {left:?}");
+        assert!(
+            left[0] > 150 && left[2] < 120,
+            "CMYK red on the left: {left:?}"
+        );
 
         let grey = image::GrayImage::from_fn(320, 240, |x, y| image::Luma([((x + y) % 256) as u8]));
         let mut bytes = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
             .encode(grey.as_raw(), 320, 240, image::ExtendedColorType::L8)
             .unwrap();
-        let g = decode(&bytes, Some((80, 60))).unwrap();
-        assert_eq!((g.width, g.height, g.alpha), (80, 60, false), "grey, shrunk");
+        let g = decode(&bytes, Some((64, 48))).unwrap();
+        assert_eq!(
+            (g.width, g.height, g.alpha),
+            (80, 60, false),
+            "grey, shrunk"
+        );
         assert!(g.data.chunks_exact(3).all(|c| c[0] == c[1] && c[1] == c[2]));
 
         // Not a JPEG at all, or a damaged one: the whole decode's error, no panic.
