@@ -139,6 +139,61 @@ fn a_phone_photo_is_turned_upright_resized_and_stripped_of_its_location() {
 }
 
 #[test]
+fn a_turned_12_megapixel_photo_is_published_upright_at_every_size() {
+    // A phone's 4000 x 3000 photo held upright (EXIF orientation 6): 3000 x 4000 as shown,
+    // the stored left half (red) on top. It is decoded at half size (shrink on load), which
+    // must still give every size upright, in proportion and the right way round.
+    let photo = with_exif(&jpeg_photo(4000, 3000), 6);
+    let site = photo_site("tegak.jpg", &photo, "", "");
+    build_ok(&site);
+    let written = files_in(&site.out().join("gambar"));
+    let mut sizes: Vec<(String, (u32, u32))> = Vec::new();
+    for file in &written {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let img = image::load_from_memory(&fs::read(file).unwrap())
+            .unwrap()
+            .to_rgb8();
+        let (w, h) = img.dimensions();
+        sizes.push((name.clone(), (w, h)));
+        if name.contains("x630") {
+            continue;
+        }
+        let top = img.get_pixel(w / 2, 3);
+        let bottom = img.get_pixel(w / 2, h - 4);
+        assert!(
+            top[0] > 150 && top[2] < 100,
+            "{name}: red on top, got {top:?}"
+        );
+        assert!(
+            bottom[2] > 150 && bottom[0] < 100,
+            "{name}: blue below, got {bottom:?}"
+        );
+    }
+    let mut found: Vec<String> = sizes
+        .iter()
+        .map(|(name, (w, h))| {
+            let label = name.split('-').nth(1).unwrap_or_default();
+            format!("{label} {}: {w} x {h}", &name[name.len() - 4..])
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "1200 .jpg: 1200 x 1600",
+            "1200 webp: 1200 x 1600",
+            "1200x630 .jpg: 1200 x 630",
+            "480 .jpg: 480 x 640",
+            "480 webp: 480 x 640",
+            "800 .jpg: 800 x 1067",
+            "800 webp: 800 x 1067",
+        ]
+    );
+    let page = site.read("berita/foto/index.html");
+    assert!(page.contains(r#"width="1200" height="1600""#), "{page}");
+}
+
+#[test]
 fn a_transparent_png_stays_png_and_keeps_its_transparency() {
     let site = photo_site("logo-dinas.png", &png_with_alpha(900, 600), "", "");
     build_ok(&site);

@@ -3,6 +3,7 @@
 
     python3 tools/bench_images.py                 # 100 photos of 4000 x 3000, 3 warm runs
     python3 tools/bench_images.py --photos 20 --runs 5
+    python3 tools/bench_images.py --cerdas /tmp/cerdas-old   # another binary, not built here
 
 Makes a copy of content-sample/agam with N extra news items, each a bundle whose cover is a
 photo-like 4000 x 3000 JPEG (smooth colour fields with sensor grain, quality 92: 3-5 MB, as
@@ -77,8 +78,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--cerdas", help="time this binary instead of building target/release/cerdas")
     opts = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    cerdas = opts.cerdas or CERDAS
+    if not opts.cerdas:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="cerdas-bench-images-")
     site = os.path.join(work, "site")
     print(f"generating {opts.photos} photos of 4000 x 3000 ...", file=sys.stderr)
@@ -94,7 +98,7 @@ def main():
 
     def build(label):
         out = os.path.join(work, "out-" + label)
-        return timed([CERDAS, "build", site, "-o", out, "--cache-dir", cache], out)
+        return timed([cerdas, "build", site, "-o", out, "--cache-dir", cache], out)
 
     cold = []
     for run in range(max(1, opts.runs // 3)):
@@ -103,16 +107,17 @@ def main():
     warm = [build(f"warm{run}") for run in range(opts.runs)]
     made = len(os.listdir(os.path.join(cache, "gambar")))
 
+    print(f"binary: {cerdas}; 1-minute load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"{opts.photos} photos, 4000 x 3000 JPEG, {sum(sizes) / len(sizes) / 1e6:.1f} MB each on average; "
           f"{made} resized files in the cache\n")
-    print("| build | runs | wall (median) | CPU user+sys | peak RSS | per photo |")
-    print("|---|---|---|---|---|---|")
+    print("| build | runs | wall (median) | CPU user+sys | peak RSS | wall per photo | CPU per photo |")
+    print("|---|---|---|---|---|---|---|")
     for label, runs in (("cold cache", cold), ("warm cache", warm)):
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
         rss = max(r[2] for r in runs)
-        print(f"| {label} | {len(runs)} | {wall:.2f} s | {cpu:.2f} s | {rss:.0f} MB | {wall / opts.photos * 1000:.0f} ms |")
+        print(f"| {label} | {len(runs)} | {wall:.2f} s | {cpu:.2f} s | {rss:.0f} MB | {wall / opts.photos * 1000:.0f} ms | {cpu / opts.photos * 1000:.0f} ms |")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -240,7 +240,7 @@ fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// The EXIF orientation tag (0x0112) of a JPEG's APP1 segment, when it has one.
-fn jpeg_orientation(b: &[u8]) -> Option<u8> {
+pub fn jpeg_orientation(b: &[u8]) -> Option<u8> {
     jpeg_segments(b)
         .find(|s| s.marker == 0xE1 && s.data.starts_with(b"Exif\0\0"))
         .and_then(|s| exif_orientation(&s.data[6..]))
