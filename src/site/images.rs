@@ -23,7 +23,7 @@ pub const OG_SIZE: (u32, u32) = (1200, 630);
 /// The output folder of processed pictures.
 pub const IMAGE_DIR: &str = "gambar";
 /// Bumped when processing changes, so old cached files are not reused.
-const PIPELINE_VERSION: u64 = 2;
+const PIPELINE_VERSION: u64 = 3;
 
 /// The format of a published picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
