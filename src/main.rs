@@ -107,6 +107,10 @@ enum Command {
         /// (address to listen on; anything but loopback is visible to other machines).
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Aktifkan penyunting walau --bind bukan 127.0.0.1; tetap perlu token yang dicetak
+        /// (turn the editor on for a non-loopback --bind too; the printed token is still needed).
+        #[arg(long)]
+        edit: bool,
         /// Thread pembuat foto di latar belakang; 0: foto dibuat saat diminta halaman
         /// (background photo threads; 0: a photo is made when a page asks for it).
         #[arg(long, hide = true)]
@@ -286,8 +290,9 @@ fn main() -> ExitCode {
             dir,
             port,
             bind,
+            edit,
             photo_workers,
-        } => return serve(dir, port, bind, photo_workers, forced),
+        } => return serve(dir, (port, bind, edit), photo_workers, forced),
         Command::Init {
             dir,
             name,
@@ -412,8 +417,7 @@ fn print_json(result: &Result<BuildReport, Diagnostics>, lang: Option<Lang>) -> 
 
 fn serve(
     dir: PathBuf,
-    port: u16,
-    bind: std::net::IpAddr,
+    (port, bind, edit): (u16, std::net::IpAddr, bool),
     photo_workers: Option<usize>,
     lang: Option<Lang>,
 ) -> ExitCode {
@@ -423,6 +427,7 @@ fn serve(
         bind,
         port,
         lang,
+        edit,
         photo_workers,
     };
     let text = |id: String, en: String| if shown == Lang::En { en } else { id };

@@ -73,3 +73,24 @@ fn the_summary_names_photos_processed_and_the_output_size() {
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(stdout.contains(", 0 foto diproses,"), "{stdout}");
 }
+
+#[test]
+fn the_editor_on_every_network_address_is_refused_before_anything_listens() {
+    let site = TestSite::new();
+    let root = site.root();
+    let (_, err, ok) = cerdas(&[
+        "serve",
+        root.to_str().unwrap(),
+        "--bind",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--edit",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("--edit memerlukan alamat komputer ini di jaringan, bukan 0.0.0.0"),
+        "{err}"
+    );
+    assert!(err.contains("--bind 192.168.1.20 --edit"), "{err}");
+}

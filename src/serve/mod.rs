@@ -44,6 +44,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// The language of messages.
     pub lang: Option<Lang>,
+    /// Whether the editor is on although `bind` is not a loopback address (a colleague's
+    /// browser on the office network); it still needs the printed token.
+    pub edit: bool,
     /// Threads making new photos in the background (`None`: one fewer than the cores, at
     /// least one; `Some(0)`: a photo is made only when a page asks for it).
     pub photo_workers: Option<usize>,
@@ -296,7 +299,7 @@ impl Server {
             options.photo_workers.unwrap_or_else(default_photo_workers),
             show_photo_error(Arc::clone(&state), clients.clone()),
         );
-        let editor = if addr.ip().is_loopback() {
+        let editor = if addr.ip().is_loopback() || options.edit {
             Some(editor::Editor::new(options.input.clone(), addr)?)
         } else {
             None
@@ -576,6 +579,23 @@ impl Server {
     }
 }
 
+/// `--edit` with `--bind 0.0.0.0`: the editor answers only requests that name the address it
+/// listens on (no DNS rebinding), so it needs the one colleagues type.
+fn edit_needs_an_address(bind: IpAddr) -> Diagnostics {
+    Diagnostic::file(
+        "--bind",
+        Text::new(
+            format!("--edit memerlukan alamat komputer ini di jaringan, bukan {bind}"),
+            format!("--edit needs this computer's address on the network, not {bind}"),
+        ),
+    )
+    .with_hint(Text::new(
+        "tulis alamat yang diketik rekan Anda, misalnya --bind 192.168.1.20 --edit (lihat alamatnya dengan ipconfig atau ip addr)",
+        "give the address your colleagues type, e.g. --bind 192.168.1.20 --edit (see it with ipconfig or ip addr)",
+    ))
+    .into()
+}
+
 /// Background photo threads: one fewer than the cores (the other answers and rebuilds), at
 /// least one.
 fn default_photo_workers() -> usize {
@@ -732,6 +752,9 @@ pub enum ServeEvent {
 /// Serves `options.input` until the process is stopped, reporting through `report`.
 pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<(), Diagnostics> {
     let lang = options.lang.unwrap_or_default();
+    if options.edit && options.bind.is_unspecified() {
+        return Err(edit_needs_an_address(options.bind));
+    }
     if !options.bind.is_loopback() {
         report(ServeEvent::NotLoopback(options.bind));
     }
