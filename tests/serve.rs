@@ -91,6 +91,24 @@ impl Serving {
         (status, head, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// A full `cerdas build` of the served folder into `<tmp>/full`, at the address the server
+    /// uses, with `args` added; returns the output folder.
+    fn full_build(&self, args: &[&str]) -> PathBuf {
+        let address = format!("http://{}", self.addr);
+        let built = Command::new(env!("CARGO_BIN_EXE_cerdas"))
+            .args(["build", "agam", "-o", "full", "--base-url", &address])
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        self.dir.path().join("full")
+    }
+
     /// GET `path`: its status and the body's bytes.
     fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let (status, _, body) = self.request_bytes(&format!(
@@ -377,24 +395,7 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
     std::thread::sleep(Duration::from_millis(300));
 
     // A full build of the same folder, at the address the server uses.
-    let out = s.dir.path().join("full");
-    let built = Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args([
-            "build",
-            "agam",
-            "-o",
-            "full",
-            "--base-url",
-            &format!("http://{}", s.addr),
-        ])
-        .current_dir(s.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let out = s.full_build(&[]);
     // The search index is made in the background after the last rebuild (issue 16).
     let entry =
         String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
@@ -591,26 +592,8 @@ fn the_preview_answers_before_its_photos_are_made_and_then_serves_the_builds_pho
     // Every photo in three widths, WebP and JPEG (the cover's too).
     assert!(urls.len() >= PHOTOS * 6, "{urls:?}");
 
-    let out = s.dir.path().join("full");
-    let built = Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args([
-            "build",
-            "agam",
-            "-o",
-            "full",
-            "--cache-dir",
-            "build-cache",
-            "--base-url",
-            &format!("http://{}", s.addr),
-        ])
-        .current_dir(s.dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    // Its own picture cache: every photo made again, by the build.
+    let out = s.full_build(&["--cache-dir", "build-cache"]);
     for url in &urls {
         let (status, served) = s.get_photo(url);
         assert_eq!(status, 200, "{url}");

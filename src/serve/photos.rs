@@ -181,18 +181,32 @@ mod tests {
         }
     }
 
-    #[test]
-    fn without_workers_a_photo_is_made_only_when_asked_for() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Arc::new(ImageCache::open(&dir.path().join("cache")).unwrap());
+    /// A maker with `workers` threads writing into a cache under `dir`, and the failures it
+    /// reports.
+    fn maker(
+        dir: &Path,
+        workers: usize,
+    ) -> (
+        Arc<PhotoMaker>,
+        Arc<ImageCache>,
+        Arc<Mutex<Vec<Diagnostic>>>,
+    ) {
+        let cache = Arc::new(ImageCache::open(&dir.join("cache")).unwrap());
         let failures = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&failures);
         let maker = PhotoMaker::start(
             Arc::clone(&cache),
-            dir.path().to_path_buf(),
-            0,
+            dir.to_path_buf(),
+            workers,
             Arc::new(move |d| seen.lock().unwrap().push(d)),
         );
+        (maker, cache, failures)
+    }
+
+    #[test]
+    fn without_workers_a_photo_is_made_only_when_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let (maker, cache, failures) = maker(dir.path(), 0);
         let (a, b) = (photo(dir.path(), "a"), photo(dir.path(), "b"));
         let (file_a, file_b) = (cache.path_of(&a.jobs[0]), cache.path_of(&b.jobs[0]));
         maker.enqueue(vec![a.clone(), b]);
@@ -211,15 +225,7 @@ mod tests {
     #[test]
     fn a_worker_makes_every_queued_photo_and_a_broken_one_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Arc::new(ImageCache::open(&dir.path().join("cache")).unwrap());
-        let failures = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&failures);
-        let maker = PhotoMaker::start(
-            Arc::clone(&cache),
-            dir.path().to_path_buf(),
-            1,
-            Arc::new(move |d| seen.lock().unwrap().push(d)),
-        );
+        let (maker, cache, failures) = maker(dir.path(), 1);
         let good = photo(dir.path(), "baik");
         let broken = photo(dir.path(), "rusak");
         std::fs::write(&broken.source, b"\x89PNG\r\n\x1a\n bukan gambar").unwrap();
