@@ -15,6 +15,7 @@ use crate::error::{Diagnostic, Diagnostics, Text};
 use crate::province::ProvinceNews;
 use crate::render::OutputFile;
 use crate::render::theme::Theme;
+use crate::text::packed::Body;
 
 /// The folder of the bundle, Pagefind's own place: its JS finds its index beside itself.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -77,11 +78,16 @@ impl SearchIndex {
     /// paths (Pagefind numbers pages as they come: the same pages give the same bundle);
     /// `prefix` is the folder they are published under (empty but in tests).
     pub fn add_pages(&mut self, files: &[OutputFile], prefix: &Path) -> Result<(), Diagnostics> {
-        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_searchable(f)).collect();
+        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         for file in pages {
+            // Inflated one at a time (the preview server keeps its pages deflated).
+            let bytes = file.bytes.plain();
+            if !has_marker(&bytes) {
+                continue;
+            }
             let url = page_url(&prefix.join(&file.path));
-            let html = String::from_utf8_lossy(&file.bytes).into_owned();
+            let html = String::from_utf8_lossy(&bytes).into_owned();
             self.runtime
                 .block_on(self.index.add_html_file(None, Some(url), html))
                 .map_err(|e| page_error(&file.path, &e.to_string()))?;
@@ -120,7 +126,7 @@ impl SearchIndex {
             .into_iter()
             .map(|f| OutputFile {
                 path: Path::new(BUNDLE_DIR).join(f.filename),
-                bytes: std::sync::Arc::new(f.contents),
+                bytes: Body::from(f.contents),
             })
             .collect();
         out.push(OutputFile::text(
@@ -245,11 +251,15 @@ impl OrderedIndex {
 
 /// Whether the theme marked this page's content for the index.
 pub fn is_searchable(file: &OutputFile) -> bool {
+    is_html(file) && has_marker(&file.bytes.plain())
+}
+
+fn is_html(file: &OutputFile) -> bool {
     file.path.extension().is_some_and(|e| e == "html")
-        && file
-            .bytes
-            .windows(BODY_MARKER.len())
-            .any(|w| w == BODY_MARKER)
+}
+
+fn has_marker(bytes: &[u8]) -> bool {
+    bytes.windows(BODY_MARKER.len()).any(|w| w == BODY_MARKER)
 }
 
 /// The address of the page at `path` (`berita/a/index.html` -> `/berita/a/`), relative to the

@@ -164,7 +164,7 @@ impl Staging {
     pub fn write(&self, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), Diagnostics> {
         let written: Vec<Result<(), Diagnostic>> = files
             .par_iter()
-            .map(|f| self.place_file(&f.path, &f.bytes))
+            .map(|f| self.place_file(&f.path, &f.bytes.plain()))
             .chain(copies.par_iter().map(|c| self.place_copy(c)))
             .collect();
         let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();

@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 pub(crate) use crate::fingerprint::{Fingerprint, fingerprint_of};
+use crate::text::packed::Body;
 
 /// One value of a page context: it can be hashed and put into a Tera context.
 trait ContextValue: Send + Sync {
@@ -131,7 +132,7 @@ impl<'a> PageContext<'a> {
 }
 
 /// A page as last rendered: the fingerprint of its inputs and its bytes.
-type KeptPage = (u128, Arc<Vec<u8>>);
+type KeptPage = (u128, Body);
 
 /// The pages of one part of the site as last rendered, by output path, and the templates they
 /// were rendered with.
@@ -159,17 +160,17 @@ impl RenderMemo {
     }
 
     /// The bytes rendered last time for `path` if they were made from `fingerprint`.
-    pub(crate) fn get(&self, path: &Path, fingerprint: u128) -> Option<Arc<Vec<u8>>> {
+    pub(crate) fn get(&self, path: &Path, fingerprint: u128) -> Option<Body> {
         let pages = self.pages.read().ok()?;
         let (kept, bytes) = pages.get(path)?;
-        (*kept == fingerprint).then(|| Arc::clone(bytes))
+        (*kept == fingerprint).then(|| bytes.clone())
     }
 
     /// Replaces what is kept with this render's pages: `fresh` rendered now, every other
     /// page in `produced` unchanged, and pages no longer produced forgotten.
     pub(crate) fn update(
         &self,
-        fresh: Vec<(PathBuf, u128, Arc<Vec<u8>>)>,
+        fresh: Vec<(PathBuf, u128, Body)>,
         produced: &std::collections::HashSet<&Path>,
     ) {
         if let Ok(mut pages) = self.pages.write() {
@@ -189,12 +190,12 @@ mod tests {
     fn a_page_is_reused_only_with_its_fingerprint_and_forgotten_when_gone() {
         let memo = RenderMemo::default();
         let path = PathBuf::from("berita/a/index.html");
-        let bytes = Arc::new(b"<p>a</p>".to_vec());
+        let bytes = Body::from(b"<p>a</p>".to_vec());
         memo.update(
-            vec![(path.clone(), 7, Arc::clone(&bytes))],
+            vec![(path.clone(), 7, bytes.clone())],
             &[path.as_path()].into_iter().collect(),
         );
-        assert_eq!(memo.get(&path, 7).as_deref(), Some(&*bytes));
+        assert_eq!(memo.get(&path, 7), Some(bytes));
         assert_eq!(memo.get(&path, 8), None);
         memo.update(Vec::new(), &std::collections::HashSet::new());
         assert_eq!(memo.get(&path, 7), None);

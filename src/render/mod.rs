@@ -20,6 +20,7 @@ use crate::province::ProvinceNews;
 use crate::site::{
     DateView, DimensionRef, EventView, ImageView, MenuEntry, NewsPage, Pictures, Urls,
 };
+use crate::text::packed::Body;
 use memo::{Fingerprint, PageContext, RenderMemo, fingerprint_of};
 use theme::{Theme, template_error};
 
@@ -30,8 +31,9 @@ pub use regency::render_site;
 pub struct OutputFile {
     /// Where it goes, relative to the output folder.
     pub path: PathBuf,
-    /// Its bytes (shared with the render memo and the preview server, never copied).
-    pub bytes: Arc<Vec<u8>>,
+    /// Its bytes (shared with the render memo and the preview server, never copied; deflated
+    /// when a memo keeps them).
+    pub bytes: Body,
 }
 
 impl OutputFile {
@@ -39,7 +41,7 @@ impl OutputFile {
     pub fn text(path: impl Into<PathBuf>, text: String) -> OutputFile {
         OutputFile {
             path: path.into(),
-            bytes: Arc::new(text.into_bytes()),
+            bytes: Body::from(text.into_bytes()),
         }
     }
 }
@@ -265,7 +267,7 @@ impl<'t> Renderer<'t> {
         for r in results {
             match r {
                 Ok((f, Some(fingerprint))) => {
-                    fresh.push((f.path.clone(), fingerprint, Arc::clone(&f.bytes)));
+                    fresh.push((f.path.clone(), fingerprint, f.bytes.clone()));
                     files.push(f);
                 }
                 Ok((f, None)) => files.push(f),
@@ -306,7 +308,10 @@ impl<'t> Renderer<'t> {
             };
             return Ok((kept, None));
         }
-        Ok((self.render(job)?, Some(fingerprint)))
+        // Kept deflated: the preview server holds every page of the site.
+        let mut page = self.render(job)?;
+        page.bytes = page.bytes.packed();
+        Ok((page, Some(fingerprint)))
     }
 
     /// Renders one page with its template.
@@ -317,7 +322,7 @@ impl<'t> Renderer<'t> {
             .map_err(|e| template_error(&e, &self.theme.templates))?;
         Ok(OutputFile {
             path: job.path,
-            bytes: Arc::new(html.into_bytes()),
+            bytes: Body::from(html.into_bytes()),
         })
     }
 }

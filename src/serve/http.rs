@@ -5,14 +5,16 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::text::packed::Body;
+
 /// Where the live reload script listens.
 pub const RELOAD_PATH: &str = "/__cerdas/reload";
 
 /// One servable file.
 #[derive(Clone, Debug)]
 pub enum Entry {
-    /// Rendered bytes held in memory.
-    Bytes(std::sync::Arc<Vec<u8>>),
+    /// Rendered bytes held in memory (pages deflated).
+    Bytes(Body),
     /// A file copied as is, read from its source when asked for.
     File(PathBuf),
 }
@@ -158,10 +160,7 @@ mod tests {
             "cerdas.css",
             "404.html",
         ] {
-            files.insert(
-                key.to_string(),
-                Entry::Bytes(std::sync::Arc::new(Vec::new())),
-            );
+            files.insert(key.to_string(), Entry::Bytes(Body::from(Vec::new())));
         }
         Served {
             files,

@@ -50,6 +50,10 @@ pub struct ServeOptions {
     /// Threads making new photos in the background (`None`: one fewer than the cores, at
     /// least one; `Some(0)`: a photo is made only when a page asks for it).
     pub photo_workers: Option<usize>,
+    /// Gives the memory the allocator holds free back to the system, on the calling thread
+    /// (the command line knows its allocator); called after each rebuild on every thread
+    /// that built, and after each search index, whose work leaves hundreds of MB free.
+    pub release_memory: Option<fn()>,
 }
 
 /// The files of one part of the site, by output path.
@@ -136,7 +140,7 @@ impl State {
                     .filter_map(|(key, entry)| match entry {
                         Entry::Bytes(bytes) => Some(OutputFile {
                             path: PathBuf::from(key),
-                            bytes: Arc::clone(bytes),
+                            bytes: bytes.clone(),
                         }),
                         Entry::File(_) => None,
                     })
@@ -157,7 +161,12 @@ struct Indexer {
 
 impl Indexer {
     /// Indexes what `state` serves now, on a background thread (or after the running one).
-    fn refresh(self: &Arc<Self>, state: &Arc<RwLock<State>>, clients: &Clients) {
+    fn refresh(
+        self: &Arc<Self>,
+        state: &Arc<RwLock<State>>,
+        clients: &Clients,
+        release_memory: Option<fn()>,
+    ) {
         self.pending.store(true, Ordering::SeqCst);
         if self.running.swap(true, Ordering::SeqCst) {
             return;
@@ -168,6 +177,9 @@ impl Indexer {
                 me.pending.store(false, Ordering::SeqCst);
                 if index_served(&state) {
                     clients.broadcast("search");
+                }
+                if let Some(release) = release_memory {
+                    release();
                 }
                 me.running.store(false, Ordering::SeqCst);
                 if !me.pending.load(Ordering::SeqCst) || me.running.swap(true, Ordering::SeqCst) {
@@ -227,7 +239,7 @@ impl Sink for MemorySink<'_> {
         if let Ok(mut parts) = self.parts.lock() {
             let map = parts.entry(part).or_default();
             for f in files {
-                map.insert(key_of(&f.path), Entry::Bytes(f.bytes));
+                map.insert(key_of(&f.path), Entry::Bytes(f.bytes.compact()));
             }
             for c in copies {
                 map.insert(key_of(&c.to), Entry::File(c.from));
@@ -317,6 +329,7 @@ impl Server {
             indexer: Arc::default(),
         };
         server.rebuild(&[]);
+        server.release_memory();
         Ok((server, http))
     }
 
@@ -389,7 +402,11 @@ impl Server {
             }
         }
         if index {
-            self.indexer.refresh(&self.state, &self.clients);
+            self.indexer.refresh(
+                &self.state,
+                &self.clients,
+                self.options.release_memory,
+            );
         }
         started.elapsed()
     }
@@ -439,6 +456,14 @@ impl Server {
             .ok()
             .and_then(|p| p.as_ref().map(|pb| pb.search_records()))
             .unwrap_or_default()
+    }
+
+    /// Gives back to the system what the last rebuild left free, on every thread that built.
+    pub fn release_memory(&self) {
+        if let Some(release) = self.options.release_memory {
+            rayon::broadcast(|_| release());
+            release();
+        }
     }
 
     /// Tells every open tab what changed: only stylesheets, or everything.
@@ -524,7 +549,7 @@ impl Server {
         };
         let body = key.as_ref().and_then(|k| {
             let bytes = match state.served.files.get(k)? {
-                Entry::Bytes(b) => b.as_ref().clone(),
+                Entry::Bytes(b) => b.plain().into_owned(),
                 Entry::File(path) => {
                     let read = std::fs::read(path).ok()?;
                     strip_metadata(&read).ok()?.into_owned()
@@ -789,6 +814,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
         change.paths.dedup();
         let elapsed = server.rebuild(&change.paths);
         server.notify(change.css_only);
+        server.release_memory();
         report(ServeEvent::Rebuilt {
             paths: change.paths,
             elapsed,

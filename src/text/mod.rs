@@ -1,7 +1,9 @@
 //! Text helpers every later module shares (it takes nothing from the others but `error`'s
-//! [`Lang`](crate::error::Lang)): HTML escaping, and dates and amounts written the Indonesian way.
+//! [`Lang`](crate::error::Lang)): HTML escaping, dates and amounts written the Indonesian way, and
+//! file bytes kept deflated.
 
 pub mod dates;
+pub mod packed;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
