@@ -402,11 +402,8 @@ impl Server {
             }
         }
         if index {
-            self.indexer.refresh(
-                &self.state,
-                &self.clients,
-                self.options.release_memory,
-            );
+            self.indexer
+                .refresh(&self.state, &self.clients, self.options.release_memory);
         }
         started.elapsed()
     }
