@@ -10,6 +10,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::types::slugify;
 use crate::error::Text;
+use crate::text::packed::Packed;
 use crate::text::{SAFE_SCHEMES, is_safe_url};
 
 /// The marker that ends a hand-chosen summary.
@@ -69,8 +70,10 @@ struct KeptBody {
     text: u128,
     /// What rendering it asked, in order.
     asked: Vec<Asked>,
-    /// What it gave.
+    /// What it gave, but its HTML.
     rendered: RenderedMarkdown,
+    /// Its HTML, deflated (the preview server keeps every body of the site).
+    html: Packed,
 }
 
 /// A question a body's rendering asked its [`LinkTargets`], with the answer.
@@ -138,7 +141,13 @@ impl MarkdownMemo {
             let body = KeptBody {
                 text,
                 asked: recording.asked.into_inner(),
-                rendered: rendered.clone(),
+                rendered: RenderedMarkdown {
+                    html: String::new(),
+                    summary_html: rendered.summary_html.clone(),
+                    summary_text: rendered.summary_text.clone(),
+                    broken: rendered.broken.clone(),
+                },
+                html: Packed::new(rendered.html.as_bytes()),
             };
             kept.insert(file.to_path_buf(), body);
         }
@@ -156,7 +165,13 @@ impl MarkdownMemo {
         body.asked
             .iter()
             .all(|a| a.still_holds(targets))
-            .then(|| body.rendered.clone())
+            .then(|| RenderedMarkdown {
+                html: String::from_utf8(body.html.unpack())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                summary_html: body.rendered.summary_html.clone(),
+                summary_text: body.rendered.summary_text.clone(),
+                broken: body.rendered.broken.clone(),
+            })
     }
 
     /// Forgets every file but `files`, so deleted files do not stay in memory.

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -164,6 +166,47 @@ impl RenderMemo {
         let pages = self.pages.read().ok()?;
         let (kept, bytes) = pages.get(path)?;
         (*kept == fingerprint).then(|| bytes.clone())
+    }
+
+    /// Whether no page is kept (a first render).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pages.read().map(|p| p.is_empty()).unwrap_or(true)
+    }
+
+    /// Deflates the pages kept plain (rendered since the last call, after a first render),
+    /// giving each one's plain bytes with its deflated ones, so that whoever shares them can
+    /// swap too. Run after a rebuild has been shown: deflating is kept off the way to the
+    /// reload.
+    pub fn pack(&self) -> Vec<(Arc<Vec<u8>>, Body)> {
+        let plain: Vec<(PathBuf, Arc<Vec<u8>>)> = match self.pages.read() {
+            Ok(pages) => pages
+                .iter()
+                .filter_map(|(path, (_, body))| match body {
+                    Body::Plain(bytes) => Some((path.clone(), Arc::clone(bytes))),
+                    Body::Packed(_) => None,
+                })
+                .collect(),
+            Err(_) => return Vec::new(),
+        };
+        let packed: Vec<(PathBuf, Arc<Vec<u8>>, Body)> = plain
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let body = Body::Plain(Arc::clone(&bytes)).packed();
+                (path, bytes, body)
+            })
+            .collect();
+        let mut swaps = Vec::with_capacity(packed.len());
+        if let Ok(mut pages) = self.pages.write() {
+            for (path, bytes, body) in packed {
+                if let Some((_, kept)) = pages.get_mut(&path)
+                    && matches!(kept, Body::Plain(b) if Arc::ptr_eq(b, &bytes))
+                {
+                    *kept = body.clone();
+                    swaps.push((bytes, body));
+                }
+            }
+        }
+        swaps
     }
 
     /// Replaces what is kept with this render's pages: `fresh` rendered now, every other

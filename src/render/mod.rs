@@ -257,9 +257,12 @@ impl<'t> Renderer<'t> {
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let memo = memo.filter(|_| self.memo_allowed);
         let globals = self.fingerprint.finish();
+        // A first render is kept deflated at once, so the whole site is never held plain;
+        // later ones are deflated by `RenderMemo::pack` after the rebuild is shown.
+        let pack = memo.is_some_and(RenderMemo::is_empty);
         let results: Vec<Result<(OutputFile, Option<u128>), Diagnostic>> = jobs
             .into_par_iter()
-            .map(|job| self.render_job(job, memo, globals))
+            .map(|job| self.render_job(job, memo, globals, pack))
             .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut fresh = Vec::new();
@@ -292,6 +295,7 @@ impl<'t> Renderer<'t> {
         job: Job<'_>,
         memo: Option<&RenderMemo>,
         globals: u128,
+        pack: bool,
     ) -> Result<(OutputFile, Option<u128>), Diagnostic> {
         let Some(memo) = memo else {
             return Ok((self.render(job)?, None));
@@ -308,9 +312,10 @@ impl<'t> Renderer<'t> {
             };
             return Ok((kept, None));
         }
-        // Kept deflated: the preview server holds every page of the site.
         let mut page = self.render(job)?;
-        page.bytes = page.bytes.packed();
+        if pack {
+            page.bytes = page.bytes.packed();
+        }
         Ok((page, Some(fingerprint)))
     }
 

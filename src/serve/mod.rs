@@ -29,6 +29,7 @@ use crate::render::OutputFile;
 use crate::site::CopiedFile;
 use crate::site::images::ImageJob;
 use crate::text::escape_html;
+use crate::text::packed::Body;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
 use photos::PhotoMaker;
 use reload::Clients;
@@ -455,6 +456,36 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// Deflates the pages the last rebuild rendered, in the memos and as served (they share
+    /// the bytes): called once the reload is sent, so deflating does not delay it.
+    pub fn pack_pages(&self) {
+        let memos: Vec<Arc<PartMemo>> = match self.memos.lock() {
+            Ok(memos) => memos.values().cloned().collect(),
+            Err(_) => return,
+        };
+        let swaps: Vec<(Arc<Vec<u8>>, Body)> = memos.iter().flat_map(|m| m.pages.pack()).collect();
+        if swaps.is_empty() {
+            return;
+        }
+        let by_bytes: HashMap<*const Vec<u8>, &Body> = swaps
+            .iter()
+            .map(|(plain, packed)| (Arc::as_ptr(plain), packed))
+            .collect();
+        let Ok(mut state) = self.state.write() else {
+            return;
+        };
+        let State { parts, served, .. } = &mut *state;
+        for files in parts.values_mut().chain(std::iter::once(&mut served.files)) {
+            for entry in files.values_mut() {
+                if let Entry::Bytes(Body::Plain(plain)) = entry
+                    && let Some(packed) = by_bytes.get(&Arc::as_ptr(plain))
+                {
+                    *entry = Entry::Bytes((*packed).clone());
+                }
+            }
+        }
+    }
+
     /// Gives back to the system what the last rebuild left free, on every thread that built.
     pub fn release_memory(&self) {
         if let Some(release) = self.options.release_memory {
@@ -811,6 +842,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
         change.paths.dedup();
         let elapsed = server.rebuild(&change.paths);
         server.notify(change.css_only);
+        server.pack_pages();
         server.release_memory();
         report(ServeEvent::Rebuilt {
             paths: change.paths,
