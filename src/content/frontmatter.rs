@@ -109,7 +109,9 @@ fn yaml_error_to_diagnostic(
         Some(d) if !d.value.is_empty() => {
             find_value(source, line, &d.value).unwrap_or((line, column))
         }
-        _ => (line, column),
+        _ => duplicate_key(text)
+            .and_then(|key| find_second_key(source, line, column, key))
+            .unwrap_or((line, column)),
     };
     let mut diagnostic = Diagnostic::at(file, source, line, column, message);
     diagnostic.hint = hint;
@@ -159,6 +161,36 @@ fn list_as_text_diagnostic(
             format!("write `{fixed}` (items separated by commas), or one `- item` line per item under `{key}:`"),
         )),
     )
+}
+
+/// The key serde names in a "duplicate field" message.
+fn duplicate_key(serde_text: &str) -> Option<&str> {
+    let (_, rest) = serde_text.split_once("duplicate field `")?;
+    rest.split('`').next()
+}
+
+/// Where `key` is written the second time in the mapping that starts at `from_line`, `column`
+/// (serde points at the mapping, not at the repeated key): the line and column of that key.
+fn find_second_key(
+    source: &str,
+    from_line: usize,
+    column: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let indent = column.saturating_sub(1);
+    source
+        .lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .filter(|(_, line)| {
+            let rest = line.get(indent..).unwrap_or_default();
+            line.chars().take(indent).all(|c| c == ' ')
+                && rest
+                    .strip_prefix(key)
+                    .is_some_and(|after| after.trim_start_matches([' ', '\t']).starts_with(':'))
+        })
+        .nth(1)
+        .map(|(i, _)| (i + 1, column.max(1)))
 }
 
 /// The first place at or after `from_line` where `value` is written, as line and column.
@@ -384,5 +416,12 @@ mod tests {
             "{}",
             d.message.id
         );
+    }
+
+    #[test]
+    fn repeated_key_points_at_its_second_line() {
+        let d = parse("---\ntitle: a\ndate: 2022-08-15\ntitle : b\n---\n").unwrap_err();
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.message.id, "kunci `title` ditulis dua kali");
     }
 }
