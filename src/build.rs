@@ -17,7 +17,7 @@ use crate::export::{Export, export_site};
 use crate::output::hosting::nginx_conf;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
-use crate::output::search::{BUNDLE_DIR, OrderedIndex, SearchIndex, SearchLabels, SearchRecord};
+use crate::output::search::{BUNDLE_DIR, BackgroundIndex, SearchIndex, SearchLabels, SearchRecord};
 use crate::output::write::{Staging, check_output_location};
 use crate::output::{nginx_map, site_files};
 use crate::progress::{ProgressSink, Work};
@@ -321,12 +321,20 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         mut copies,
         ..
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
-    if site.config.search && sink.wants_search_index() {
-        let mut index = SearchIndex::new(site.config.language.code(), &site.urls.base_path)?;
-        index.add_pages(&files, Path::new(""))?;
+    let search = (site.config.search && sink.wants_search_index())
+        .then(|| SearchIndex::new(site.config.language.code(), &site.urls.base_path))
+        .transpose()?
+        .map(BackgroundIndex::start)
+        .transpose()?;
+    // The index is made while the photos are.
+    if let Some(search) = &search {
+        search.add_part(0, &files);
+    }
+    let pictures = picture_copies(&site, &opts.input, sink);
+    if let Some(index) = search.map(|s| s.finish()).transpose()?.flatten() {
         files.extend(index.finish()?);
     }
-    copies.extend(picture_copies(&site, &opts.input, sink)?);
+    copies.extend(pictures?);
     sink.accept(Part::Main, files, copies)?;
     Ok(Summary {
         news: site.news.len(),
@@ -518,7 +526,7 @@ pub struct ProvinceBuild {
     loaded: Vec<Loaded>,
     /// The one search index over every regency, filled as each is built (a published build
     /// with search on); taken by `aggregate`.
-    search: Option<Mutex<Option<OrderedIndex>>>,
+    search: Option<BackgroundIndex>,
     /// The search records of the regencies hosted elsewhere, as the last `aggregate` made
     /// them (for the preview server, which indexes in the background).
     records: Mutex<Vec<SearchRecord>>,
@@ -546,7 +554,7 @@ impl ProvinceBuild {
         };
         let search = if config.search && sink.wants_search_index() {
             let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
-            Some(Mutex::new(Some(OrderedIndex::new(index))))
+            Some(BackgroundIndex::start(index)?)
         } else {
             None
         };
@@ -674,13 +682,19 @@ impl ProvinceBuild {
             .collect();
         // The feeds, data.json and the open data are written while the pages render: job
         // building is sequential and leaves a core free.
-        let (pages, other) = rayon::join(
-            || render_province(&province, &theme, memo.as_ref().map(|m| &m.pages)),
-            || province_files(&province, &built, &exports),
+        // The search index's last parts and its bundle are made meanwhile too.
+        let ((pages, other), bundle) = rayon::join(
+            || {
+                rayon::join(
+                    || render_province(&province, &theme, memo.as_ref().map(|m| &m.pages)),
+                    || province_files(&province, &built, &exports),
+                )
+            },
+            || self.finish_search(&province, &theme),
         );
         let mut files = pages?;
         files.extend(other);
-        files.extend(self.finish_search(&province, &theme)?);
+        files.extend(bundle?);
         sink.accept(Part::Main, files, logo_copy)?;
         let external = shares
             .iter()
@@ -724,17 +738,16 @@ impl ProvinceBuild {
             .filter(|n| external.contains(n.regency.as_str()))
             .map(|n| labels.news_record(n))
             .collect();
-        let index = self
-            .search
-            .as_ref()
-            .and_then(|m| m.lock().ok().and_then(|mut i| i.take()));
-        let Some(ordered) = index else {
+        let index = match &self.search {
+            Some(search) => search.finish()?,
+            None => None,
+        };
+        let Some(mut index) = index else {
             if let Ok(mut kept) = self.records.lock() {
                 *kept = records;
             }
             return Ok(Vec::new());
         };
-        let mut index = ordered.into_index()?;
         for record in records {
             index.add_record(record)?;
         }
@@ -769,19 +782,19 @@ fn load_regency(
     source: &str,
     cache_dir: &Path,
     sink: &dyn Sink,
-    search: Option<&Mutex<Option<OrderedIndex>>>,
+    search: Option<&BackgroundIndex>,
 ) -> Result<(RegencySource, Vec<Diagnostic>), Diagnostics> {
     match entry {
         RegencyEntry::Export(location) => {
             // Its news go into the search index as records, with the province's pages.
-            add_search_part(search, index, &[])?;
+            add_search_part(search, index, &[]);
             let fetched = read_export(root, location, file, source, Some(cache_dir))?;
             Ok((RegencySource::External(fetched.export), fetched.warnings))
         }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
             if !dir.join("site.yaml").is_file() {
-                add_search_part(search, index, &[])?;
+                add_search_part(search, index, &[]);
                 return Err(Diagnostic::at_key(file, source, "regencies", folder, Text::new(
                     format!("folder kabupaten/kota `{folder}` tidak ada atau tidak berisi site.yaml"),
                     format!("the regency folder `{folder}` does not exist or holds no site.yaml"),
@@ -800,7 +813,7 @@ fn load_regency(
                 export,
             } = build_regency(&dir, Some(base), Some(portal.clone()), memo.as_deref())
                 .inspect_err(|_| {
-                    let _ = add_search_part(search, index, &[]);
+                    add_search_part(search, index, &[]);
                 })?;
             copies.extend(picture_copies(&site, &dir, sink)?);
             let prefix = Path::new(site.config.slug.as_str());
@@ -819,7 +832,7 @@ fn load_regency(
                 })
                 .collect();
             let warnings = site.warnings.clone();
-            add_search_part(search, index, &files)?;
+            add_search_part(search, index, &files);
             sink.accept(Part::Regency(index), files, copies)?;
             Ok((RegencySource::Built(export), warnings))
         }
@@ -827,17 +840,9 @@ fn load_regency(
 }
 
 /// Part `index` of the province's search index is done with `files`.
-fn add_search_part(
-    search: Option<&Mutex<Option<OrderedIndex>>>,
-    index: usize,
-    files: &[OutputFile],
-) -> Result<(), Diagnostics> {
-    match search.map(|m| m.lock()) {
-        Some(Ok(mut guard)) => match guard.as_mut() {
-            Some(search) => search.add_part(index, files),
-            None => Ok(()),
-        },
-        _ => Ok(()),
+fn add_search_part(search: Option<&BackgroundIndex>, index: usize, files: &[OutputFile]) {
+    if let Some(search) = search {
+        search.add_part(index, files);
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
+use std::thread::JoinHandle;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -87,7 +89,10 @@ impl SearchIndex {
                 continue;
             }
             let url = page_url(&prefix.join(&file.path));
-            let html = String::from_utf8_lossy(&bytes).into_owned();
+            let page = String::from_utf8_lossy(&bytes);
+            // Only the marked part is parsed: Pagefind reads nothing else of a page that has
+            // it, and the portal's layout around it is more than half of every page.
+            let html = searchable_part(&page).unwrap_or_else(|| page.into_owned());
             self.runtime
                 .block_on(self.index.add_html_file(None, Some(url), html))
                 .map_err(|e| page_error(&file.path, &e.to_string()))?;
@@ -249,6 +254,68 @@ impl OrderedIndex {
     }
 }
 
+/// An [`OrderedIndex`] filled on a thread of its own: the threads that build the parts hand
+/// their pages over and go on building while Pagefind (one page at a time) reads them.
+pub struct BackgroundIndex {
+    /// Where parts go; taken (closed) by `finish`.
+    sender: Mutex<Option<mpsc::Sender<(usize, Vec<OutputFile>)>>>,
+    /// The thread filling the index; gives it back when every sender is gone.
+    worker: Mutex<Option<JoinHandle<Result<SearchIndex, Diagnostics>>>>,
+}
+
+impl BackgroundIndex {
+    /// Starts the thread that puts parts into `index`, from number 0, in order.
+    pub fn start(index: SearchIndex) -> Result<BackgroundIndex, Diagnostics> {
+        let (sender, parts) = mpsc::channel::<(usize, Vec<OutputFile>)>();
+        let worker = std::thread::Builder::new()
+            .name("search-index".into())
+            .spawn(move || {
+                let mut ordered = OrderedIndex::new(index);
+                let mut failed = None;
+                for (number, pages) in parts {
+                    if failed.is_none() {
+                        failed = ordered.add_part(number, &pages).err();
+                    }
+                }
+                match failed {
+                    Some(errors) => Err(errors),
+                    None => ordered.into_index(),
+                }
+            })
+            .map_err(|e| search_error(&e.to_string()))?;
+        Ok(BackgroundIndex {
+            sender: Mutex::new(Some(sender)),
+            worker: Mutex::new(Some(worker)),
+        })
+    }
+
+    /// Part `number` is done with these files (none for a part with no pages here); every
+    /// part must say so once. Only the searchable pages are handed over (shared, not copied).
+    pub fn add_part(&self, number: usize, files: &[OutputFile]) {
+        let pages: Vec<OutputFile> = files.iter().filter(|f| is_searchable(f)).cloned().collect();
+        if let Ok(guard) = self.sender.lock()
+            && let Some(sender) = guard.as_ref()
+        {
+            // A closed channel means the index was finished or failed: `finish` says which.
+            let _ = sender.send((number, pages));
+        }
+    }
+
+    /// Waits for every part handed over and gives the index (to add records to); `None` when
+    /// it was taken before.
+    pub fn finish(&self) -> Result<Option<SearchIndex>, Diagnostics> {
+        if let Ok(mut sender) = self.sender.lock() {
+            sender.take();
+        }
+        let worker = self.worker.lock().ok().and_then(|mut w| w.take());
+        match worker.map(JoinHandle::join) {
+            None => Ok(None),
+            Some(Ok(index)) => index.map(Some),
+            Some(Err(_)) => Err(search_error("the indexing thread stopped")),
+        }
+    }
+}
+
 /// Whether the theme marked this page's content for the index.
 pub fn is_searchable(file: &OutputFile) -> bool {
     is_html(file) && has_marker(&file.bytes.plain())
@@ -260,6 +327,103 @@ fn is_html(file: &OutputFile) -> bool {
 
 fn has_marker(bytes: &[u8]) -> bool {
     bytes.windows(BODY_MARKER.len()).any(|w| w == BODY_MARKER)
+}
+
+/// The element the theme marked with `data-pagefind-body`, alone in an otherwise empty page:
+/// what Pagefind takes from the whole page (title, text, filters, meta, sort keys and anchors
+/// all come from inside it when a site marks its content). `None` when the marked element or
+/// its end cannot be found, and the whole page is indexed.
+fn searchable_part(page: &str) -> Option<String> {
+    let (start, name) = marked_element(page)?;
+    let end = element_end(page, start, name)?;
+    let (before, after) = (&page[..start], &page[end..]);
+    // Pagefind would take the title from a heading before the content, and filters or meta
+    // from anywhere: such a page is indexed whole.
+    let attribute = "data-pagefind-";
+    if contains_tag(before, "h1")
+        || has_attribute(before, attribute)
+        || has_attribute(after, attribute)
+    {
+        return None;
+    }
+    // The page's <title> is Pagefind's title when the content has no heading.
+    let title = element_text(before, "title").unwrap_or_default();
+    Some(format!(
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body>{}</body></html>",
+        &page[start..end]
+    ))
+}
+
+/// Whether `html` holds a `<name` start tag (any letter case).
+fn contains_tag(html: &str, name: &str) -> bool {
+    html.match_indices('<').any(|(at, _)| {
+        let rest = &html.as_bytes()[at + 1..];
+        rest.len() > name.len()
+            && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && (rest[name.len()].is_ascii_whitespace() || rest[name.len()] == b'>')
+    })
+}
+
+/// What the first `<name>` element of `html` holds, as written.
+fn element_text<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+    let open = html.find(&format!("<{name}>"))? + name.len() + 2;
+    let close = html[open..].find(&format!("</{name}>"))?;
+    Some(&html[open..open + close])
+}
+
+/// Where the start tag that carries the marker begins, and its name.
+fn marked_element(page: &str) -> Option<(usize, &str)> {
+    let marker = std::str::from_utf8(BODY_MARKER).ok()?;
+    page.match_indices(marker).find_map(|(at, _)| {
+        let open = tag_around(page, at)?;
+        let tag = &page[open + 1..at];
+        let name_len = tag.find(|c: char| !c.is_ascii_alphanumeric())?;
+        (name_len > 0).then(|| (open, &tag[..name_len]))
+    })
+}
+
+/// Whether an attribute whose name starts with `prefix` is written in a tag of `html` (not
+/// only as text).
+fn has_attribute(html: &str, prefix: &str) -> bool {
+    html.match_indices(prefix)
+        .any(|(at, _)| tag_around(html, at).is_some())
+}
+
+/// Where the tag that `at` is inside of starts (its `<`), when `at` is inside a tag.
+fn tag_around(html: &str, at: usize) -> Option<usize> {
+    let open = html[..at].rfind('<')?;
+    (!html[open..at].contains('>')).then_some(open)
+}
+
+/// The byte just after the end tag matching the `name` element that starts at `start`
+/// (elements of the same name inside it are counted).
+fn element_end(page: &str, start: usize, name: &str) -> Option<usize> {
+    let bytes = page.as_bytes();
+    let mut depth = 0usize;
+    let mut at = start;
+    while let Some(found) = page[at..].find('<') {
+        let tag = at + found;
+        let closing = bytes.get(tag + 1) == Some(&b'/');
+        let name_at = tag + 1 + usize::from(closing);
+        let ends_name = bytes
+            .get(name_at + name.len())
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        let same = page
+            .get(name_at..name_at + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name));
+        if same && ends_name {
+            if !closing {
+                depth += 1;
+            } else {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(tag + page[tag..].find('>')? + 1);
+                }
+            }
+        }
+        at = tag + 1;
+    }
+    None
 }
 
 /// The address of the page at `path` (`berita/a/index.html` -> `/berita/a/`), relative to the
@@ -343,5 +507,72 @@ mod tests {
         assert!(is_searchable(&marked));
         assert!(!is_searchable(&plain));
         assert!(!is_searchable(&json));
+    }
+
+    /// A news page as the theme lays it out: menus, a search box and a footer around the
+    /// marked article, which holds an inner `<article>`, the filters and a photo.
+    const NEWS_PAGE: &str = r#"<!DOCTYPE html><html lang="id"><head><title>Bimtek | Agam</title>
+<meta name="description" content="Portal"></head><body>
+<header><a href="/">Kabupaten Agam</a><nav><a href="/berita/">Berita</a><a href="/program/">Program</a></nav>
+<form action="/cari/"><input name="q" aria-label="Cari"></form><p class="site">Portal Smart City</p></header>
+<main><article class="news" data-pagefind-body>
+<h1>Bimtek Tahap II pembangunan jalan</h1><p class="meta"><time data-pagefind-meta="tanggal" data-pagefind-sort="date:2025-03-01">1 Maret 2025</time></p>
+<img src="/berita/a/foto-480.jpg" alt="Peserta">
+<article class="quote"><p>Petani mengairi sawah.</p></article>
+<h2 id="hasil">Hasil</h2><p>Jaringan irigasi dan pengairan nagari.</p>
+<div hidden><span data-pagefind-filter="Jenis:Berita"></span><span data-pagefind-filter="Tahun:2025"></span></div>
+</article>
+<aside><h2>Berita lain</h2><a href="/berita/b/">Sosialisasi masterplan</a></aside></main>
+<footer><p>Diskominfo Agam, data-pagefind-body is written here as text.</p></footer></body></html>"#;
+
+    fn bundle_of(html: &str) -> Vec<(PathBuf, Vec<u8>)> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let options = PagefindServiceConfig::builder()
+            .force_language("id".to_string())
+            .build();
+        let mut index = PagefindIndex::new(Some(options)).unwrap();
+        runtime
+            .block_on(index.add_html_file(None, Some("/berita/a/".into()), html.into()))
+            .unwrap();
+        let mut files: Vec<_> = runtime
+            .block_on(index.get_files())
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.filename, f.contents))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn the_marked_part_gives_the_same_bundle_as_the_whole_page() {
+        let part = searchable_part(NEWS_PAGE).unwrap();
+        assert!(part.contains("<h1>Bimtek") && part.contains("Tahun:2025"));
+        assert!(!part.contains("Berita lain") && !part.contains("Portal Smart City"));
+        assert!(part.ends_with("</div>\n</article></body></html>"), "{part}");
+        let whole = bundle_of(NEWS_PAGE);
+        assert!(whole.len() > 5, "{whole:?}");
+        assert_eq!(bundle_of(&part), whole);
+    }
+
+    #[test]
+    fn a_page_whose_marked_element_does_not_end_is_indexed_whole() {
+        assert_eq!(searchable_part("<main data-pagefind-body><p>x</p>"), None);
+        let title_outside = NEWS_PAGE.replace("<p class=\"site\">", "<H1 class=\"site\">");
+        assert_eq!(searchable_part(&title_outside), None);
+        let filter_outside = NEWS_PAGE.replace("<aside>", "<aside data-pagefind-filter=\"x:y\">");
+        assert_eq!(searchable_part(&filter_outside), None);
+        assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
+        assert_eq!(
+            searchable_part(
+                "<p>data-pagefind-body</p><DIV data-pagefind-body>a<div>b</div></Div>c"
+            )
+            .as_deref(),
+            Some(
+                "<!DOCTYPE html><html><head><title></title></head><body><DIV data-pagefind-body>a<div>b</div></Div></body></html>"
+            )
+        );
     }
 }
