@@ -254,11 +254,14 @@ impl OrderedIndex {
     }
 }
 
+/// A part's number and its searchable pages, on the way to the indexing thread.
+type Part = (usize, Vec<OutputFile>);
+
 /// An [`OrderedIndex`] filled on a thread of its own: the threads that build the parts hand
 /// their pages over and go on building while Pagefind (one page at a time) reads them.
 pub struct BackgroundIndex {
     /// Where parts go; taken (closed) by `finish`.
-    sender: Mutex<Option<mpsc::Sender<(usize, Vec<OutputFile>)>>>,
+    sender: Mutex<Option<mpsc::Sender<Part>>>,
     /// The thread filling the index; gives it back when every sender is gone.
     worker: Mutex<Option<JoinHandle<Result<SearchIndex, Diagnostics>>>>,
 }
@@ -266,7 +269,7 @@ pub struct BackgroundIndex {
 impl BackgroundIndex {
     /// Starts the thread that puts parts into `index`, from number 0, in order.
     pub fn start(index: SearchIndex) -> Result<BackgroundIndex, Diagnostics> {
-        let (sender, parts) = mpsc::channel::<(usize, Vec<OutputFile>)>();
+        let (sender, parts) = mpsc::channel::<Part>();
         let worker = std::thread::Builder::new()
             .name("search-index".into())
             .spawn(move || {
