@@ -19,7 +19,7 @@ use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
 use crate::output::search::{BUNDLE_DIR, BackgroundIndex, SearchIndex, SearchLabels, SearchRecord};
 use crate::output::write::{Staging, check_output_location};
-use crate::output::{nginx_map, site_files};
+use crate::output::{netlify_redirects_of, nginx_map, site_files};
 use crate::progress::{ProgressSink, Work};
 use crate::province::fetch::read_export;
 use crate::province::{RegencyShare, RegencySource, build_province, regency_share};
@@ -613,15 +613,17 @@ impl ProvinceBuild {
         let urls = Urls::new(&self.config.base_url, "");
         let lang = self.config.language.lang();
         match loaded {
-            Ok((source, warnings)) => Loaded {
-                share: regency_share(source, &urls, lang),
+            Ok(loaded) => Loaded {
+                share: regency_share(loaded.source, &urls, lang),
                 errors: None,
-                warnings: label_errors(Diagnostics(warnings), &label),
+                warnings: label_errors(Diagnostics(loaded.warnings), &label),
+                redirects: loaded.redirects,
             },
             Err(errors) => Loaded {
                 share: regency_share(RegencySource::Failed { label }, &urls, lang),
                 errors: Some(errors),
                 warnings: Diagnostics::default(),
+                redirects: None,
             },
         }
     }
@@ -695,6 +697,16 @@ impl ProvinceBuild {
         let mut files = pages?;
         files.extend(other);
         files.extend(bundle?);
+        // Netlify and Cloudflare Pages read `_redirects` at the root only: the regencies' old
+        // addresses are gathered there (Apache reads each regency's own `.htaccess`).
+        let redirects: String = self
+            .loaded
+            .iter()
+            .filter_map(|l| l.redirects.as_deref())
+            .collect();
+        if !redirects.is_empty() {
+            files.push(OutputFile::text("_redirects", redirects));
+        }
         sink.accept(Part::Main, files, logo_copy)?;
         let external = shares
             .iter()
@@ -768,6 +780,17 @@ struct Loaded {
     errors: Option<Diagnostics>,
     /// Problems that did not stop it (a kept copy used, links dropped, large photos).
     warnings: Diagnostics,
+    /// Its old addresses as `_redirects` lines (under its folder), when it has any.
+    redirects: Option<String>,
+}
+
+/// What building or fetching one regency of a province gave.
+struct LoadedRegency {
+    source: RegencySource,
+    /// Problems that did not stop it.
+    warnings: Vec<Diagnostic>,
+    /// Its old addresses as `_redirects` lines, when it has any.
+    redirects: Option<String>,
 }
 
 /// Builds (and hands to `sink`) or fetches one regency of the province.
@@ -783,13 +806,17 @@ fn load_regency(
     cache_dir: &Path,
     sink: &dyn Sink,
     search: Option<&BackgroundIndex>,
-) -> Result<(RegencySource, Vec<Diagnostic>), Diagnostics> {
+) -> Result<LoadedRegency, Diagnostics> {
     match entry {
         RegencyEntry::Export(location) => {
             // Its news go into the search index as records, with the province's pages.
             add_search_part(search, index, &[]);
             let fetched = read_export(root, location, file, source, Some(cache_dir))?;
-            Ok((RegencySource::External(fetched.export), fetched.warnings))
+            Ok(LoadedRegency {
+                source: RegencySource::External(fetched.export),
+                warnings: fetched.warnings,
+                redirects: None,
+            })
         }
         RegencyEntry::Folder(folder) => {
             let dir = root.join(folder);
@@ -834,7 +861,11 @@ fn load_regency(
             let warnings = site.warnings.clone();
             add_search_part(search, index, &files);
             sink.accept(Part::Regency(index), files, copies)?;
-            Ok((RegencySource::Built(export), warnings))
+            Ok(LoadedRegency {
+                source: RegencySource::Built(export),
+                warnings,
+                redirects: netlify_redirects_of(&site),
+            })
         }
     }
 }

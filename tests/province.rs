@@ -371,3 +371,44 @@ fn base_url_flag_moves_the_portal_and_its_regencies() {
     let data = site.read("data.json");
     assert!(!data.contains("prov.example.go.id"), "{data}");
 }
+
+#[test]
+fn the_regencies_old_addresses_are_gathered_in_the_root_redirects() {
+    let site = province("");
+    let out = build_province(&site, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !site.out().join("_redirects").exists(),
+        "no regency has old addresses: no root `_redirects`"
+    );
+    fs::write(
+        site.dir.path().join("prov/uji/redirects.yaml"),
+        "- from: \"/2022/08/15/berita-lama/\"\n  to: \"/berita/pertama/\"\n",
+    )
+    .unwrap();
+    fs::write(
+        site.dir.path().join("prov/kota-uji/redirects.yaml"),
+        "- from: \"/profil-kota/\"\n  to: \"/tentang/\"\n",
+    )
+    .unwrap();
+    let out = build_province(&site, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let root = site.read("_redirects");
+    let lines: Vec<&str> = root.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(
+        lines.contains(&"/uji/2022/08/15/berita-lama/ /uji/berita/pertama/ 301"),
+        "{root}"
+    );
+    assert!(
+        lines.contains(&"/kota-uji/profil-kota/ /kota-uji/tentang/ 301"),
+        "{root}"
+    );
+    assert!(
+        root.find("/uji/2022").unwrap() < root.find("/kota-uji/profil").unwrap(),
+        "in the order of province.yaml: {root}"
+    );
+    assert!(
+        site.read("uji/_redirects")
+            .contains("/uji/2022/08/15/berita-lama/")
+    );
+}

@@ -45,11 +45,8 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
         ),
     ];
     files.extend(opendata::regency_files(export));
-    if !site.redirects.is_empty() {
-        files.push(file(
-            "_redirects",
-            hosting::netlify_redirects(&site.urls, &site.redirects),
-        ));
+    if let Some(redirects) = netlify_redirects_of(site) {
+        files.push(file("_redirects", redirects));
         files.extend(hosting::redirect_pages(
             &site.urls,
             &site.redirects,
@@ -57,6 +54,11 @@ pub fn site_files(site: &Site, export: &Export) -> Vec<OutputFile> {
         ));
     }
     files
+}
+
+/// The site's `_redirects` (Netlify, Cloudflare Pages); `None` when it has no old addresses.
+pub fn netlify_redirects_of(site: &Site) -> Option<String> {
+    (!site.redirects.is_empty()).then(|| hosting::netlify_redirects(&site.urls, &site.redirects))
 }
 
 /// The nginx `map` of the site's old addresses, to write beside the output (not published);
