@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the browser tests: installs Debian's chromium and playwright-core (npm) when missing,
-# builds cerdas, then drives a real headless Chromium against `cerdas serve` (live reload) and
+# builds cerdas (or takes the binary given as the first argument), then drives a real headless Chromium against `cerdas serve` (live reload) and
 # against the built sample province (search, issue 16; every page kind under the published
 # headers, axe-core and printing, issues 15 and 19; the editor used in the browser, issue 17).
 # poppler-utils reads the printed PDF.
@@ -16,8 +16,13 @@ if ! command -v pdftotext >/dev/null; then
 fi
 # shellcheck source=tools/node-tools.sh
 source "$here/node-tools.sh"
-cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
-node "$here/browser_reload_test.mjs" "$here/../target/release/cerdas" "$tools"
-node "$here/browser_search_test.mjs" "$here/../target/release/cerdas" "$tools"
-node "$here/browser_pages_test.mjs" "$here/../target/release/cerdas" "$tools"
-node "$here/browser_editor_test.mjs" "$here/../target/release/cerdas" "$tools"
+cerdas=${1:-}
+if [ -z "$cerdas" ]; then
+  cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
+  cerdas=$here/../target/release/cerdas
+fi
+cerdas=$(cd "$(dirname "$cerdas")" && pwd)/$(basename "$cerdas")
+node "$here/browser_reload_test.mjs" "$cerdas" "$tools"
+node "$here/browser_search_test.mjs" "$cerdas" "$tools"
+node "$here/browser_pages_test.mjs" "$cerdas" "$tools"
+node "$here/browser_editor_test.mjs" "$cerdas" "$tools"
