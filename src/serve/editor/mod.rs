@@ -4,6 +4,11 @@
 //! was. Only on a loopback bind; every request needs this run's token cookie and a `Host`
 //! naming the server; every POST a same-origin `Origin` and a CSRF value (see [`auth`]).
 //! Nothing is ever written outside `berita/`, `program/` and `halaman/` of the site.
+//!
+//! On a province folder `/_cerdas/` is a chooser of the regency folders of `province.yaml`
+//! (not those hosted elsewhere, `export:`); each regency's editor lives under
+//! `/_cerdas/<regency-slug>/` (the slug of its `site.yaml`, as in the preview) and makes every
+//! link and form action from that prefix ([`pages::Nav`]), so it stays in that regency.
 
 pub mod auth;
 pub mod form;
@@ -56,7 +61,7 @@ pub fn is_editor_url(url: &str) -> bool {
     path == "/_cerdas" || path.starts_with(PREFIX)
 }
 
-/// The editor of one regency folder.
+/// The editor of the served folder: one regency, or the regency folders of a province.
 pub struct Editor {
     root: PathBuf,
     guard: Guard,
