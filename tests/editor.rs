@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{assert_ok, cerdas_in, copy_dir, snapshot};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,6 +20,8 @@ struct Editor {
     /// `name=value` of the token cookie, once logged in.
     cookie: String,
     dir: tempfile::TempDir,
+    /// The folder served, in `dir`.
+    folder: String,
 }
 
 impl Drop for Editor {
@@ -34,8 +36,13 @@ fn start() -> Editor {
     let dir = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample/agam");
     copy_dir(&source, &dir.path().join("agam"));
+    serve(dir, "agam")
+}
+
+/// Starts `cerdas serve` on `folder` of `dir` and logs in with the printed token.
+fn serve(dir: tempfile::TempDir, folder: &str) -> Editor {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cerdas"))
-        .args(["serve", "agam", "--port", "0"])
+        .args(["serve", folder, "--port", "0"])
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -59,6 +66,7 @@ fn start() -> Editor {
         token,
         cookie: String::new(),
         dir,
+        folder: folder.to_string(),
     };
     let (status, head, _) = e.raw(&format!(
         "GET /_cerdas/?token={} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -146,7 +154,7 @@ fn field(html: &str, name: &str) -> String {
 
 impl Editor {
     fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join("agam").join(rel)
+        self.dir.path().join(&self.folder).join(rel)
     }
 
     fn raw_bytes(&self, head: &str, body: &[u8]) -> (u16, String, String) {
@@ -700,4 +708,251 @@ fn a_program_form_edits_status_budget_and_indicators_and_refuses_a_budget_in_wor
         s == 200 && b.contains("status-selesai") && b.contains("Layanan &quot;terhubung&quot;")
     });
     assert!(page.contains("Rp400.000.000"), "{page}");
+}
+
+/// Starts `cerdas serve` on a copy of the sample province (issue 17) in which Kota Solok is
+/// hosted elsewhere: its folder stays beside the others but `province.yaml` lists its build's
+/// `data.json` (`export:`), so it is not edited here.
+fn start_province() -> Editor {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample");
+    let prov = dir.path().join("sumbar");
+    copy_dir(&source, &prov);
+    assert_ok(&cerdas_in(
+        &prov,
+        &["build", "kota-solok", "-o", "solok-luar"],
+    ));
+    let yaml = std::fs::read_to_string(prov.join("province.yaml")).unwrap();
+    assert!(yaml.contains("  - kota-solok\n"));
+    let yaml = yaml.replace("  - kota-solok\n", "  - export: solok-luar/data.json\n");
+    std::fs::write(prov.join("province.yaml"), yaml).unwrap();
+    serve(dir, "sumbar")
+}
+
+/// Every file of the served folder but the picture cache the preview fills as it goes.
+fn sources(e: &Editor) -> Vec<(PathBuf, Vec<u8>)> {
+    snapshot(&e.path(""))
+        .into_iter()
+        .filter(|(p, _)| !p.components().any(|c| c.as_os_str() == ".cerdas-cache"))
+        .collect()
+}
+
+/// The `href` of the editor's "Sunting" link on a preview page, if any.
+fn sunting_link(page: &str) -> Option<String> {
+    let end = page.find(">Sunting</a>")?;
+    let start = page[..end].rfind("href=\"")? + "href=\"".len();
+    Some(page[start..].split('"').next()?.to_string())
+}
+
+#[test]
+fn issue_17_in_a_province_the_editor_first_asks_which_regency() {
+    let e = start_province();
+    // Without the cookie nothing, not even the chooser or a regency's editor.
+    for path in ["/_cerdas/", "/_cerdas/agam/"] {
+        let (status, _, _) = e.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            e.addr
+        ));
+        assert_eq!(status, 403, "{path}");
+    }
+    let (status, chooser) = e.get("/_cerdas/");
+    assert_eq!(status, 200, "{chooser}");
+    assert!(chooser.contains("Pilih kabupaten/kota"), "{chooser}");
+    for (slug, name) in [
+        ("agam", "Kabupaten Agam"),
+        ("padang-pariaman", "Kabupaten Padang Pariaman"),
+        ("kota-padang", "Kota Padang"),
+        ("solok-selatan", "Kabupaten Solok Selatan"),
+    ] {
+        let link = format!("<a href=\"/_cerdas/{slug}/\">{name}</a>");
+        assert!(chooser.contains(&link), "{link} in {chooser}");
+    }
+    // Kota Solok is hosted elsewhere (export:): not offered, and its folder is not edited.
+    assert!(!chooser.contains("Kota Solok"), "{chooser}");
+    assert_eq!(e.get("/_cerdas/kota-solok/").0, 404);
+    assert_eq!(e.get("/_cerdas/tidak-ada/").0, 404);
+    // Without its slash a regency's editor is its address with one.
+    let (status, head, _) = e.raw(&format!(
+        "GET /_cerdas/agam HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nConnection: close\r\n\r\n",
+        e.addr, e.cookie
+    ));
+    assert_eq!(status, 303);
+    assert!(head.contains("Location: /_cerdas/agam/"), "{head}");
+    // A regency's list: its own content, links that stay in it, and the way back.
+    let (status, list) = e.get("/_cerdas/agam/");
+    assert_eq!(status, 200, "{list}");
+    assert!(list.contains("<h1>Kabupaten Agam</h1>"), "{list}");
+    assert!(list.contains("Rapat Evaluasi"), "{list}");
+    assert!(
+        list.contains("href=\"/_cerdas/agam/berita/baru\""),
+        "{list}"
+    );
+    assert!(
+        list.contains("href=\"/_cerdas/agam/sunting?path=halaman/tentang.md\""),
+        "{list}"
+    );
+    assert!(list.contains("<a href=\"/_cerdas/\">Pilih kabupaten/kota lain</a>"));
+    assert!(
+        list.contains("<a href=\"/agam/\">Lihat situs</a>"),
+        "{list}"
+    );
+    assert!(!list.contains("\"/_cerdas/berita/baru\""));
+    assert!(!list.contains("\"/_cerdas/sunting"));
+    // Its forms post to it; the body preview too.
+    let (_, form) = e.get("/_cerdas/agam/berita/baru");
+    assert!(form.contains("action=\"/_cerdas/agam/simpan\""), "{form}");
+    assert!(
+        form.contains("data-url=\"/_cerdas/agam/pratinjau\""),
+        "{form}"
+    );
+    let (_, pratinjau, html) = e.post(
+        "/_cerdas/agam/pratinjau",
+        &[
+            Part::Text("csrf", &field(&form, "csrf")),
+            Part::Text("body", "Teks **tebal**."),
+        ],
+    );
+    assert!(pratinjau.starts_with("HTTP/1.1 200"), "{pratinjau}");
+    assert!(html.contains("<strong>tebal</strong>"), "{html}");
+    // The preview's "Sunting" on a regency's page opens that regency's form.
+    let (status, page) = e.get("/agam/berita/sosialisasi-smart-city-tahap-ii/");
+    assert_eq!(status, 200);
+    let link = sunting_link(&page).expect("a Sunting link");
+    assert_eq!(
+        link,
+        "/_cerdas/agam/sunting?path=berita%2Fsosialisasi-smart-city-tahap-ii%2Findex.md"
+    );
+    let (status, form) = e.get(&link);
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("action=\"/_cerdas/agam/simpan\""), "{form}");
+    assert!(form.contains("Sosialisasi"), "{form}");
+    let (_, page) = e.get("/kota-padang/tentang/");
+    assert_eq!(
+        sunting_link(&page).as_deref(),
+        Some("/_cerdas/kota-padang/sunting?path=halaman%2Ftentang.md")
+    );
+    // The province's own pages and the regency hosted elsewhere have no source here.
+    let (_, news) = e.get("/berita/");
+    assert!(sunting_link(&news).is_none());
+    let (_, home) = e.get("/");
+    assert!(sunting_link(&home).is_none());
+}
+
+#[test]
+fn issue_17_a_news_item_saved_in_one_regency_of_a_province_stays_in_its_folder() {
+    let e = start_province();
+    let before = sources(&e);
+    let form = e.get("/_cerdas/padang-pariaman/berita/baru").1;
+    assert!(
+        form.contains("value=\"Humas Kabupaten Padang Pariaman\""),
+        "the author is this regency's: {form}"
+    );
+    let csrf = field(&form, "csrf");
+    let photo = jpeg(320, 240);
+    let (status, head, body) = e.post(
+        "/_cerdas/padang-pariaman/simpan",
+        &[
+            Part::Text("csrf", &csrf),
+            Part::Text("kind", "berita"),
+            Part::Text("path", ""),
+            Part::Text("title", "Rapat Koordinasi Satu Data Pariaman"),
+            Part::Text("date", "2024-08-15T09:30"),
+            Part::Text("author", "Humas Kabupaten Padang Pariaman"),
+            Part::Text("cover_alt", "Peserta rapat di ruang pertemuan"),
+            Part::Text("body", "Rapat membahas satu data.\r\n"),
+            Part::File("sampul", "rapat.jpg", &photo),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+    let slug = "rapat-koordinasi-satu-data-pariaman";
+    assert!(
+        head.contains(&format!(
+            "Location: /_cerdas/padang-pariaman/sunting?path=berita/{slug}/index.md&tersimpan=1"
+        )),
+        "{head}"
+    );
+    // Written in that regency's folder only: its index.md and its cover, nothing else.
+    let file = e.path(&format!("padang-pariaman/berita/{slug}/index.md"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("title: \"Rapat Koordinasi Satu Data Pariaman\""));
+    let after = sources(&e);
+    let added: Vec<_> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .map(|(p, _)| p.strip_prefix(e.path("")).unwrap().to_path_buf())
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            PathBuf::from(format!("padang-pariaman/berita/{slug}/index.md")),
+            PathBuf::from(format!("padang-pariaman/berita/{slug}/rapat.jpg")),
+        ]
+    );
+    assert_eq!(after.len(), before.len() + 2, "nothing changed or removed");
+    // The form it leads to is that regency's, and the preview serves the item under it.
+    let (status, edit) = e.get(&format!(
+        "/_cerdas/padang-pariaman/sunting?path=berita/{slug}/index.md&tersimpan=1"
+    ));
+    assert_eq!(status, 200);
+    assert!(edit.contains("Tersimpan."));
+    assert!(
+        edit.contains(&format!("href=\"/padang-pariaman/berita/{slug}/\"")),
+        "{edit}"
+    );
+    let (status, page) = e.wait_for(&format!("/padang-pariaman/berita/{slug}/"), |s, b| {
+        s == 200 && b.contains("Rapat Koordinasi Satu Data Pariaman")
+    });
+    assert_eq!(status, 200, "{page}");
+    let (_, page) = e.get(&format!("/padang-pariaman/berita/{slug}/"));
+    assert_eq!(
+        sunting_link(&page),
+        Some(format!(
+            "/_cerdas/padang-pariaman/sunting?path=berita%2F{slug}%2Findex.md"
+        ))
+    );
+}
+
+#[test]
+fn issue_17_paths_leaving_a_regency_of_a_province_are_refused_and_write_nothing() {
+    let e = start_province();
+    let before = sources(&e);
+    let other = "agam/berita/sosialisasi-smart-city-tahap-ii/index.md";
+    let absolute = e.path(other).to_string_lossy().into_owned();
+    let csrf = field(&e.get("/_cerdas/padang-pariaman/berita/baru").1, "csrf");
+    for bad in [
+        format!("../{other}"),
+        "../agam/berita/x/index.md".to_string(),
+        absolute,
+        "../province.yaml".to_string(),
+        "berita/../../agam/halaman/tentang.md".to_string(),
+    ] {
+        let (status, _, _) = e.post(
+            "/_cerdas/padang-pariaman/simpan",
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("kind", "berita"),
+                Part::Text("path", &bad),
+                Part::Text("title", "Ditimpa"),
+                Part::Text("date", "2024-08-15T09:30"),
+                Part::Text("author", "Humas"),
+                Part::Text("body", "Ditimpa."),
+            ],
+        );
+        assert_eq!(status, 400, "{bad}");
+        let (status, _) = e.get(&format!("/_cerdas/padang-pariaman/sunting?path={bad}"));
+        assert_eq!(status, 400, "{bad}");
+    }
+    // The province folder itself has no editor of its own documents.
+    let (status, _, _) = e.post(
+        "/_cerdas/simpan",
+        &[
+            Part::Text("csrf", &csrf),
+            Part::Text("kind", "berita"),
+            Part::Text("title", "Di Provinsi"),
+            Part::Text("date", "2024-08-15T09:30"),
+            Part::Text("author", "Humas"),
+        ],
+    );
+    assert_eq!(status, 404);
+    assert_eq!(sources(&e), before, "nothing was written");
 }

@@ -4,6 +4,11 @@
 //! was. Only on a loopback bind; every request needs this run's token cookie and a `Host`
 //! naming the server; every POST a same-origin `Origin` and a CSRF value (see [`auth`]).
 //! Nothing is ever written outside `berita/`, `program/` and `halaman/` of the site.
+//!
+//! On a province folder `/_cerdas/` is a chooser of the regency folders of `province.yaml`
+//! (not those hosted elsewhere, `export:`); each regency's editor lives under
+//! `/_cerdas/<regency-slug>/` (the slug of its `site.yaml`, as in the preview) and makes every
+//! link and form action from that prefix ([`pages::Nav`]), so it stays in that regency.
 
 pub mod auth;
 pub mod form;
@@ -19,7 +24,9 @@ use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 
 use crate::build::{StagedBundle, check_document};
-use crate::config::parse_site_config;
+use crate::config::{
+    ProvinceConfig, RegencyEntry, SiteConfig, parse_province_config, parse_site_config,
+};
 use crate::content::kinds::BeritaMeta;
 use crate::content::{Document, is_ignored, parse_document};
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
@@ -32,7 +39,7 @@ use crate::serve::http::percent_decode;
 use auth::Guard;
 use form::{Form, FormError, PhotoProblem};
 use news::{NewsValues, OWNED_KEYS};
-use pages::{FieldErrors, NewsFormContext, Row, SimpleValues, t};
+use pages::{FieldErrors, Nav, NewsFormContext, Row, SimpleValues, t};
 use program::ProgramFields;
 
 /// The keys of a program's front matter its form owns besides title and summary; errors on
@@ -54,7 +61,7 @@ pub fn is_editor_url(url: &str) -> bool {
     path == "/_cerdas" || path.starts_with(PREFIX)
 }
 
-/// The editor of one regency folder.
+/// The editor of the served folder: one regency, or the regency folders of a province.
 pub struct Editor {
     root: PathBuf,
     guard: Guard,
@@ -157,7 +164,7 @@ impl LinkTargets for AsWritten {
 }
 
 impl Editor {
-    /// The editor of the regency in `root`, served at `addr`, with a new token.
+    /// The editor of the regency (or province) in `root`, served at `addr`, with a new token.
     pub fn new(root: PathBuf, addr: SocketAddr) -> Result<Editor, Diagnostics> {
         let guard = Guard::new(addr).map_err(|e| Diagnostic::io(Path::new("/dev/urandom"), &e))?;
         Ok(Editor { root, guard })
@@ -168,43 +175,83 @@ impl Editor {
         format!("{base}{PREFIX}?token={}", self.guard.token())
     }
 
+    /// Whether a province is served (the editor first asks which regency).
+    fn is_province(&self) -> bool {
+        self.root.join("province.yaml").is_file()
+    }
+
+    /// The province's `province.yaml`, read and checked, when it can be.
+    fn province(&self) -> Result<ProvinceConfig, Diagnostic> {
+        let file = Path::new("province.yaml");
+        let full = self.root.join(file);
+        let text = fs::read_to_string(&full).map_err(|e| Diagnostic::io(&full, &e))?;
+        parse_province_config(file, &text)
+    }
+
+    /// The regency folders of the province, in the order of `province.yaml` (regencies
+    /// hosted elsewhere, `export:`, are edited where they are built).
+    fn regencies(&self, config: &ProvinceConfig) -> Vec<Regency> {
+        config
+            .regencies
+            .iter()
+            .filter_map(|entry| match entry {
+                RegencyEntry::Folder(folder) => Some(folder),
+                RegencyEntry::Export(_) => None,
+            })
+            .map(|folder| {
+                let dir = self.root.join(folder);
+                let site = read_site_config(&dir);
+                Regency {
+                    slug: site.as_ref().map(|c| c.slug.as_str().to_string()),
+                    name: site.map(|c| c.name).unwrap_or_else(|| folder.clone()),
+                    dir,
+                }
+            })
+            .collect()
+    }
+
+    /// The regency folder of the province whose address slug is `slug`.
+    fn regency(&self, slug: &str) -> Option<Regency> {
+        let config = self.province().ok()?;
+        self.regencies(&config)
+            .into_iter()
+            .find(|r| r.slug.as_deref() == Some(slug))
+    }
+
     /// A small "Sunting" link to the editor for the page served under `key`
-    /// (`berita/rapat/index.html`), when that page is made from a news item, program or plain
-    /// page of the site; shown only in the preview, never built. `lang` is the site's (the
-    /// server knows it from its last build: no file is read for it on each page).
+    /// (`berita/rapat/index.html`, or `agam/berita/rapat/index.html` in a province), when that
+    /// page is made from a news item, program or plain page of a regency edited here; shown
+    /// only in the preview, never built. `lang` is the site's (the server knows it from its
+    /// last build: no file is read for it on each page).
     pub fn edit_link(&self, key: &str, base_path: &str, lang: Lang) -> Option<String> {
-        let source = self.source_of(key)?;
+        let (root, prefix, key) = if self.is_province() {
+            let (slug, rest) = key.split_once('/')?;
+            let regency = self.regency(slug)?;
+            (regency.dir, format!("{PREFIX}{slug}/"), rest)
+        } else {
+            (self.root.clone(), PREFIX.to_string(), key)
+        };
+        let source = source_of(&root, key)?;
         let label = match lang {
             Lang::Id => "Sunting",
             Lang::En => "Edit",
         };
         let path = source.replace('/', "%2F");
         Some(format!(
-            "<a href=\"{base_path}{PREFIX}sunting?path={path}\" style=\"position:fixed;right:1rem;bottom:1rem;z-index:9999;padding:.6rem 1rem;background:#0b4f6c;color:#fff;border-radius:.4rem;font:600 1rem system-ui,sans-serif;text-decoration:none\">{label}</a>"
+            "<a href=\"{base_path}{prefix}sunting?path={path}\" style=\"position:fixed;right:1rem;bottom:1rem;z-index:9999;padding:.6rem 1rem;background:#0b4f6c;color:#fff;border-radius:.4rem;font:600 1rem system-ui,sans-serif;text-decoration:none\">{label}</a>"
         ))
     }
 
-    /// The Markdown file a served page is made from, relative to the site folder.
-    fn source_of(&self, key: &str) -> Option<String> {
-        let page = key.strip_suffix("/index.html")?;
-        let mut parts = page.split('/');
-        let candidates = match (parts.next(), parts.next(), parts.next()) {
-            (Some(section @ ("berita" | "program")), Some(slug), None) => vec![
-                format!("{section}/{slug}/index.md"),
-                format!("{section}/{slug}.md"),
-            ],
-            (Some(slug), None, None) => vec![format!("halaman/{slug}.md")],
-            _ => return None,
-        };
-        candidates.into_iter().find(|c| self.root.join(c).is_file())
-    }
-
+    /// The language of the editor's own pages outside a regency: the province's, or the
+    /// regency's when one is served alone.
     fn lang(&self) -> Lang {
-        fs::read_to_string(self.root.join("site.yaml"))
-            .ok()
-            .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok())
-            .map(|c| c.language.lang())
-            .unwrap_or_default()
+        if self.is_province() {
+            self.province()
+                .map(|c| c.language.lang())
+                .unwrap_or_default()
+        } else {
+            site_lang(&self.root)
+        }
     }
 
     /// Answers an editor request; `base_path` is where the preview site starts (`/sub`).
@@ -213,25 +260,10 @@ impl Editor {
         send(request, reply);
     }
 
-    fn forbidden(&self, lang: Lang) -> Reply {
-        Reply::html(
-            403,
-            pages::message_page(
-                lang,
-                t(lang, "Akses ditolak", "Access refused"),
-                t(
-                    lang,
-                    "Buka penyunting dari alamat yang dicetak `cerdas serve` di terminal (dengan token).",
-                    "Open the editor from the address `cerdas serve` printed in the terminal (with its token).",
-                ),
-            ),
-        )
-    }
-
     fn reply(&self, request: &mut tiny_http::Request, base_path: &str) -> Reply {
         let lang = self.lang();
         if !self.guard.host_ok(request) {
-            return self.forbidden(lang);
+            return forbidden(lang);
         }
         let url = request.url().to_string();
         let path = url.split(['?', '#']).next().unwrap_or("").to_string();
@@ -240,68 +272,224 @@ impl Editor {
             && let Some(token) = query_param(&url, "token")
         {
             if !self.guard.token_matches(&token) {
-                return self.forbidden(lang);
+                return forbidden(lang);
             }
             let mut reply = Reply::redirect(PREFIX);
             reply.headers.push(("Set-Cookie", self.guard.set_cookie()));
             return reply;
         }
         if !self.guard.cookie_ok(request) {
-            return self.forbidden(lang);
+            return forbidden(lang);
         }
-        if self.root.join("province.yaml").is_file() {
-            return Reply::html(
-                200,
-                pages::message_page(
-                    lang,
-                    t(lang, "Pilih kabupaten/kota", "Choose a regency"),
-                    t(
-                        lang,
-                        "Penyunting bekerja pada satu kabupaten/kota: jalankan `cerdas serve <folder-kabupaten>` untuk menyunting tulisannya.",
-                        "The editor works on one regency: run `cerdas serve <regency-folder>` to edit its content.",
-                    ),
-                ),
-            );
-        }
-        match (method, path.as_str()) {
-            (tiny_http::Method::Get, "/_cerdas/editor.css") => Reply {
-                status: 200,
-                content_type: "text/css; charset=utf-8",
-                body: CSS.as_bytes().to_vec(),
-                headers: Vec::new(),
-            },
-            (tiny_http::Method::Get, "/_cerdas/editor.js") => Reply {
-                status: 200,
-                content_type: "text/javascript; charset=utf-8",
-                body: JS.as_bytes().to_vec(),
-                headers: Vec::new(),
-            },
-            (tiny_http::Method::Get, "/_cerdas/" | "/_cerdas") => self.list(lang),
-            (tiny_http::Method::Get, "/_cerdas/berita/baru") => self.new_news_form(lang),
-            (tiny_http::Method::Get, "/_cerdas/sunting") => {
-                let rel = query_param(&url, "path").unwrap_or_default();
-                let saved = query_param(&url, "tersimpan").is_some();
-                self.edit_form(lang, &rel, saved, base_path)
+        match (&method, path.as_str()) {
+            (tiny_http::Method::Get, "/_cerdas/editor.css") => {
+                return Reply {
+                    status: 200,
+                    content_type: "text/css; charset=utf-8",
+                    body: CSS.as_bytes().to_vec(),
+                    headers: Vec::new(),
+                };
             }
-            (tiny_http::Method::Post, _) => self.post(request, lang, &path),
-            _ => Reply::html(
-                404,
-                pages::message_page(
-                    lang,
-                    t(lang, "Tidak ditemukan", "Not found"),
-                    t(
+            (tiny_http::Method::Get, "/_cerdas/editor.js") => {
+                return Reply {
+                    status: 200,
+                    content_type: "text/javascript; charset=utf-8",
+                    body: JS.as_bytes().to_vec(),
+                    headers: Vec::new(),
+                };
+            }
+            _ => {}
+        }
+        if !self.is_province() {
+            let desk = Desk {
+                root: self.root.clone(),
+                guard: &self.guard,
+                prefix: PREFIX.to_string(),
+                view: base_path.to_string(),
+                chooser: false,
+            };
+            let rest = path.strip_prefix(PREFIX).unwrap_or("");
+            return desk.reply(request, &method, rest, &url);
+        }
+        let rest = path.strip_prefix(PREFIX).unwrap_or("");
+        if rest.is_empty() {
+            return match method {
+                tiny_http::Method::Get => self.chooser(lang),
+                _ => not_found(lang, Nav::TOP),
+            };
+        }
+        let (slug, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        let Some(regency) = self.regency(slug) else {
+            return not_found(lang, Nav::TOP);
+        };
+        if !path.ends_with('/') && rest.is_empty() {
+            return Reply::redirect(&format!("{PREFIX}{slug}/"));
+        }
+        let desk = Desk {
+            root: regency.dir,
+            guard: &self.guard,
+            prefix: format!("{PREFIX}{slug}/"),
+            view: format!("{base_path}/{slug}"),
+            chooser: true,
+        };
+        desk.reply(request, &method, rest, &url)
+    }
+
+    /// The province's chooser: each regency folder by its name, linking to its editor.
+    fn chooser(&self, lang: Lang) -> Reply {
+        let config = match self.province() {
+            Ok(c) => c,
+            Err(e) => {
+                return Reply::html(
+                    200,
+                    pages::message_page(
                         lang,
-                        "Alamat ini tidak ada di penyunting.",
-                        "No such editor address.",
+                        Nav::TOP,
+                        t(lang, "province.yaml ada galat", "province.yaml has errors"),
+                        &e.render(lang),
                     ),
-                ),
+                );
+            }
+        };
+        let choices: Vec<pages::Choice> = self
+            .regencies(&config)
+            .into_iter()
+            .map(|r| pages::Choice {
+                url: r.slug.map(|slug| format!("{PREFIX}{slug}/")),
+                name: r.name,
+            })
+            .collect();
+        Reply::html(200, pages::chooser_page(lang, &config.name, &choices))
+    }
+}
+
+/// A regency folder of a served province.
+struct Regency {
+    /// The folder itself.
+    dir: PathBuf,
+    /// The slug of its `site.yaml` (its address under the portal), if it can be read.
+    slug: Option<String>,
+    /// Its name from `site.yaml`, or its folder.
+    name: String,
+}
+
+/// The editor of one regency folder, for one request: the folder, where its editor pages
+/// live (every link and form action of its pages is made from `prefix`) and where its pages
+/// are in the preview. Nothing is written outside its `berita/`, `program/` and `halaman/`.
+struct Desk<'a> {
+    root: PathBuf,
+    guard: &'a Guard,
+    /// Its editor's address, ending in `/`: `/_cerdas/`, or `/_cerdas/<regency-slug>/`.
+    prefix: String,
+    /// Where its pages start in the preview (`/sub`, or `/sub/<regency-slug>`).
+    view: String,
+    /// Whether a province's chooser is above it.
+    chooser: bool,
+}
+
+/// The `site.yaml` of the regency in `dir`, read and checked, when it can be.
+fn read_site_config(dir: &Path) -> Option<SiteConfig> {
+    fs::read_to_string(dir.join("site.yaml"))
+        .ok()
+        .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok())
+}
+
+/// The language of the regency in `dir`.
+fn site_lang(dir: &Path) -> Lang {
+    read_site_config(dir)
+        .map(|c| c.language.lang())
+        .unwrap_or_default()
+}
+
+/// The Markdown file a page served under `key` (relative to the regency's pages) is made
+/// from, relative to the regency folder `root`.
+fn source_of(root: &Path, key: &str) -> Option<String> {
+    let page = key.strip_suffix("/index.html")?;
+    let mut parts = page.split('/');
+    let candidates = match (parts.next(), parts.next(), parts.next()) {
+        (Some(section @ ("berita" | "program")), Some(slug), None) => vec![
+            format!("{section}/{slug}/index.md"),
+            format!("{section}/{slug}.md"),
+        ],
+        (Some(slug), None, None) => vec![format!("halaman/{slug}.md")],
+        _ => return None,
+    };
+    candidates.into_iter().find(|c| root.join(c).is_file())
+}
+
+fn forbidden(lang: Lang) -> Reply {
+    Reply::html(
+        403,
+        pages::message_page(
+            lang,
+            Nav::TOP,
+            t(lang, "Akses ditolak", "Access refused"),
+            t(
+                lang,
+                "Buka penyunting dari alamat yang dicetak `cerdas serve` di terminal (dengan token).",
+                "Open the editor from the address `cerdas serve` printed in the terminal (with its token).",
             ),
+        ),
+    )
+}
+
+fn not_found(lang: Lang, nav: Nav) -> Reply {
+    Reply::html(
+        404,
+        pages::message_page(
+            lang,
+            nav,
+            t(lang, "Tidak ditemukan", "Not found"),
+            t(
+                lang,
+                "Alamat ini tidak ada di penyunting.",
+                "No such editor address.",
+            ),
+        ),
+    )
+}
+
+impl Desk<'_> {
+    fn nav(&self) -> Nav<'_> {
+        Nav {
+            prefix: &self.prefix,
+            view: &self.view,
+            chooser: self.chooser,
         }
     }
 
-    fn post(&self, request: &mut tiny_http::Request, lang: Lang, path: &str) -> Reply {
+    fn lang(&self) -> Lang {
+        site_lang(&self.root)
+    }
+
+    fn bad_request(&self, lang: Lang) -> Reply {
+        bad_request(lang, self.nav())
+    }
+
+    /// Answers a request for `rest`, the address after this editor's prefix.
+    fn reply(
+        &self,
+        request: &mut tiny_http::Request,
+        method: &tiny_http::Method,
+        rest: &str,
+        url: &str,
+    ) -> Reply {
+        let lang = self.lang();
+        match (method, rest) {
+            (tiny_http::Method::Get, "") => self.list(lang),
+            (tiny_http::Method::Get, "berita/baru") => self.new_news_form(lang),
+            (tiny_http::Method::Get, "sunting") => {
+                let rel = query_param(url, "path").unwrap_or_default();
+                let saved = query_param(url, "tersimpan").is_some();
+                self.edit_form(lang, &rel, saved)
+            }
+            (tiny_http::Method::Post, _) => self.post(request, lang, rest),
+            _ => not_found(lang, self.nav()),
+        }
+    }
+    fn post(&self, request: &mut tiny_http::Request, lang: Lang, rest: &str) -> Reply {
         if !self.guard.origin_ok(request) {
-            return self.forbidden(lang);
+            return forbidden(lang);
         }
         let boundary = auth::header(request, "Content-Type").and_then(form::boundary_of);
         let parsed = match boundary {
@@ -315,6 +503,7 @@ impl Editor {
                     413,
                     pages::message_page(
                         lang,
+                        self.nav(),
                         t(lang, "Terlalu besar", "Too large"),
                         t(
                             lang,
@@ -324,18 +513,18 @@ impl Editor {
                     ),
                 );
             }
-            Err(FormError::Malformed) => return bad_request(lang),
+            Err(FormError::Malformed) => return self.bad_request(lang),
         };
         if !self.guard.csrf_ok(form.get("csrf")) {
-            return self.forbidden(lang);
+            return forbidden(lang);
         }
-        match path {
-            "/_cerdas/pratinjau" => {
+        match rest {
+            "pratinjau" => {
                 let html = render_markdown(form.get("body"), Path::new("berita"), &AsWritten).html;
                 Reply::html(200, html)
             }
-            "/_cerdas/simpan" => self.save(lang, &form),
-            _ => bad_request(lang),
+            "simpan" => self.save(lang, &form),
+            _ => self.bad_request(lang),
         }
     }
 
@@ -415,9 +604,7 @@ impl Editor {
             }
         }
         news.sort_by_key(|n| std::cmp::Reverse(n.0));
-        let site = fs::read_to_string(self.root.join("site.yaml"))
-            .ok()
-            .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok())
+        let site = read_site_config(&self.root)
             .map(|c| c.name)
             .unwrap_or_default();
         let sections = [
@@ -428,7 +615,7 @@ impl Editor {
             (t(lang, "Program", "Programs"), programs),
             (t(lang, "Halaman", "Pages"), pages_rows),
         ];
-        Reply::html(200, pages::list_page(lang, &site, &sections))
+        Reply::html(200, pages::list_page(lang, self.nav(), &site, &sections))
     }
 
     /// The site's programs (slug, title) and tags (as most written), for the news form.
@@ -454,9 +641,7 @@ impl Editor {
     }
 
     fn default_author(&self) -> String {
-        fs::read_to_string(self.root.join("site.yaml"))
-            .ok()
-            .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok())
+        read_site_config(&self.root)
             .map(|c| format!("Humas {}", c.name))
             .unwrap_or_default()
     }
@@ -486,6 +671,7 @@ impl Editor {
         let csrf = self.guard.new_csrf();
         let ctx = NewsFormContext {
             lang,
+            nav: self.nav(),
             path,
             hash,
             csrf: &csrf,
@@ -510,6 +696,7 @@ impl Editor {
         let csrf = self.guard.new_csrf();
         let ctx = NewsFormContext {
             lang,
+            nav: self.nav(),
             path: Some(path),
             hash,
             csrf: &csrf,
@@ -531,12 +718,12 @@ impl Editor {
         self.documents().into_iter().find(|d| d.path == rel)
     }
 
-    fn edit_form(&self, lang: Lang, rel: &str, saved: bool, base_path: &str) -> Reply {
+    fn edit_form(&self, lang: Lang, rel: &str, saved: bool) -> Reply {
         let Some(found) = self.known_document(rel) else {
-            return bad_request(lang);
+            return self.bad_request(lang);
         };
         let Ok(bytes) = fs::read(self.root.join(rel)) else {
-            return bad_request(lang);
+            return self.bad_request(lang);
         };
         let hash = hash_of(&bytes);
         let body = String::from_utf8(bytes)
@@ -547,7 +734,7 @@ impl Editor {
         match found.parsed {
             Ok(Document::Berita(doc)) => {
                 let values = NewsValues::from_meta(&doc.meta, body);
-                let view = format!("{base_path}/berita/{}/", doc.slug.as_str());
+                let view = format!("{}/berita/{}/", self.view, doc.slug.as_str());
                 self.render_news(
                     lang,
                     Some(rel),
@@ -588,11 +775,12 @@ impl Editor {
                     notice,
                 )
             }
-            Ok(Document::Masterplan(_)) => bad_request(lang),
+            Ok(Document::Masterplan(_)) => self.bad_request(lang),
             Err(e) => Reply::html(
                 200,
                 pages::message_page(
                     lang,
+                    self.nav(),
                     t(lang, "Berkas ini ada galat", "This file has errors"),
                     &format!(
                         "{}\n{}",
@@ -614,17 +802,17 @@ impl Editor {
             if form.get("kind") == "berita" {
                 return self.save_new_news(lang, form);
             }
-            return bad_request(lang);
+            return self.bad_request(lang);
         }
         let Some(found) = self.known_document(rel) else {
-            return bad_request(lang);
+            return self.bad_request(lang);
         };
         let full = self.root.join(rel);
         let Ok(bytes) = fs::read(&full) else {
-            return bad_request(lang);
+            return self.bad_request(lang);
         };
         let Ok(text) = String::from_utf8(bytes.clone()) else {
-            return bad_request(lang);
+            return self.bad_request(lang);
         };
         let conflict = hash_of(&bytes) != form.get("hash");
         match found.parsed {
@@ -649,7 +837,7 @@ impl Editor {
                 };
                 self.save_simple(lang, form, (rel, "halaman", &text, conflict), &current)
             }
-            _ => bad_request(lang),
+            _ => self.bad_request(lang),
         }
     }
 
@@ -722,7 +910,7 @@ impl Editor {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_simple(lang, (rel, kind, hash), &sent, &errors, None);
         }
-        Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(rel)))
+        Reply::redirect(&format!("{}&tersimpan=1", self.nav().edit_url(rel)))
     }
 
     /// Checks the uploads of `form`, names them (unique against `taken`) and adds them to
@@ -845,9 +1033,7 @@ impl Editor {
         }
         let mut taken = HashSet::from(["index.md".to_string()]);
         let uploads = Self::take_uploads(form, &mut taken, &mut values, &mut errors, lang);
-        let config = fs::read_to_string(self.root.join("site.yaml"))
-            .ok()
-            .and_then(|s| parse_site_config(Path::new("site.yaml"), &s).ok());
+        let config = read_site_config(&self.root);
         let (Some(config), Some(date)) = (config, date) else {
             if errors.is_empty() {
                 errors.insert(
@@ -884,7 +1070,7 @@ impl Editor {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_news(lang, None, "", &values, &errors, None, None);
         }
-        Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(&rel)))
+        Reply::redirect(&format!("{}&tersimpan=1", self.nav().edit_url(&rel)))
     }
 
     fn save_news(
@@ -946,7 +1132,7 @@ impl Editor {
             new_text = yaml_edit::set_body(&new_text, &values.body).unwrap_or(new_text);
         }
         if new_text == text && uploads.is_empty() {
-            return Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(rel)));
+            return Reply::redirect(&format!("{}&tersimpan=1", self.nav().edit_url(rel)));
         }
         if let Err(errors) = self.check_with_uploads(rel, &new_text, &uploads) {
             let fields = field_errors(&errors, &new_text, lang);
@@ -956,7 +1142,7 @@ impl Editor {
             errors.insert(String::new(), vec![e.message.get(lang).to_string()]);
             return self.render_news(lang, Some(rel), hash, &values, &errors, None, None);
         }
-        Reply::redirect(&format!("{}&tersimpan=1", pages::edit_url(rel)))
+        Reply::redirect(&format!("{}&tersimpan=1", self.nav().edit_url(rel)))
     }
 
     /// Runs the site's checks on `text` at `rel`, with `uploads` beside it (held in a temp
@@ -1078,11 +1264,12 @@ fn not_utf8(path: &Path) -> Diagnostic {
     )
 }
 
-fn bad_request(lang: Lang) -> Reply {
+fn bad_request(lang: Lang, nav: Nav) -> Reply {
     Reply::html(
         400,
         pages::message_page(
             lang,
+            nav,
             t(lang, "Permintaan ditolak", "Request refused"),
             t(
                 lang,
@@ -1213,5 +1400,44 @@ mod tests {
             Some("abc")
         );
         assert!(query_param("/_cerdas/", "token").is_none());
+    }
+
+    #[test]
+    fn a_regency_editor_makes_its_links_from_its_prefix() {
+        let nav = Nav {
+            prefix: "/_cerdas/agam/",
+            view: "/agam",
+            chooser: true,
+        };
+        assert_eq!(
+            nav.edit_url("berita/a b/index.md"),
+            "/_cerdas/agam/sunting?path=berita/a%20b/index.md"
+        );
+        let page = pages::message_page(Lang::Id, nav, "Judul", "Teks");
+        assert!(page.contains("<a href=\"/_cerdas/agam/\">Penyunting cerdas</a>"));
+        assert!(page.contains("<a href=\"/_cerdas/\">Pilih kabupaten/kota lain</a>"));
+        assert!(page.contains("<a href=\"/agam/\">Lihat situs</a>"));
+        let alone = pages::message_page(Lang::Id, Nav::TOP, "Judul", "Teks");
+        assert!(!alone.contains("Pilih kabupaten/kota lain"));
+    }
+
+    #[test]
+    fn the_chooser_speaks_the_province_language() {
+        let choices = [
+            pages::Choice {
+                name: "Kabupaten Agam".into(),
+                url: Some("/_cerdas/agam/".into()),
+            },
+            pages::Choice {
+                name: "rusak".into(),
+                url: None,
+            },
+        ];
+        let en = pages::chooser_page(Lang::En, "West Sumatra", &choices);
+        assert!(en.contains("<html lang=\"en\">") && en.contains("Choose a regency"));
+        assert!(en.contains("<a href=\"/_cerdas/agam/\">Kabupaten Agam</a>"));
+        assert!(en.contains("rusak</span> <span class=\"tanda galat\">site.yaml has errors"));
+        let id = pages::chooser_page(Lang::Id, "Provinsi Sumatera Barat", &choices);
+        assert!(id.contains("Pilih kabupaten/kota") && id.contains("site.yaml ada galat"));
     }
 }

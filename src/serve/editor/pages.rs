@@ -20,29 +20,70 @@ pub fn t(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
 /// Messages to show, by field name (`""` for the form as a whole).
 pub type FieldErrors = HashMap<String, Vec<String>>;
 
+/// Where the pages of one editor live: every link and form action of a regency's editor is
+/// made from its `prefix`, so it stays in that regency.
+#[derive(Clone, Copy, Debug)]
+pub struct Nav<'a> {
+    /// The editor's own address, ending in `/`: `/_cerdas/` for a regency served alone,
+    /// `/_cerdas/<regency-slug>/` for a regency of a served province.
+    pub prefix: &'a str,
+    /// Where the regency's pages start in the preview (`""`, or `/<regency-slug>`).
+    pub view: &'a str,
+    /// Whether a chooser of regencies is above this editor (a province is served).
+    pub chooser: bool,
+}
+
+impl Nav<'static> {
+    /// The editor at `/_cerdas/` itself: a regency served alone, or a province's chooser.
+    pub const TOP: Nav<'static> = Nav {
+        prefix: super::PREFIX,
+        view: "",
+        chooser: false,
+    };
+}
+
+impl Nav<'_> {
+    /// The editor address of the document at `path`.
+    pub fn edit_url(&self, path: &str) -> String {
+        format!("{}sunting?path={}", self.prefix, query_escape(path))
+    }
+}
+
 /// A whole editor page.
-pub fn layout(lang: Lang, title: &str, main: &str) -> String {
+pub fn layout(lang: Lang, nav: Nav, title: &str, main: &str) -> String {
+    let chooser = if nav.chooser {
+        format!(
+            " <a href=\"{}\">{}</a>",
+            super::PREFIX,
+            t(lang, "Pilih kabupaten/kota lain", "Choose another regency")
+        )
+    } else {
+        String::new()
+    };
     format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>{} · cerdas</title><link rel=\"stylesheet\" href=\"/_cerdas/editor.css\">\
 <script src=\"/_cerdas/editor.js\" defer></script></head><body>\
-<header class=\"bar\"><a href=\"/_cerdas/\">{}</a> <a href=\"/\">{}</a></header>\
+<header class=\"bar\"><a href=\"{}\">{}</a>{chooser} <a href=\"{}/\">{}</a></header>\
 <main id=\"isi\">{main}</main></body></html>",
         match lang {
             Lang::Id => "id",
             Lang::En => "en",
         },
         escape_html(title),
+        escape_html(nav.prefix),
         t(lang, "Penyunting cerdas", "cerdas editor"),
+        escape_html(nav.view),
         t(lang, "Lihat situs", "View site"),
     )
 }
 
 /// A page with one message (refusals, conflicts).
-pub fn message_page(lang: Lang, title: &str, text: &str) -> String {
+pub fn message_page(lang: Lang, nav: Nav, title: &str, text: &str) -> String {
     layout(
         lang,
+        nav,
         title,
         &format!(
             "<h1>{}</h1><p role=\"alert\">{}</p>",
@@ -77,16 +118,12 @@ fn query_escape(text: &str) -> String {
         .collect()
 }
 
-/// The editor address of the document at `path`.
-pub fn edit_url(path: &str) -> String {
-    format!("/_cerdas/sunting?path={}", query_escape(path))
-}
-
 /// The list page: news, programs, pages.
-pub fn list_page(lang: Lang, site: &str, sections: &[(&str, Vec<Row>)]) -> String {
+pub fn list_page(lang: Lang, nav: Nav, site: &str, sections: &[(&str, Vec<Row>)]) -> String {
     let mut main = format!(
-        "<h1>{}</h1><p><a class=\"tombol\" href=\"/_cerdas/berita/baru\">{}</a></p>",
+        "<h1>{}</h1><p><a class=\"tombol\" href=\"{}berita/baru\">{}</a></p>",
         escape_html(site),
+        escape_html(nav.prefix),
         t(lang, "Tulis berita baru", "Write a news item")
     );
     for (heading, rows) in sections {
@@ -115,7 +152,7 @@ pub fn list_page(lang: Lang, site: &str, sections: &[(&str, Vec<Row>)]) -> Strin
 <a href=\"{}\" aria-label=\"{} {}\">{}</a></li>",
                 escape_html(&r.title),
                 escape_html(&r.date),
-                escape_html(&edit_url(&r.path)),
+                escape_html(&nav.edit_url(&r.path)),
                 t(lang, "Sunting", "Edit"),
                 escape_html(&r.title),
                 t(lang, "Sunting", "Edit"),
@@ -123,7 +160,7 @@ pub fn list_page(lang: Lang, site: &str, sections: &[(&str, Vec<Row>)]) -> Strin
         }
         main.push_str("</ul>");
     }
-    layout(lang, t(lang, "Daftar tulisan", "Content"), &main)
+    layout(lang, nav, t(lang, "Daftar tulisan", "Content"), &main)
 }
 
 pub fn errors_for(errors: &FieldErrors, field: &str) -> String {
@@ -166,6 +203,8 @@ pub fn text_input(
 pub struct NewsFormContext<'a> {
     /// The language of the interface.
     pub lang: Lang,
+    /// Where this regency's editor lives.
+    pub nav: Nav<'a>,
     /// The file being edited, or `None` for a new item.
     pub path: Option<&'a str>,
     /// The hash of the file as it was when the form was made.
@@ -206,9 +245,10 @@ pub fn news_form(ctx: &NewsFormContext, v: &NewsValues, errors: &FieldErrors) ->
         ));
     }
     f.push_str(&errors_for(errors, ""));
-    f.push_str(
-        "<form method=\"post\" action=\"/_cerdas/simpan\" enctype=\"multipart/form-data\" class=\"formulir\">",
-    );
+    f.push_str(&format!(
+        "<form method=\"post\" action=\"{}simpan\" enctype=\"multipart/form-data\" class=\"formulir\">",
+        escape_html(ctx.nav.prefix)
+    ));
     f.push_str(&format!(
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"kind\" value=\"berita\">\
 <input type=\"hidden\" name=\"path\" value=\"{}\"><input type=\"hidden\" name=\"hash\" value=\"{}\">",
@@ -356,14 +396,15 @@ pub fn news_form(ctx: &NewsFormContext, v: &NewsValues, errors: &FieldErrors) ->
     ));
     f.push_str(&format!(
         "<div class=\"tombol-baris\"><button type=\"submit\">{}</button> \
-<button type=\"button\" id=\"pratinjau-tombol\" data-csrf=\"{}\">{}</button></div>\
+<button type=\"button\" id=\"pratinjau-tombol\" data-csrf=\"{}\" data-url=\"{}pratinjau\">{}</button></div>\
 <section id=\"pratinjau\" aria-live=\"polite\" aria-label=\"{}\"></section></form>",
         t(lang, "Simpan", "Save"),
         escape_html(ctx.csrf),
+        escape_html(ctx.nav.prefix),
         t(lang, "Pratinjau isi", "Preview body"),
         t(lang, "Pratinjau isi", "Body preview"),
     ));
-    layout(lang, heading, &f)
+    layout(lang, ctx.nav, heading, &f)
 }
 
 fn photo_fields(ctx: &NewsFormContext, v: &NewsValues, errors: &FieldErrors) -> String {
@@ -473,9 +514,10 @@ pub fn simple_form(
     }
     f.push_str(&errors_for(errors, ""));
     f.push_str(&format!(
-        "<form method=\"post\" action=\"/_cerdas/simpan\" enctype=\"multipart/form-data\" class=\"formulir\">\
+        "<form method=\"post\" action=\"{}simpan\" enctype=\"multipart/form-data\" class=\"formulir\">\
 <input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"kind\" value=\"{}\">\
 <input type=\"hidden\" name=\"path\" value=\"{}\"><input type=\"hidden\" name=\"hash\" value=\"{}\">",
+        escape_html(ctx.nav.prefix),
         escape_html(ctx.csrf),
         escape_html(kind),
         escape_html(ctx.path.unwrap_or("")),
@@ -508,7 +550,7 @@ pub fn simple_form(
     ));
     f.push_str(&format!(
         "<p>{}</p><div class=\"tombol-baris\"><button type=\"submit\">{}</button> \
-<button type=\"button\" id=\"pratinjau-tombol\" data-csrf=\"{}\">{}</button></div>\
+<button type=\"button\" id=\"pratinjau-tombol\" data-csrf=\"{}\" data-url=\"{}pratinjau\">{}</button></div>\
 <section id=\"pratinjau\" aria-live=\"polite\" aria-label=\"{}\"></section></form>",
         t(
             lang,
@@ -517,8 +559,62 @@ pub fn simple_form(
         ),
         t(lang, "Simpan", "Save"),
         escape_html(ctx.csrf),
+        escape_html(ctx.nav.prefix),
         t(lang, "Pratinjau isi", "Preview body"),
         t(lang, "Pratinjau isi", "Body preview"),
     ));
-    layout(lang, heading, &f)
+    layout(lang, ctx.nav, heading, &f)
+}
+
+/// One regency of the chooser: its name and its editor's address, or `None` when its
+/// `site.yaml` cannot be read (shown, not linked).
+pub struct Choice {
+    /// The regency's name (or its folder when `site.yaml` cannot be read).
+    pub name: String,
+    /// Its editor's address.
+    pub url: Option<String>,
+}
+
+/// The chooser of a province: which regency to edit.
+pub fn chooser_page(lang: Lang, province: &str, choices: &[Choice]) -> String {
+    let title = t(lang, "Pilih kabupaten/kota", "Choose a regency");
+    let mut main = format!(
+        "<h1>{}</h1><p>{}</p>",
+        escape_html(title),
+        escape_html(&format!(
+            "{} {province}.",
+            t(
+                lang,
+                "Penyunting bekerja pada satu kabupaten/kota dari",
+                "The editor works on one regency of"
+            )
+        ))
+    );
+    if choices.is_empty() {
+        main.push_str(&format!(
+            "<p>{}</p>",
+            t(
+                lang,
+                "Tidak ada folder kabupaten/kota di province.yaml; kabupaten/kota yang dibangun di tempat lain (export:) disunting di tempatnya.",
+                "No regency folder in province.yaml; regencies built elsewhere (export:) are edited where they are built."
+            )
+        ));
+    }
+    main.push_str("<ul class=\"daftar\">");
+    for c in choices {
+        match &c.url {
+            Some(url) => main.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_html(url),
+                escape_html(&c.name)
+            )),
+            None => main.push_str(&format!(
+                "<li><span class=\"judul\">{}</span> <span class=\"tanda galat\">{}</span></li>",
+                escape_html(&c.name),
+                t(lang, "site.yaml ada galat", "site.yaml has errors")
+            )),
+        }
+    }
+    main.push_str("</ul>");
+    layout(lang, Nav::TOP, title, &main)
 }

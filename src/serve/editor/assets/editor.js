@@ -9,7 +9,7 @@
     var data = new FormData();
     data.append("csrf", button.getAttribute("data-csrf") || "");
     data.append("body", body.value);
-    fetch("/_cerdas/pratinjau", { method: "POST", body: data, credentials: "same-origin" })
+    fetch(button.getAttribute("data-url") || "/_cerdas/pratinjau", { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) { out.innerHTML = html; })
       .catch(function () { out.textContent = "Pratinjau gagal (preview failed)."; });
