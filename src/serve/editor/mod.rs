@@ -27,6 +27,7 @@ use crate::markdown::{LinkTargets, render_markdown};
 use crate::scaffold::new::{check_slug, program_slugs, unique_name};
 use crate::scaffold::text::{one_line, title_slug, yaml_quote};
 use crate::scaffold::{NewKind, create_new_dir, exists_error, new_news_text, now_wib};
+use crate::serve::conn::{Request, Response};
 use crate::serve::http::percent_decode;
 
 use auth::Guard;
@@ -208,7 +209,7 @@ impl Editor {
     }
 
     /// Answers an editor request; `base_path` is where the preview site starts (`/sub`).
-    pub fn answer(&self, mut request: tiny_http::Request, base_path: &str) {
+    pub fn answer(&self, mut request: Request<'_>, base_path: &str) {
         let reply = self.reply(&mut request, base_path);
         send(request, reply);
     }
@@ -228,15 +229,15 @@ impl Editor {
         )
     }
 
-    fn reply(&self, request: &mut tiny_http::Request, base_path: &str) -> Reply {
+    fn reply(&self, request: &mut Request<'_>, base_path: &str) -> Reply {
         let lang = self.lang();
         if !self.guard.host_ok(request) {
             return self.forbidden(lang);
         }
         let url = request.url().to_string();
         let path = url.split(['?', '#']).next().unwrap_or("").to_string();
-        let method = request.method().clone();
-        if method == tiny_http::Method::Get
+        let method = request.method().to_string();
+        if method == "GET"
             && let Some(token) = query_param(&url, "token")
         {
             if !self.guard.token_matches(&token) {
@@ -263,27 +264,27 @@ impl Editor {
                 ),
             );
         }
-        match (method, path.as_str()) {
-            (tiny_http::Method::Get, "/_cerdas/editor.css") => Reply {
+        match (method.as_str(), path.as_str()) {
+            ("GET", "/_cerdas/editor.css") => Reply {
                 status: 200,
                 content_type: "text/css; charset=utf-8",
                 body: CSS.as_bytes().to_vec(),
                 headers: Vec::new(),
             },
-            (tiny_http::Method::Get, "/_cerdas/editor.js") => Reply {
+            ("GET", "/_cerdas/editor.js") => Reply {
                 status: 200,
                 content_type: "text/javascript; charset=utf-8",
                 body: JS.as_bytes().to_vec(),
                 headers: Vec::new(),
             },
-            (tiny_http::Method::Get, "/_cerdas/" | "/_cerdas") => self.list(lang),
-            (tiny_http::Method::Get, "/_cerdas/berita/baru") => self.new_news_form(lang),
-            (tiny_http::Method::Get, "/_cerdas/sunting") => {
+            ("GET", "/_cerdas/" | "/_cerdas") => self.list(lang),
+            ("GET", "/_cerdas/berita/baru") => self.new_news_form(lang),
+            ("GET", "/_cerdas/sunting") => {
                 let rel = query_param(&url, "path").unwrap_or_default();
                 let saved = query_param(&url, "tersimpan").is_some();
                 self.edit_form(lang, &rel, saved, base_path)
             }
-            (tiny_http::Method::Post, _) => self.post(request, lang, &path),
+            ("POST", _) => self.post(request, lang, &path),
             _ => Reply::html(
                 404,
                 pages::message_page(
@@ -299,7 +300,7 @@ impl Editor {
         }
     }
 
-    fn post(&self, request: &mut tiny_http::Request, lang: Lang, path: &str) -> Reply {
+    fn post(&self, request: &mut Request<'_>, lang: Lang, path: &str) -> Reply {
         if !self.guard.origin_ok(request) {
             return self.forbidden(lang);
         }
@@ -1150,8 +1151,8 @@ fn write_new_bundle(bundle: &Path, uploads: &[NewPhoto], text: &str) -> Result<(
     placed
 }
 
-fn send(request: tiny_http::Request, reply: Reply) {
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+fn send(request: Request<'_>, reply: Reply) {
+    let mut response = Response::new(reply.status, reply.body);
     let mut headers: Vec<(&str, String)> = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".to_string()),
@@ -1168,11 +1169,9 @@ fn send(request: tiny_http::Request, reply: Reply) {
     ];
     headers.extend(reply.headers);
     for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
+        response.add_header(name, &value);
     }
-    let _ = request.respond(response);
+    request.respond(response);
 }
 
 #[cfg(test)]
