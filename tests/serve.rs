@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 struct Serving {
     child: Child,
     addr: String,
+    /// The editor's address line `cerdas serve` printed (with this run's token).
+    editor_line: String,
     dir: tempfile::TempDir,
 }
 
@@ -63,13 +65,20 @@ fn serve_copy_with(sample: &str, setup: impl FnOnce(&Path), args: &[&str]) -> Se
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
+    let (mut line, mut editor_line) = (String::new(), String::new());
     stdout.read_line(&mut line).unwrap();
+    // On 127.0.0.1 the editor's address follows at once.
+    stdout.read_line(&mut editor_line).unwrap();
     // Keep reading what the server prints, as a terminal would.
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let start = line.find("http://").expect("the address is printed") + "http://".len();
     let addr = line[start..].split('/').next().unwrap().to_string();
-    Serving { child, addr, dir }
+    Serving {
+        child,
+        addr,
+        editor_line,
+        dir,
+    }
 }
 
 impl Serving {
@@ -107,6 +116,34 @@ impl Serving {
             String::from_utf8_lossy(&built.stderr)
         );
         self.dir.path().join("full")
+    }
+
+    /// Every file of the build in `out` fetched from the server, without what the preview adds
+    /// to pages (the reload script, the editor's link): how many files, and those that differ.
+    fn differences_from(&self, out: &Path) -> (usize, Vec<String>) {
+        let mut files = Vec::new();
+        files_under(out, out, &mut files);
+        let mut differ = Vec::new();
+        for rel in files.iter().filter(|f| !f.ends_with(".cerdas")) {
+            let (status, mut served) = self.get(&format!("/{rel}"));
+            for (start, end) in [
+                ("<script>(function(){var s=new EventSource(", "</script>"),
+                // The "Sunting" link: `/_cerdas/sunting?...` of a regency served alone,
+                // `/_cerdas/<regency>/sunting?...` in a province.
+                ("<a href=\"/_cerdas/", "</a>"),
+            ] {
+                if let Some(i) = served.find(start) {
+                    let j = i + served[i..].find(end).unwrap() + end.len();
+                    served.replace_range(i..j, "");
+                }
+            }
+            let expected =
+                String::from_utf8_lossy(&std::fs::read(out.join(rel)).unwrap()).into_owned();
+            if status != 200 || served != expected {
+                differ.push(rel.clone());
+            }
+        }
+        (files.len(), differ)
     }
 
     /// GET `path`: its status and the body's bytes.
@@ -401,33 +438,14 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
         String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
             .into_owned();
     s.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
-    let mut files = Vec::new();
-    files_under(&out, &out, &mut files);
-    let script_start = "<script>(function(){var s=new EventSource(";
-    let mut differ = Vec::new();
-    for rel in files.iter().filter(|f| !f.ends_with(".cerdas")) {
-        let (status, body) = s.get(&format!("/{rel}"));
-        let served = match body.find(script_start) {
-            Some(i) => format!(
-                "{}{}",
-                &body[..i],
-                &body[i..][body[i..].find("</script>").unwrap() + "</script>".len()..]
-            ),
-            None => body,
-        };
-        let expected = String::from_utf8_lossy(&std::fs::read(out.join(rel)).unwrap()).into_owned();
-        if status != 200 || served != expected {
-            differ.push(rel.clone());
-        }
-    }
+    let (files, differ) = s.differences_from(&out);
     assert!(
         differ.is_empty(),
         "served pages differ from a full build: {differ:?}"
     );
     assert!(
-        files.len() > 200,
-        "the whole province was compared ({} files)",
-        files.len()
+        files > 200,
+        "the whole province was compared ({files} files)"
     );
 }
 
@@ -600,4 +618,392 @@ fn the_preview_answers_before_its_photos_are_made_and_then_serves_the_builds_pho
         let expected = std::fs::read(out.join(url.trim_start_matches('/'))).unwrap();
         assert!(served == expected, "{url} served differs from the build's");
     }
+}
+
+// Under load and abuse (issue 15): every client here talks to 127.0.0.1 only, every loop is
+// bounded in count and time, and the few-second bounds are failure deadlines, not timings.
+
+/// One GET on a fresh connection, read within `timeout`: the status and body, or what went
+/// wrong (no connection, a 5xx, a body shorter than its Content-Length, no answer in time).
+fn fetch(addr: &str, path: &str, timeout: Duration) -> Result<(u16, Vec<u8>), String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| format!("{path}: connect: {e}"))?;
+    s.set_read_timeout(Some(timeout)).unwrap();
+    s.set_write_timeout(Some(timeout)).unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .map_err(|e| format!("{path}: send: {e}"))?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)
+        .map_err(|e| format!("{path}: read after {} bytes: {e}", out.len()))?;
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| format!("{path}: no response head in {} bytes", out.len()))?;
+    let head = String::from_utf8_lossy(&out[..split]).to_ascii_lowercase();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out[split + 4..].to_vec();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if length.is_some_and(|len| len != body.len()) {
+        return Err(format!(
+            "{path}: body of {} bytes, said {length:?}",
+            body.len()
+        ));
+    }
+    if !(200..500).contains(&status) {
+        return Err(format!("{path}: status {status}"));
+    }
+    Ok((status, body))
+}
+
+/// A normal visitor while the abuse runs: the home page, whole, within 5 seconds.
+fn home_page_answers(addr: &str) {
+    let (status, body) = fetch(addr, "/", Duration::from_secs(5)).unwrap();
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("</html>"));
+}
+
+/// Whether the server closes `stream` within `within` (reading and dropping any answer
+/// it sends first, such as a 408): the answer read, or `None` when still open.
+fn closed_within(stream: &mut TcpStream, within: Duration) -> Option<String> {
+    let deadline = Instant::now() + within;
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        stream.set_read_timeout(Some(left)).unwrap();
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(String::from_utf8_lossy(&answer).into_owned()),
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Some(String::from_utf8_lossy(&answer).into_owned()),
+        }
+    }
+}
+
+const NEWS: [&str; 4] = [
+    "berita/rapat-evaluasi-quick-win.md",
+    "berita/peluncuran-nagari-digital.md",
+    "berita/pembinaan-smart-city-tahap-i.md",
+    "berita/sosialisasi-smart-city-tahap-ii/index.md",
+];
+
+/// The page of news file `rel`.
+fn news_page(rel: &str) -> String {
+    let slug = rel
+        .trim_start_matches("berita/")
+        .trim_end_matches("/index.md")
+        .trim_end_matches(".md");
+    format!("/berita/{slug}/")
+}
+
+/// `text` with its title line replaced by `title`.
+fn retitled(text: &str, title: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with("title:") {
+                format!("title: \"{title}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn a_burst_of_edits_under_concurrent_readers_fails_no_request_and_ends_as_a_full_build() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let s = serve_agam();
+    let (status, page) = s.get(&news_page(NEWS[3]));
+    assert_eq!(status, 200);
+    let photo = picture_urls(&page)
+        .into_iter()
+        .find(|u| u.ends_with(".webp"))
+        .expect("the news item shows a photo");
+    // Made once before the burst, so the readers never wait for it.
+    assert_eq!(s.get_photo(&photo).0, 200);
+    let mut urls: Vec<String> = ["/", "/berita/", "/atom.xml", "/cerdas.css"]
+        .iter()
+        .map(|u| u.to_string())
+        .collect();
+    urls.push(photo);
+    urls.extend(NEWS.iter().map(|n| news_page(n)));
+    let originals: Vec<String> = NEWS
+        .iter()
+        .map(|n| std::fs::read_to_string(s.path(n)).unwrap())
+        .collect();
+
+    let stop = AtomicBool::new(false);
+    let answered = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::<String>::new());
+    let mut last_title = vec![String::new(); NEWS.len()];
+    std::thread::scope(|scope| {
+        for reader in 0..4 {
+            let (urls, stop, answered, failures, addr) =
+                (&urls, &stop, &answered, &failures, &s.addr);
+            scope.spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(120);
+                for i in 0..400 {
+                    if stop.load(Ordering::SeqCst) || Instant::now() > deadline {
+                        break;
+                    }
+                    let url = &urls[(reader + i) % urls.len()];
+                    match fetch(addr, url, Duration::from_secs(30)) {
+                        Ok((200, _)) => {
+                            answered.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok((status, _)) => {
+                            failures.lock().unwrap().push(format!("{url}: {status}"))
+                        }
+                        Err(e) => failures.lock().unwrap().push(e),
+                    }
+                }
+            });
+        }
+        // Fifty saves in a burst: even ones as an editor saves (a hidden temp file renamed
+        // over), odd ones written in place.
+        for i in 0..50 {
+            let n = i % NEWS.len();
+            let title = format!("Suntingan {i} Berita Agam");
+            let text = retitled(&originals[n], &title);
+            let path = s.path(NEWS[n]);
+            if i % 2 == 0 {
+                let temp = path.with_file_name(format!(".simpan-{i}.tmp"));
+                std::fs::write(&temp, &text).unwrap();
+                std::fs::rename(&temp, &path).unwrap();
+            } else {
+                std::fs::write(&path, &text).unwrap();
+            }
+            last_title[n] = title;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for (n, title) in last_title.iter().enumerate() {
+            let page = s.wait_for(&news_page(NEWS[n]), |b| b.contains(title.as_str()));
+            assert!(page.contains(title.as_str()), "{} shows {title}", NEWS[n]);
+        }
+        stop.store(true, Ordering::SeqCst);
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "failed requests: {failures:?}");
+    assert!(
+        answered.load(Ordering::SeqCst) >= 4,
+        "the readers were answered"
+    );
+
+    std::thread::sleep(Duration::from_millis(300));
+    let out = s.full_build(&[]);
+    let entry =
+        String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
+            .into_owned();
+    s.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
+    let (files, differ) = s.differences_from(&out);
+    assert!(
+        differ.is_empty(),
+        "served files differ from a full build: {differ:?}"
+    );
+    assert!(files > 50, "the whole site was compared ({files} files)");
+}
+
+#[test]
+fn clients_sending_headers_a_byte_a_second_are_closed_and_hold_nothing() {
+    let s = serve_agam();
+    let request =
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: sangat-lambat\r\nAccept: */*\r\n\r\n";
+    let mut slow: Vec<Option<TcpStream>> = (0..20)
+        .map(|_| Some(TcpStream::connect(&s.addr).unwrap()))
+        .collect();
+    let mut answers = Vec::new();
+    // One byte a second on each, for at most 30 seconds (the head alone would take 80).
+    for byte in request.iter().take(30) {
+        let tick = Instant::now();
+        for conn in slow.iter_mut() {
+            if let Some(stream) = conn
+                && stream.write_all(&[*byte]).is_err()
+            {
+                *conn = None;
+            }
+        }
+        home_page_answers(&s.addr);
+        for conn in slow.iter_mut() {
+            if let Some(stream) = conn
+                && let Some(answer) = closed_within(stream, Duration::from_millis(20))
+            {
+                answers.push(answer);
+                *conn = None;
+            }
+        }
+        if slow.iter().all(Option::is_none) {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1).saturating_sub(tick.elapsed()));
+    }
+    assert!(
+        slow.iter().all(Option::is_none),
+        "every slow client was closed"
+    );
+    assert!(
+        answers.iter().any(|a| a.starts_with("HTTP/1.1 408")),
+        "told why: {answers:?}"
+    );
+}
+
+#[test]
+fn hundreds_of_idle_connections_keep_no_visitor_out_and_are_closed() {
+    let s = serve_agam();
+    let mut idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    for _ in 0..3 {
+        home_page_answers(&s.addr);
+    }
+    let deadline = Instant::now() + Duration::from_secs(40);
+    for (i, stream) in idle.iter_mut().enumerate() {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(10));
+        assert!(
+            closed_within(stream, left).is_some(),
+            "idle connection {i} was closed"
+        );
+    }
+    home_page_answers(&s.addr);
+}
+
+#[test]
+fn a_header_past_the_cap_is_refused() {
+    let s = serve_agam();
+    let (status, _, _) = s.request(&format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Besar: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(64 * 1024)
+    ));
+    assert_eq!(status, 431);
+    let many: String = (0..200).map(|i| format!("X-{i}: a\r\n")).collect();
+    let (status, _, _) = s.request(&format!(
+        "GET / HTTP/1.1\r\nHost: x\r\n{many}Connection: close\r\n\r\n"
+    ));
+    assert_eq!(status, 431);
+    home_page_answers(&s.addr);
+}
+
+#[test]
+fn a_body_that_never_ends_is_cut_off_and_holds_nothing() {
+    let s = serve_agam();
+    let ten_mb = 10 * 1024 * 1024;
+    let post = |path: &str, extra: &str| {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.write_all(format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\n{extra}Content-Type: multipart/form-data; boundary=batas\r\nContent-Length: {ten_mb}\r\n\r\n--batas\r\n",
+            s.addr
+        ).as_bytes())
+        .unwrap();
+        c
+    };
+    // Outside the editor, or without its token: answered at once, the body never read.
+    for (path, status) in [("/", "405"), ("/_cerdas/simpan", "403")] {
+        let mut c = post(path, "");
+        let answer = closed_within(&mut c, Duration::from_secs(10)).expect("closed");
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{path}: {answer}"
+        );
+    }
+    // With the token the editor reads the body, which must keep up a minimum pace.
+    let token_at = s.editor_line.find("?token=").expect("the editor address") + "?token=".len();
+    let token = s.editor_line[token_at..].trim();
+    let (status, head, _) = s.request(&format!(
+        "GET /_cerdas/?token={token} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        s.addr
+    ));
+    assert_eq!(status, 303);
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a cookie")
+        .to_string();
+    let mut slow = post(
+        "/_cerdas/simpan",
+        &format!("Cookie: {cookie}\r\nOrigin: http://{}\r\n", s.addr),
+    );
+    let mut answer = None;
+    for _ in 0..40 {
+        let tick = Instant::now();
+        if slow.write_all(b"x").is_err() {
+            answer = Some(String::new());
+            break;
+        }
+        home_page_answers(&s.addr);
+        answer = closed_within(&mut slow, Duration::from_millis(20));
+        if answer.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1).saturating_sub(tick.elapsed()));
+    }
+    assert!(answer.is_some(), "the slow upload was cut off");
+}
+
+#[test]
+fn live_reload_streams_are_capped_and_the_open_ones_still_get_events() {
+    let s = serve_agam();
+    let open = |addr: &str| -> (BufReader<TcpStream>, String) {
+        let mut c = TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        c.write_all(b"GET /__cerdas/reload HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut reader = BufReader::new(c);
+        let mut seen = String::new();
+        for _ in 0..20 {
+            if reader.read_line(&mut seen).unwrap_or(0) == 0
+                || seen.contains("terhubung")
+                || seen.contains("503")
+            {
+                break;
+            }
+        }
+        (reader, seen)
+    };
+    let mut streams = Vec::new();
+    let mut refused = 0;
+    for _ in 0..40 {
+        let (reader, seen) = open(&s.addr);
+        if seen.contains("terhubung") {
+            streams.push(reader);
+        } else {
+            assert!(seen.starts_with("HTTP/1.1 503"), "{seen}");
+            refused += 1;
+        }
+    }
+    assert_eq!((streams.len(), refused), (32, 8));
+    home_page_answers(&s.addr);
+    s.edit(
+        RAPAT,
+        "Rapat Evaluasi Quick Win Smart City Agam",
+        "Judul Baru Rapat Evaluasi",
+    );
+    let first = &mut streams[0];
+    let mut event = String::new();
+    for _ in 0..20 {
+        if first.read_line(&mut event).unwrap_or(0) == 0 || event.contains("event: reload") {
+            break;
+        }
+    }
+    assert!(event.contains("event: reload"), "{event}");
 }

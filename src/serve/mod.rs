@@ -5,6 +5,7 @@
 //! Nothing is written to disk: the output lives in memory and copied files are read from
 //! their sources when asked for.
 
+pub mod conn;
 pub mod editor;
 pub mod http;
 pub mod photos;
@@ -30,6 +31,7 @@ use crate::site::CopiedFile;
 use crate::site::images::ImageJob;
 use crate::text::escape_html;
 use crate::text::packed::Body;
+use conn::{Request, Response};
 use http::{Entry, Resolved, Served, content_type, etag, inject};
 use photos::PhotoMaker;
 use reload::Clients;
@@ -281,21 +283,11 @@ impl Server {
     pub fn start(
         options: ServeOptions,
         on_port_taken: impl Fn(u16),
-    ) -> Result<(Server, tiny_http::Server), Diagnostics> {
+    ) -> Result<(Server, TcpListener), Diagnostics> {
         let listener = bind(options.bind, options.port, on_port_taken)?;
         let addr = listener
             .local_addr()
             .map_err(|e| Diagnostic::io(Path::new("127.0.0.1"), &e))?;
-        set_nodelay(&listener);
-        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| {
-            Diagnostic::file(
-                "serve",
-                Text::new(
-                    format!("server tidak dapat dimulai: {e}"),
-                    format!("the server cannot start: {e}"),
-                ),
-            )
-        })?;
         let host = match addr.ip() {
             IpAddr::V6(ip) => format!("[{ip}]"),
             IpAddr::V4(ip) => ip.to_string(),
@@ -331,7 +323,7 @@ impl Server {
         };
         server.rebuild(&[]);
         server.release_memory();
-        Ok((server, http))
+        Ok((server, listener))
     }
 
     /// The address to open in a browser.
@@ -508,22 +500,16 @@ impl Server {
         });
     }
 
-    /// Answers requests on `workers` threads until the process ends.
-    pub fn serve(self: &Arc<Self>, http: tiny_http::Server, workers: usize) {
-        let http = Arc::new(http);
-        for _ in 0..workers.max(1) {
-            let (me, http) = (Arc::clone(self), Arc::clone(&http));
-            std::thread::spawn(move || {
-                for request in http.incoming_requests() {
-                    me.answer(request);
-                }
-            });
-        }
+    /// Answers requests on `listener` until the process ends, each connection on its own
+    /// thread with the bounds of [`conn`].
+    pub fn serve(self: &Arc<Self>, listener: TcpListener) {
+        let me = Arc::clone(self);
+        conn::serve(listener, Arc::new(move |request| me.answer(request)));
         let me = Arc::clone(self);
         std::thread::spawn(move || me.clients.heartbeat_forever(Duration::from_secs(10)));
     }
 
-    fn answer(&self, request: tiny_http::Request) {
+    fn answer(&self, request: Request<'_>) {
         if editor::is_editor_url(request.url()) {
             let base_path = self
                 .state
@@ -532,9 +518,7 @@ impl Server {
                 .unwrap_or_default();
             match &self.editor {
                 Some(editor) => editor.answer(request, &base_path),
-                None => {
-                    let _ = request.respond(tiny_http::Response::empty(404));
-                }
+                None => request.respond(Response::empty(404)),
             }
             return;
         }
@@ -542,16 +526,15 @@ impl Server {
             self.clients.subscribe(request);
             return;
         }
-        let method = request.method().clone();
-        if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-            let _ = request.respond(tiny_http::Response::empty(405));
+        if !matches!(request.method(), "GET" | "HEAD") {
+            request.respond(Response::empty(405));
             return;
         }
         if let Some(photo) = self.photo_to_make(request.url()) {
             self.photos.ensure(&photo);
         }
         let Ok(state) = self.state.read() else {
-            let _ = request.respond(tiny_http::Response::empty(500));
+            request.respond(Response::empty(500));
             return;
         };
         let overlay = state
@@ -561,12 +544,8 @@ impl Server {
         let (status, key) = match state.served.resolve(request.url()) {
             Resolved::File(key) => (200, Some(key)),
             Resolved::Redirect(to) => {
-                let header = tiny_http::Header::from_bytes("Location", to.as_bytes());
-                let mut response = tiny_http::Response::empty(301);
-                if let Ok(h) = header {
-                    response.add_header(h);
-                }
-                let _ = request.respond(response);
+                drop(state);
+                request.respond(Response::empty(301).with_header("Location", &to));
                 return;
             }
             Resolved::NotFound => (
@@ -672,29 +651,23 @@ fn show_photo_error(state: Arc<RwLock<State>>, clients: Clients) -> photos::OnFa
     })
 }
 
-fn respond(request: tiny_http::Request, status: u16, key: &str, body: Vec<u8>) {
+fn respond(request: Request<'_>, status: u16, key: &str, body: Vec<u8>) {
     let tag = etag(&body);
-    let not_modified = status == 200
-        && request
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == tag);
+    let not_modified = status == 200 && request.headers("If-None-Match").any(|v| v == tag);
     let headers = [
         ("Content-Type", content_type(key)),
         ("ETag", tag.as_str()),
         ("Cache-Control", "no-cache"),
     ];
     let mut response = if not_modified {
-        tiny_http::Response::from_data(Vec::new()).with_status_code(304)
+        Response::empty(304)
     } else {
-        tiny_http::Response::from_data(body).with_status_code(status)
+        Response::new(status, body)
     };
     for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
+        response.add_header(name, value);
     }
-    let _ = request.respond(response);
+    request.respond(response);
 }
 
 /// The errors as a readable panel over the page: file, line, column, what and how to fix.
@@ -753,26 +726,6 @@ fn bind(ip: IpAddr, port: u16, on_port_taken: impl Fn(u16)) -> Result<TcpListene
     .into())
 }
 
-/// Sets TCP_NODELAY on the listening socket; accepted connections inherit it on Linux, so
-/// small responses and reload events go out at once.
-fn set_nodelay(listener: &TcpListener) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let one: libc::c_int = 1;
-        // SAFETY: a valid socket descriptor and a pointer to a live c_int of the given size.
-        unsafe {
-            libc::setsockopt(
-                listener.as_raw_fd(),
-                libc::IPPROTO_TCP,
-                libc::TCP_NODELAY,
-                (&one as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
-    }
-}
-
 /// What `run` reports as it goes, for the command line to print.
 #[derive(Debug)]
 pub enum ServeEvent {
@@ -813,7 +766,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
     }
     let started = Instant::now();
     let ports_taken = Mutex::new(Vec::new());
-    let (server, http) = Server::start(options.clone(), |p| {
+    let (server, listener) = Server::start(options.clone(), |p| {
         if let Ok(mut v) = ports_taken.lock() {
             v.push(p);
         }
@@ -830,7 +783,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
         dirs.push(themes);
     }
     let (_watcher, changes) = watch::watch(&dirs)?;
-    server.serve(http, 4);
+    server.serve(listener);
     report(ServeEvent::Listening {
         url: server.url(),
         editor: server.editor_url(),

@@ -8,6 +8,8 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
+use crate::serve::conn::Request;
+
 /// How many CSRF values are remembered; older forms must be opened again.
 const CSRF_KEPT: usize = 512;
 
@@ -40,12 +42,8 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// The value of header `name` of `request`, if sent.
-pub fn header<'a>(request: &'a tiny_http::Request, name: &'static str) -> Option<&'a str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+pub fn header<'a>(request: &'a Request<'_>, name: &'static str) -> Option<&'a str> {
+    request.header(name)
 }
 
 impl Guard {
@@ -83,23 +81,21 @@ impl Guard {
     }
 
     /// Whether the request's `Host` names this server.
-    pub fn host_ok(&self, request: &tiny_http::Request) -> bool {
+    pub fn host_ok(&self, request: &Request<'_>) -> bool {
         header(request, "Host").is_some_and(|h| self.hosts.iter().any(|ok| ok == h))
     }
 
     /// Whether the request carries the token cookie.
-    pub fn cookie_ok(&self, request: &tiny_http::Request) -> bool {
+    pub fn cookie_ok(&self, request: &Request<'_>) -> bool {
         request
-            .headers()
-            .iter()
-            .filter(|h| h.field.equiv("Cookie"))
-            .flat_map(|h| h.value.as_str().split(';'))
+            .headers("Cookie")
+            .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .any(|(name, value)| name == self.cookie && same_secret(value, &self.token))
     }
 
     /// Whether the request's `Origin` is this server (required on every POST).
-    pub fn origin_ok(&self, request: &tiny_http::Request) -> bool {
+    pub fn origin_ok(&self, request: &Request<'_>) -> bool {
         header(request, "Origin")
             .is_some_and(|origin| self.hosts.iter().any(|h| origin == format!("http://{h}")))
     }

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use crate::content::image_info::{ImageFormat, image_info};
+use crate::serve::conn::Request;
 
 /// The most a request body may hold.
 pub const MAX_REQUEST: usize = 200 * 1024 * 1024;
@@ -70,14 +71,14 @@ impl Form {
 }
 
 /// Reads the body of `request` (which must say its length and be at most [`MAX_REQUEST`]).
-pub fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, FormError> {
+pub fn read_body(request: &mut Request<'_>) -> Result<Vec<u8>, FormError> {
     let len = request.body_length().ok_or(FormError::Malformed)?;
     if len > MAX_REQUEST {
         return Err(FormError::TooLarge);
     }
     let mut body = Vec::with_capacity(len);
     request
-        .as_reader()
+        .body()
         .take(len as u64)
         .read_to_end(&mut body)
         .map_err(|_| FormError::Malformed)?;

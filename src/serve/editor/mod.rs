@@ -34,6 +34,7 @@ use crate::markdown::{LinkTargets, render_markdown};
 use crate::scaffold::new::{check_slug, program_slugs, unique_name};
 use crate::scaffold::text::{one_line, title_slug, yaml_quote};
 use crate::scaffold::{NewKind, create_new_dir, exists_error, new_news_text, now_wib};
+use crate::serve::conn::{Request, Response};
 use crate::serve::http::percent_decode;
 
 use auth::Guard;
@@ -255,20 +256,20 @@ impl Editor {
     }
 
     /// Answers an editor request; `base_path` is where the preview site starts (`/sub`).
-    pub fn answer(&self, mut request: tiny_http::Request, base_path: &str) {
+    pub fn answer(&self, mut request: Request<'_>, base_path: &str) {
         let reply = self.reply(&mut request, base_path);
         send(request, reply);
     }
 
-    fn reply(&self, request: &mut tiny_http::Request, base_path: &str) -> Reply {
+    fn reply(&self, request: &mut Request<'_>, base_path: &str) -> Reply {
         let lang = self.lang();
         if !self.guard.host_ok(request) {
             return forbidden(lang);
         }
         let url = request.url().to_string();
         let path = url.split(['?', '#']).next().unwrap_or("").to_string();
-        let method = request.method().clone();
-        if method == tiny_http::Method::Get
+        let method = request.method().to_string();
+        if method == "GET"
             && let Some(token) = query_param(&url, "token")
         {
             if !self.guard.token_matches(&token) {
@@ -281,8 +282,8 @@ impl Editor {
         if !self.guard.cookie_ok(request) {
             return forbidden(lang);
         }
-        match (&method, path.as_str()) {
-            (tiny_http::Method::Get, "/_cerdas/editor.css") => {
+        match (method.as_str(), path.as_str()) {
+            ("GET", "/_cerdas/editor.css") => {
                 return Reply {
                     status: 200,
                     content_type: "text/css; charset=utf-8",
@@ -290,7 +291,7 @@ impl Editor {
                     headers: Vec::new(),
                 };
             }
-            (tiny_http::Method::Get, "/_cerdas/editor.js") => {
+            ("GET", "/_cerdas/editor.js") => {
                 return Reply {
                     status: 200,
                     content_type: "text/javascript; charset=utf-8",
@@ -313,8 +314,8 @@ impl Editor {
         }
         let rest = path.strip_prefix(PREFIX).unwrap_or("");
         if rest.is_empty() {
-            return match method {
-                tiny_http::Method::Get => self.chooser(lang),
+            return match method.as_str() {
+                "GET" => self.chooser(lang),
                 _ => not_found(lang, Nav::TOP),
             };
         }
@@ -467,27 +468,22 @@ impl Desk<'_> {
     }
 
     /// Answers a request for `rest`, the address after this editor's prefix.
-    fn reply(
-        &self,
-        request: &mut tiny_http::Request,
-        method: &tiny_http::Method,
-        rest: &str,
-        url: &str,
-    ) -> Reply {
+    fn reply(&self, request: &mut Request<'_>, method: &str, rest: &str, url: &str) -> Reply {
         let lang = self.lang();
         match (method, rest) {
-            (tiny_http::Method::Get, "") => self.list(lang),
-            (tiny_http::Method::Get, "berita/baru") => self.new_news_form(lang),
-            (tiny_http::Method::Get, "sunting") => {
+            ("GET", "") => self.list(lang),
+            ("GET", "berita/baru") => self.new_news_form(lang),
+            ("GET", "sunting") => {
                 let rel = query_param(url, "path").unwrap_or_default();
                 let saved = query_param(url, "tersimpan").is_some();
                 self.edit_form(lang, &rel, saved)
             }
-            (tiny_http::Method::Post, _) => self.post(request, lang, rest),
+            ("POST", _) => self.post(request, lang, rest),
             _ => not_found(lang, self.nav()),
         }
     }
-    fn post(&self, request: &mut tiny_http::Request, lang: Lang, rest: &str) -> Reply {
+
+    fn post(&self, request: &mut Request<'_>, lang: Lang, rest: &str) -> Reply {
         if !self.guard.origin_ok(request) {
             return forbidden(lang);
         }
@@ -1337,8 +1333,8 @@ fn write_new_bundle(bundle: &Path, uploads: &[NewPhoto], text: &str) -> Result<(
     placed
 }
 
-fn send(request: tiny_http::Request, reply: Reply) {
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+fn send(request: Request<'_>, reply: Reply) {
+    let mut response = Response::new(reply.status, reply.body);
     let mut headers: Vec<(&str, String)> = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".to_string()),
@@ -1355,11 +1351,9 @@ fn send(request: tiny_http::Request, reply: Reply) {
     ];
     headers.extend(reply.headers);
     for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
+        response.add_header(name, &value);
     }
-    let _ = request.respond(response);
+    request.respond(response);
 }
 
 #[cfg(test)]
