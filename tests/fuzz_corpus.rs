@@ -22,7 +22,11 @@ fn replay(target: &str, check: fn(&[u8])) {
     for file in files {
         let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let run = std::panic::catch_unwind(|| check(&bytes));
-        assert!(run.is_ok(), "{} panicked (replay it with the fuzz target)", file.display());
+        assert!(
+            run.is_ok(),
+            "{} panicked (replay it with the fuzz target)",
+            file.display()
+        );
     }
 }
 

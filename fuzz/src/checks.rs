@@ -35,7 +35,10 @@ pub fn front_matter(data: &[u8]) {
     };
     match split_front_matter(file, &source) {
         Ok(split) => {
-            assert!(source.ends_with(split.body), "the body is the end of the file");
+            assert!(
+                source.ends_with(split.body),
+                "the body is the end of the file"
+            );
             assert!(split.yaml.len() + split.body.len() <= source.len());
             assert!(source.contains(split.yaml));
             match parse_yaml::<serde_json::Value>(file, &source, split.yaml, split.yaml_line) {
@@ -102,9 +105,13 @@ impl LinkTargets for Site {
         }
     }
     fn file_exists(&self, path: &Path) -> bool {
-        ["berita/uji/foto.jpg", "berita/uji/rusak.jpg", "static/a.pdf"]
-            .iter()
-            .any(|f| path == Path::new(f))
+        [
+            "berita/uji/foto.jpg",
+            "berita/uji/rusak.jpg",
+            "static/a.pdf",
+        ]
+        .iter()
+        .any(|f| path == Path::new(f))
     }
     fn picture(&self, path: &Path, alt: &str) -> Result<Option<String>, (Text, Text)> {
         match path.to_str() {
@@ -131,7 +138,10 @@ pub fn markdown(data: &[u8]) {
     for html in [&out.html, &out.summary_html] {
         let lower = html.to_ascii_lowercase();
         assert!(!lower.contains("<script"), "a script came through: {html}");
-        assert!(!lower.contains("javascript:"), "a javascript: link came through: {html}");
+        assert!(
+            !lower.contains("javascript:"),
+            "a javascript: link came through: {html}"
+        );
     }
 }
 
