@@ -29,13 +29,20 @@ fn long_body(bytes: usize) -> String {
     body
 }
 
+/// The minimal test site with `search: false`. The search index (pagefind) of thousands of
+/// pages, or of one 50 MB page, takes minutes in a debug build and is not what these tests
+/// are about: they hold the reading, rendering and writing of the pages.
+fn without_search() -> TestSite {
+    TestSite::new().file("site.yaml", &format!("{SITE_YAML}search: false\n"))
+}
+
 #[test]
 fn issue_15_a_50_mb_news_body_builds() {
     let body = long_body(50 * 1024 * 1024);
     let text = format!(
         "---\ntitle: \"Laporan Panjang\"\ndate: 2022-08-16\nauthor: \"Humas Uji\"\n---\n{body}"
     );
-    let site = TestSite::new().file("berita/laporan-panjang/index.md", &text);
+    let site = without_search().file("berita/laporan-panjang/index.md", &text);
     let out = site.build();
     assert_ok(&out);
     let page = site.read("berita/laporan-panjang/index.html");
@@ -53,7 +60,7 @@ fn issue_15_a_50_mb_news_body_builds() {
 
 #[test]
 fn issue_15_ten_thousand_news_in_one_folder_build() {
-    let site = TestSite::new();
+    let site = without_search();
     let berita = site.root().join("berita");
     for i in 0..10_000 {
         let day = 1 + i % 28;
