@@ -170,6 +170,17 @@ fn picture_copies(
     sink.pictures(&site.pictures.jobs(), input)
 }
 
+/// `errors` with every file inside `dir` named relative to it, as content errors are: a file
+/// to copy that cannot be read is found only when the output is written, by its full path.
+fn shown_in(dir: &Path, mut errors: Diagnostics) -> Diagnostics {
+    for d in &mut errors.0 {
+        if let Ok(rel) = d.file.strip_prefix(dir) {
+            d.file = rel.to_path_buf();
+        }
+    }
+    errors
+}
+
 /// Counts what would be written.
 #[derive(Default)]
 struct Discard(Mutex<(usize, usize)>);
@@ -335,7 +346,8 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         files.extend(index.finish()?);
     }
     copies.extend(pictures?);
-    sink.accept(Part::Main, files, copies)?;
+    sink.accept(Part::Main, files, copies)
+        .map_err(|e| shown_in(&opts.input, e))?;
     Ok(Summary {
         news: site.news.len(),
         regencies: 1,
@@ -860,7 +872,8 @@ fn load_regency(
                 .collect();
             let warnings = site.warnings.clone();
             add_search_part(search, index, &files);
-            sink.accept(Part::Regency(index), files, copies)?;
+            sink.accept(Part::Regency(index), files, copies)
+                .map_err(|e| shown_in(&dir, e))?;
             Ok(LoadedRegency {
                 source: RegencySource::Built(export),
                 warnings,

@@ -673,6 +673,9 @@ pub fn normalize(path: &Path) -> Option<PathBuf> {
 /// Gives every heading a unique id made from its text (`## Hasil Bimtek` -> `hasil-bimtek`).
 fn add_heading_ids(events: &mut [Event]) {
     let mut used = HashSet::new();
+    // The next number to try after each base: a page of many headings with the same text
+    // takes each its id at once, instead of counting again from 1 (quadratic on long bodies).
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -686,10 +689,10 @@ fn add_heading_ids(events: &mut [Event]) {
                 s => s,
             };
             let mut id = base.clone();
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
             while !used.insert(id.clone()) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                 *slot = Some(id.into());
@@ -909,6 +912,32 @@ mod tests {
         let r = md("## Hasil Bimtek\n\n## Hasil Bimtek\n");
         assert!(r.html.contains(r#"<h2 id="hasil-bimtek">"#));
         assert!(r.html.contains(r#"<h2 id="hasil-bimtek-1">"#));
+    }
+
+    #[test]
+    fn many_headings_with_one_text_each_get_the_next_number() {
+        // A literal `Hasil 1` takes `hasil-1` first; the repeated `Hasil` skips it.
+        let r = md("## Hasil 1
+
+## Hasil
+
+## Hasil
+
+## Hasil
+");
+        for id in ["hasil-1", "hasil", "hasil-2", "hasil-3"] {
+            assert_eq!(
+                r.html.matches(&format!("id=\"{id}\"")).count(),
+                1,
+                "{}",
+                r.html
+            );
+        }
+        // Twenty thousand of them (a 50 MB report) number straight through, without counting
+        // from 1 for each.
+        let body = "## Hasil\n\nIsi.\n\n".repeat(20_000);
+        let r = md(&body);
+        assert!(r.html.contains("<h2 id=\"hasil-19999\">"));
     }
 
     #[test]

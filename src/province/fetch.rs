@@ -159,6 +159,25 @@ fn nested_deeper_than(bytes: &[u8], max: usize) -> bool {
     false
 }
 
+/// Reads, checks and cleans the `data.json` text `bytes` as [`read_export`] does with what it
+/// read from `location` (a path or an http(s) URL, only named in messages): too deep nesting,
+/// a wrong shape, a slug that is not a slug and a home address that is not http(s) are
+/// errors; other links that are not http(s) are dropped with a warning. `file` and `source`
+/// name `province.yaml` for messages. Nothing is read from disk or the network.
+pub fn parse_export_bytes(
+    location: &str,
+    file: &Path,
+    source: &str,
+    bytes: &[u8],
+) -> Result<Fetched, Diagnostic> {
+    let place = Place {
+        location,
+        file,
+        source,
+    };
+    parse_export(&place, bytes)
+}
+
 /// Parses and cleans an export's bytes.
 fn parse_export(place: &Place, bytes: &[u8]) -> Result<Fetched, Diagnostic> {
     let location = place.location;
