@@ -120,6 +120,25 @@ impl Serving {
 
     /// Every file of the build in `out` fetched from the server, without what the preview adds
     /// to pages (the reload script, the editor's link): how many files, and those that differ.
+    /// Waits for the search index of the last rebuild, then asserts every file of a full
+    /// build of the same folder is served as built; gives how many files were compared.
+    fn assert_serves_a_full_build(&self) -> usize {
+        std::thread::sleep(Duration::from_millis(300));
+        let out = self.full_build(&[]);
+        // The search index is made in the background after the last rebuild (issue 16).
+        let entry = String::from_utf8_lossy(
+            &std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap(),
+        )
+        .into_owned();
+        self.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
+        let (files, differ) = self.differences_from(&out);
+        assert!(
+            differ.is_empty(),
+            "served files differ from a full build: {differ:?}"
+        );
+        files
+    }
+
     fn differences_from(&self, out: &Path) -> (usize, Vec<String>) {
         let mut files = Vec::new();
         files_under(out, out, &mut files);
@@ -429,20 +448,8 @@ fn a_sequence_of_edits_served_equals_a_full_build() {
     s.wait_for("/padang-pariaman/program/puskesmas-antrean-daring/", |b| {
         b.contains("Kabupaten Padang Pariaman Diubah")
     });
-    std::thread::sleep(Duration::from_millis(300));
-
     // A full build of the same folder, at the address the server uses.
-    let out = s.full_build(&[]);
-    // The search index is made in the background after the last rebuild (issue 16).
-    let entry =
-        String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
-            .into_owned();
-    s.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
-    let (files, differ) = s.differences_from(&out);
-    assert!(
-        differ.is_empty(),
-        "served pages differ from a full build: {differ:?}"
-    );
+    let files = s.assert_serves_a_full_build();
     assert!(
         files > 200,
         "the whole province was compared ({files} files)"
@@ -808,17 +815,7 @@ fn a_burst_of_edits_under_concurrent_readers_fails_no_request_and_ends_as_a_full
         "the readers were answered"
     );
 
-    std::thread::sleep(Duration::from_millis(300));
-    let out = s.full_build(&[]);
-    let entry =
-        String::from_utf8_lossy(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
-            .into_owned();
-    s.wait_for("/pagefind/pagefind-entry.json", |b| b == entry);
-    let (files, differ) = s.differences_from(&out);
-    assert!(
-        differ.is_empty(),
-        "served files differ from a full build: {differ:?}"
-    );
+    let files = s.assert_serves_a_full_build();
     assert!(files > 50, "the whole site was compared ({files} files)");
 }
 
