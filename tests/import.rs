@@ -234,3 +234,44 @@ fn an_export_that_is_not_xml_is_refused_with_its_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("rusak.xml:3:"), "{}", stderr(&out));
 }
+
+#[test]
+fn issue_18_map_gives_a_category_s_news_their_dimensions_and_programs() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    setup(root);
+    // A program the map names that the site does not have: an error at its place, nothing written.
+    fs::write(
+        root.join("kategori.yaml"),
+        "categories:\n  Berita Daerah:\n    dimensions: [smart-governance]\n    programs: [satu-data-lain]\n",
+    )
+    .expect("map");
+    let before = snapshot(&root.join("situs"));
+    let refused = import(root, &["--map", "kategori.yaml"]);
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(
+        err.contains("kategori.yaml:4:") && err.contains("program `satu-data-lain` tidak ada"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root.join("situs")), before);
+
+    // The category by its name as written: its news get the dimension and the program.
+    fs::write(
+        root.join("kategori.yaml"),
+        "categories:\n  Berita Daerah:\n    dimensions: [smart-governance]\n    programs: [satu-data-uji]\n",
+    )
+    .expect("map");
+    assert_ok(&import(root, &["--map", "kategori.yaml"]));
+    let news = read(&root.join("situs/berita/sosialisasi-smart-city-tahap-ii/index.md"));
+    assert!(
+        news.contains("dimensions: [smart-governance]\nprograms: [satu-data-uji]\n"),
+        "{news}"
+    );
+    let page = {
+        assert_ok(&cerdas_in(root, &["build", "situs", "-o", "public"]));
+        read(&root.join("public/berita/sosialisasi-smart-city-tahap-ii/index.html"))
+    };
+    assert!(page.contains("/program/satu-data-uji/"), "{page}");
+    assert!(page.contains("/dimensi/smart-governance/"), "{page}");
+}
