@@ -173,12 +173,13 @@ mod unreadable {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
+    use std::path::PathBuf;
     use std::process::{Command, Output};
 
     /// The user id the build runs as: this one, or `nobody` when the tests run as root (root
     /// reads a file whatever its mode says), with the temp folder opened to it.
     fn build_as_user(site: &TestSite) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cerdas"));
+        let mut command = Command::new(runnable_by_all(site));
         command
             .args([
                 "build",
@@ -191,6 +192,22 @@ mod unreadable {
             command.uid(65534).gid(65534);
         }
         command.output().expect("run cerdas")
+    }
+
+    /// The cerdas binary where every user may run it: the build folder may sit in a folder
+    /// only its owner can enter (a checkout in `mktemp -d`), so a link to it (or a copy) is
+    /// put in the temp folder, which the tests open to all.
+    fn runnable_by_all(site: &TestSite) -> PathBuf {
+        let binary = Path::new(env!("CARGO_BIN_EXE_cerdas"));
+        if !is_root() {
+            return binary.to_path_buf();
+        }
+        let runnable = site.dir.path().join("cerdas-for-all");
+        if !runnable.exists() && fs::hard_link(binary, &runnable).is_err() {
+            fs::copy(binary, &runnable).expect("copy the cerdas binary");
+        }
+        fs::set_permissions(&runnable, fs::Permissions::from_mode(0o755)).unwrap();
+        runnable
     }
 
     fn is_root() -> bool {
