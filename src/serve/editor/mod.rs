@@ -282,24 +282,18 @@ impl Editor {
         if !self.guard.cookie_ok(request) {
             return forbidden(lang);
         }
-        match (method.as_str(), path.as_str()) {
-            ("GET", "/_cerdas/editor.css") => {
-                return Reply {
-                    status: 200,
-                    content_type: "text/css; charset=utf-8",
-                    body: CSS.as_bytes().to_vec(),
-                    headers: Vec::new(),
-                };
-            }
-            ("GET", "/_cerdas/editor.js") => {
-                return Reply {
-                    status: 200,
-                    content_type: "text/javascript; charset=utf-8",
-                    body: JS.as_bytes().to_vec(),
-                    headers: Vec::new(),
-                };
-            }
-            _ => {}
+        let asset = match (method.as_str(), path.as_str()) {
+            ("GET", "/_cerdas/editor.css") => Some(("text/css; charset=utf-8", CSS)),
+            ("GET", "/_cerdas/editor.js") => Some(("text/javascript; charset=utf-8", JS)),
+            _ => None,
+        };
+        if let Some((content_type, text)) = asset {
+            return Reply {
+                status: 200,
+                content_type,
+                body: text.as_bytes().to_vec(),
+                headers: Vec::new(),
+            };
         }
         if !self.is_province() {
             let desk = Desk {
