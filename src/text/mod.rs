@@ -78,18 +78,36 @@ pub fn is_web_url(url: &str) -> bool {
 /// `\u003c`, `\u003e` and `\u0026` (they only occur inside JSON strings, where the escapes
 /// mean the same characters), so no `</script>` or `<!--` can end or change the element.
 pub fn json_for_script(json: &str) -> String {
+    let bytes = json.as_bytes();
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            // Line and paragraph separators end a line in older script parsers.
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    // Runs between escapes are copied whole: `data.json` of a province is megabytes long
+    // and rebuilt on every save in the preview.
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (escape, len) = match bytes[at] {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            // Line and paragraph separators (U+2028, U+2029: E2 80 A8, E2 80 A9) end a line
+            // in older script parsers.
+            0xE2 if bytes.get(at + 1) == Some(&0x80) && bytes.get(at + 2) == Some(&0xA8) => {
+                ("\\u2028", 3)
+            }
+            0xE2 if bytes.get(at + 1) == Some(&0x80) && bytes.get(at + 2) == Some(&0xA9) => {
+                ("\\u2029", 3)
+            }
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&json[copied..at]);
+        out.push_str(escape);
+        at += len;
+        copied = at;
     }
+    out.push_str(&json[copied..]);
     out
 }
 
@@ -153,5 +171,14 @@ mod tests {
             back["headline"],
             "</script><script>alert(1)</script> & <!--"
         );
+    }
+
+    #[test]
+    fn json_for_script_escapes_line_separators_and_keeps_other_letters() {
+        let json = "{\"t\":\"Ā\u{2028}é\u{2029}–<\"}";
+        let safe = json_for_script(json);
+        assert_eq!(safe, "{\"t\":\"Ā\\u2028é\\u2029–\\u003c\"}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], "Ā\u{2028}é\u{2029}–<");
     }
 }
