@@ -239,9 +239,8 @@ impl Serving {
 
 const RAPAT: &str = "berita/rapat-evaluasi-quick-win.md";
 
-#[test]
-fn an_edit_changes_the_page_and_sends_a_reload_event() {
-    let s = serve_agam();
+/// Opens the live reload stream of `s`, read once its greeting arrived.
+fn reload_events(s: &Serving) -> BufReader<TcpStream> {
     let mut events = TcpStream::connect(&s.addr).unwrap();
     events
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -258,6 +257,23 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         );
     }
     assert!(seen.contains("text/event-stream"));
+    reader
+}
+
+/// Reads `events` until a reload event, for at most 30 seconds.
+fn wait_for_reload(events: &mut BufReader<TcpStream>) {
+    let mut event = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !event.contains("event: reload") && Instant::now() < deadline {
+        let _ = events.read_line(&mut event);
+    }
+    assert!(event.contains("event: reload"), "{event}");
+}
+
+#[test]
+fn an_edit_changes_the_page_and_sends_a_reload_event() {
+    let s = serve_agam();
+    let mut events = reload_events(&s);
     let page = s.get("/berita/rapat-evaluasi-quick-win/").1;
     assert!(
         page.contains("/__cerdas/reload"),
@@ -268,12 +284,7 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
         "Rapat Evaluasi Quick Win Smart City Agam",
         "Judul Baru Rapat Evaluasi",
     );
-    let mut event = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !event.contains("event: reload") && Instant::now() < deadline {
-        let _ = reader.read_line(&mut event);
-    }
-    assert!(event.contains("event: reload"), "{event}");
+    wait_for_reload(&mut events);
     assert!(
         s.get("/berita/rapat-evaluasi-quick-win/")
             .1
@@ -282,6 +293,36 @@ fn an_edit_changes_the_page_and_sends_a_reload_event() {
     assert!(
         s.get("/berita/").1.contains("Judul Baru Rapat Evaluasi"),
         "the list shows the new title"
+    );
+}
+
+#[test]
+fn in_a_province_the_reload_comes_with_the_regency_and_province_pages_wait_for_theirs() {
+    // The "agam" folder here holds the whole province (see serve_province).
+    let s = serve_province();
+    let mut events = reload_events(&s);
+    s.edit(
+        "agam/berita/rapat-evaluasi-quick-win.md",
+        "Rapat Evaluasi Quick Win Smart City Agam Bahas Data Terpadu",
+        "Rapat Quick Win Diubah",
+    );
+    wait_for_reload(&mut events);
+    // Asked at once: the regency's page is served, the province's list waits for its own
+    // rebuild rather than showing the old title.
+    assert!(
+        s.get("/agam/berita/rapat-evaluasi-quick-win/")
+            .1
+            .contains("Rapat Quick Win Diubah")
+    );
+    let (status, list) = s.get("/berita/");
+    assert_eq!(status, 200);
+    assert!(
+        list.contains("Rapat Quick Win Diubah"),
+        "the province's news list shows the new title"
+    );
+    assert!(
+        s.get("/data.json").1.contains("Rapat Quick Win Diubah"),
+        "and so does the province's data.json"
     );
 }
 

@@ -7,6 +7,7 @@
 
 pub mod conn;
 pub mod editor;
+pub mod gate;
 pub mod http;
 pub mod photos;
 pub mod reload;
@@ -32,6 +33,7 @@ use crate::site::images::ImageJob;
 use crate::text::escape_html;
 use crate::text::packed::Body;
 use conn::{Request, Response};
+use gate::Gate;
 use http::{Entry, Resolved, Served, content_type, etag, inject};
 use photos::PhotoMaker;
 use reload::Clients;
@@ -276,6 +278,9 @@ pub struct Server {
     editor: Option<editor::Editor>,
     /// Makes the search index in the background.
     indexer: Arc<Indexer>,
+    /// Closed while a province's own pages are made again after one regency's change was
+    /// served: requests for them wait.
+    province_pages: Gate,
 }
 
 impl Server {
@@ -320,8 +325,9 @@ impl Server {
             photos,
             memos: Mutex::default(),
             indexer: Arc::default(),
+            province_pages: Gate::default(),
         };
-        server.rebuild(&[]);
+        server.rebuild(&[], false);
         server.release_memory();
         Ok((server, listener))
     }
@@ -352,10 +358,15 @@ impl Server {
     }
 
     /// Builds the site into memory after a change to `changed` (all of it when empty or when
-    /// the change is not inside one regency of a province). On success the new files replace
-    /// what is served; on failure the last good build stays and the errors are shown over it.
-    /// Returns the time taken.
-    pub fn rebuild(&self, changed: &[PathBuf]) -> Duration {
+    /// the change is not inside one regency of a province) and tells open tabs to reload (only
+    /// their stylesheets when `css_only`). On success the new files replace what is served; on
+    /// failure the last good build stays and the errors are shown over it. Returns the time
+    /// from the change to the reload event.
+    ///
+    /// A change inside one regency of a province is served, and the tabs told, as soon as that
+    /// regency is built: the province's own pages (lists, feeds, `data.json` of every news
+    /// item) are made after, and a request for one of them waits until they are.
+    pub fn rebuild(&self, changed: &[PathBuf], css_only: bool) -> Duration {
         let started = Instant::now();
         let opts = BuildOptions {
             input: self.options.input.clone(),
@@ -367,12 +378,49 @@ impl Server {
             photos: &self.photos,
             memos: &self.memos,
         };
+        let mut told = None;
         let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
-            self.rebuild_province(&opts, changed, &sink)
+            self.rebuild_province(&opts, changed, &sink, &mut || {
+                self.serve_regency_first(&sink);
+                self.notify(css_only);
+                told = Some(started.elapsed());
+            })
         } else {
             (build_to(&opts, &sink), true)
         };
         let new_parts = sink.parts.into_inner().unwrap_or_default();
+        let failed = result.is_err();
+        self.take_build(result, new_parts, replace_all);
+        self.province_pages.open();
+        if told.is_none() || failed {
+            self.notify(css_only);
+        }
+        told.unwrap_or_else(|| started.elapsed())
+    }
+
+    /// Serves what `sink` holds so far (one regency of a province, built again) and holds
+    /// requests for the province's own pages until the rest of the build is served.
+    fn serve_regency_first(&self, sink: &MemorySink<'_>) {
+        let parts = sink
+            .parts
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        self.province_pages.close();
+        if let Ok(mut state) = self.state.write() {
+            state.take_parts(parts, false);
+            state.errors = None;
+        }
+    }
+
+    /// Serves a finished build's `new_parts`, or its errors over the last good build, and
+    /// starts the search index of it.
+    fn take_build(
+        &self,
+        result: Result<Summary, Diagnostics>,
+        new_parts: HashMap<Part, Files>,
+        replace_all: bool,
+    ) {
         let mut index = false;
         if let Ok(mut state) = self.state.write() {
             match result {
@@ -398,17 +446,18 @@ impl Server {
             self.indexer
                 .refresh(&self.state, &self.clients, self.options.release_memory);
         }
-        started.elapsed()
     }
 
     /// A province: only the changed regency and the aggregate pages when the change is inside
-    /// one regency's folder and a build is kept; everything otherwise. Says whether the result
-    /// replaces every part.
+    /// one regency's folder and a build is kept (calling `regency_built` in between when that
+    /// regency built without errors); everything otherwise. Says whether the result replaces
+    /// every part.
     fn rebuild_province(
         &self,
         opts: &BuildOptions,
         changed: &[PathBuf],
         sink: &MemorySink<'_>,
+        regency_built: &mut dyn FnMut(),
     ) -> (Result<Summary, Diagnostics>, bool) {
         let Ok(mut kept) = self.province.lock() else {
             return (build_to(opts, sink), true);
@@ -424,6 +473,9 @@ impl Server {
         });
         if let (Some(index), Some(pb)) = (regency, kept.as_mut()) {
             pb.reload(index, sink);
+            if pb.regency_loaded(index) {
+                regency_built();
+            }
             return (pb.aggregate(sink), false);
         }
         match ProvinceBuild::load(opts, sink) {
@@ -533,6 +585,7 @@ impl Server {
         if let Some(photo) = self.photo_to_make(request.url()) {
             self.photos.ensure(&photo);
         }
+        self.wait_for_province_pages(request.url());
         let Ok(state) = self.state.read() else {
             request.respond(Response::empty(500));
             return;
@@ -596,6 +649,26 @@ impl Server {
 }
 
 impl Server {
+    /// Waits (at most 10 s) while the province's own pages are being made again, unless `url`
+    /// is a file of a regency, served already.
+    fn wait_for_province_pages(&self, url: &str) {
+        if !self.province_pages.is_closed() {
+            return;
+        }
+        let of_a_regency = self.state.read().is_ok_and(|state| {
+            let Resolved::File(key) = state.served.resolve(url) else {
+                return false;
+            };
+            state
+                .parts
+                .iter()
+                .any(|(part, files)| *part != Part::Main && files.contains_key(&key))
+        });
+        if !of_a_regency {
+            self.province_pages.wait(Duration::from_secs(10));
+        }
+    }
+
     /// The cache file `url` is served from when it is a resized picture not made yet.
     fn photo_to_make(&self, url: &str) -> Option<PathBuf> {
         let state = self.state.read().ok()?;
@@ -793,8 +866,7 @@ pub fn run(options: ServeOptions, mut report: impl FnMut(ServeEvent)) -> Result<
     for mut change in changes {
         change.paths.sort();
         change.paths.dedup();
-        let elapsed = server.rebuild(&change.paths);
-        server.notify(change.css_only);
+        let elapsed = server.rebuild(&change.paths, change.css_only);
         server.pack_pages();
         server.release_memory();
         report(ServeEvent::Rebuilt {
