@@ -178,7 +178,7 @@ impl Indexer {
         }
         let (me, state, clients) = (Arc::clone(self), Arc::clone(state), clients.clone());
         std::thread::spawn(move || {
-            loop {
+            let index_and_serve = || loop {
                 me.pending.store(false, Ordering::SeqCst);
                 if index_served(&state) {
                     clients.broadcast("search");
@@ -190,8 +190,32 @@ impl Indexer {
                 if !me.pending.load(Ordering::SeqCst) || me.running.swap(true, Ordering::SeqCst) {
                     break;
                 }
+            };
+            // The index's parallel work runs on one thread of low priority rather than on the
+            // pool rebuilds use: a save while a large site is being indexed is not queued
+            // behind it, and the indexing leaves the laptop's other core to the editor.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "cerdas-search-index".to_string())
+                .start_handler(|_| lower_this_threads_priority())
+                .build();
+            match pool {
+                Ok(pool) => pool.install(index_and_serve),
+                Err(_) => index_and_serve(),
             }
         });
+    }
+}
+
+/// Makes the calling thread give way to every other thread of normal priority (`nice` 10),
+/// where the system allows it (Linux); elsewhere it stays as it is.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `gettid` takes no argument and cannot fail; `setpriority` on our own thread
+    // id only changes that thread's niceness and reports failure by its return value.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }
 
