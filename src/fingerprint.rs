@@ -117,6 +117,12 @@ impl<'h> Serializer for ValueHasher<'h> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
+    /// Not human-readable: a value that can stand for itself by a hash does so (a body's
+    /// HTML kept deflated is hashed without being inflated).
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
     fn serialize_bool(mut self, v: bool) -> Done {
         self.tagged(tag::BOOL, &[u8::from(v)]);
         Ok(())

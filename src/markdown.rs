@@ -10,17 +10,17 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::types::slugify;
 use crate::error::Text;
-use crate::text::packed::Packed;
+use crate::text::packed::Html;
 use crate::text::{SAFE_SCHEMES, is_safe_url};
 
 /// The marker that ends a hand-chosen summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
 /// A Markdown document turned into HTML.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RenderedMarkdown {
     /// The whole body as HTML.
-    pub html: String,
+    pub html: Html,
     /// The summary as HTML: the text before `<!-- more -->`, or the first paragraph.
     pub summary_html: String,
     /// The summary as plain text, for meta descriptions and feeds.
@@ -73,7 +73,7 @@ struct KeptBody {
     /// What it gave, but its HTML.
     rendered: RenderedMarkdown,
     /// Its HTML, deflated (the preview server keeps every body of the site).
-    html: Packed,
+    html: Html,
 }
 
 /// A question a body's rendering asked its [`LinkTargets`], with the answer.
@@ -142,12 +142,12 @@ impl MarkdownMemo {
                 text,
                 asked: recording.asked.into_inner(),
                 rendered: RenderedMarkdown {
-                    html: String::new(),
+                    html: Html::default(),
                     summary_html: rendered.summary_html.clone(),
                     summary_text: rendered.summary_text.clone(),
                     broken: rendered.broken.clone(),
                 },
-                html: Packed::new(rendered.html.as_bytes()),
+                html: Html::pack(&rendered.html.text()),
             };
             kept.insert(file.to_path_buf(), body);
         }
@@ -166,8 +166,8 @@ impl MarkdownMemo {
             .iter()
             .all(|a| a.still_holds(targets))
             .then(|| RenderedMarkdown {
-                html: String::from_utf8(body.html.unpack())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                // Shared, still deflated: inflated only if a page showing it is rendered.
+                html: body.html.clone(),
                 summary_html: body.rendered.summary_html.clone(),
                 summary_text: body.rendered.summary_text.clone(),
                 broken: body.rendered.broken.clone(),
@@ -374,7 +374,7 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
         summary_text = text_of_html(&summary_html);
     }
     RenderedMarkdown {
-        html: out,
+        html: Html::Plain(out),
         summary_html,
         summary_text,
         broken,
@@ -829,14 +829,16 @@ mod tests {
         let table = "| Indikator | Target |\n|:---|---:|\n| Desa | 82 |\n";
         for body in [table.to_string(), format!("{table}\n<b>tebal</b>\n")] {
             let r = md(&body);
-            assert!(!r.html.contains("style="), "{}", r.html);
+            assert!(!r.html.text().contains("style="), "{}", r.html);
             assert!(
-                r.html.contains(r#"<th class="align-left">Indikator</th>"#),
+                r.html
+                    .text()
+                    .contains(r#"<th class="align-left">Indikator</th>"#),
                 "{}",
                 r.html
             );
             assert!(
-                r.html.contains(r#"<td class="align-right">82</td>"#),
+                r.html.text().contains(r#"<td class="align-right">82</td>"#),
                 "{}",
                 r.html
             );
@@ -848,19 +850,19 @@ mod tests {
         let r = md(
             "<p style=\"color: red\">Merah</p>\n\n<table><tr><td style=\"width: 9em\">x</td></tr></table>\n",
         );
-        assert!(!r.html.contains("style="), "{}", r.html);
-        assert!(r.html.contains("Merah"), "{}", r.html);
+        assert!(!r.html.text().contains("style="), "{}", r.html);
+        assert!(r.html.text().contains("Merah"), "{}", r.html);
     }
 
     #[test]
     fn rewrites_md_links_to_urls() {
         let r = md("Baca [ini](lain.md#hasil) dan [program](../program/satu-data.md).\n");
         assert!(
-            r.html.contains(r#"href="/berita/lain/#hasil""#),
+            r.html.text().contains(r#"href="/berita/lain/#hasil""#),
             "{}",
             r.html
         );
-        assert!(r.html.contains(r#"href="/program/satu-data/""#));
+        assert!(r.html.text().contains(r#"href="/program/satu-data/""#));
         assert!(r.broken.is_empty());
     }
 
@@ -897,11 +899,11 @@ mod tests {
             &Targets,
         );
         assert!(
-            r.html.contains("<picture>Peserta Bimtek</picture>"),
+            r.html.text().contains("<picture>Peserta Bimtek</picture>"),
             "{}",
             r.html
         );
-        assert!(!r.html.contains(r#"src="foto.jpg""#), "{}", r.html);
+        assert!(!r.html.text().contains(r#"src="foto.jpg""#), "{}", r.html);
         assert_eq!(r.broken.len(), 1);
         assert_eq!(r.broken[0].target, "rusak.jpg");
         assert!(r.broken[0].problem.is_some());
@@ -910,8 +912,8 @@ mod tests {
     #[test]
     fn headings_get_unique_ids() {
         let r = md("## Hasil Bimtek\n\n## Hasil Bimtek\n");
-        assert!(r.html.contains(r#"<h2 id="hasil-bimtek">"#));
-        assert!(r.html.contains(r#"<h2 id="hasil-bimtek-1">"#));
+        assert!(r.html.text().contains(r#"<h2 id="hasil-bimtek">"#));
+        assert!(r.html.text().contains(r#"<h2 id="hasil-bimtek-1">"#));
     }
 
     #[test]
@@ -927,7 +929,7 @@ mod tests {
 ");
         for id in ["hasil-1", "hasil", "hasil-2", "hasil-3"] {
             assert_eq!(
-                r.html.matches(&format!("id=\"{id}\"")).count(),
+                r.html.text().matches(&format!("id=\"{id}\"")).count(),
                 1,
                 "{}",
                 r.html
@@ -937,7 +939,7 @@ mod tests {
         // from 1 for each.
         let body = "## Hasil\n\nIsi.\n\n".repeat(20_000);
         let r = md(&body);
-        assert!(r.html.contains("<h2 id=\"hasil-19999\">"));
+        assert!(r.html.text().contains("<h2 id=\"hasil-19999\">"));
     }
 
     #[test]
@@ -954,19 +956,19 @@ mod tests {
         let r = md(
             "| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~lama~~ dan catatan[^1]\n\n- [x] selesai\n\n[^1]: Sumber.\n",
         );
-        assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<del>lama</del>"));
-        assert!(r.html.contains("footnote"));
-        assert!(r.html.contains(r#"type="checkbox""#));
+        assert!(r.html.text().contains("<table>"));
+        assert!(r.html.text().contains("<del>lama</del>"));
+        assert!(r.html.text().contains("footnote"));
+        assert!(r.html.text().contains(r#"type="checkbox""#));
     }
 
     #[test]
     fn raw_html_is_sanitized() {
         let r = md("Halo <script>alert(1)</script><b onclick=\"x()\">tebal</b>\n\n## Judul\n");
-        assert!(!r.html.contains("script"));
-        assert!(!r.html.contains("onclick"));
-        assert!(r.html.contains("<b>tebal</b>"));
-        assert!(r.html.contains(r#"id="judul""#));
+        assert!(!r.html.text().contains("script"));
+        assert!(!r.html.text().contains("onclick"));
+        assert!(r.html.text().contains("<b>tebal</b>"));
+        assert!(r.html.text().contains(r#"id="judul""#));
     }
 
     #[test]
@@ -991,7 +993,7 @@ mod tests {
         let r = md("Lihat <a href=\"lain.md#hasil\">ini</a>.\n");
         assert!(r.broken.is_empty(), "{:?}", r.broken);
         assert!(
-            r.html.contains(r#"href="/berita/lain/#hasil""#),
+            r.html.text().contains(r#"href="/berita/lain/#hasil""#),
             "{}",
             r.html
         );
@@ -1004,7 +1006,7 @@ mod tests {
         );
         assert_eq!(r.broken.len(), 5, "{:?}", r.broken);
         assert!(r.broken.iter().all(|b| b.problem.is_some()));
-        let lower = r.html.to_ascii_lowercase();
+        let lower = r.html.text().to_ascii_lowercase();
         // The autolink's text stays as text; no attribute holds such an address.
         assert!(!lower.contains("=\"javascript"), "{}", r.html);
         assert!(!lower.contains("=\" javascript"), "{}", r.html);
@@ -1045,27 +1047,27 @@ mod tests {
         let file = Path::new("berita/a.md");
         let body = "Lihat [berita lain](lain.md).\n\n![Foto](foto.jpg)\n";
         let first = moved("/berita/lain/", "<picture>1</picture>");
-        let html = memo.render(file, body, &first).html;
+        let html = memo.render(file, body, &first).html.to_string();
         assert!(html.contains("href=\"/berita/lain/\""), "{html}");
         assert!(html.contains("<picture>1</picture>"), "{html}");
 
         let same = moved("/berita/lain/", "<picture>1</picture>");
-        assert_eq!(memo.render(file, body, &same).html, html);
+        assert_eq!(memo.render(file, body, &same).html.to_string(), html);
         assert_eq!(same.pictures_asked.get(), 1, "the picture is planned again");
 
         let renamed = memo.render(file, body, &moved("/berita/baru/", "<picture>1</picture>"));
         assert!(
-            renamed.html.contains("href=\"/berita/baru/\""),
+            renamed.html.text().contains("href=\"/berita/baru/\""),
             "{}",
             renamed.html
         );
         let redrawn = memo.render(file, body, &moved("/berita/baru/", "<picture>2</picture>"));
         assert!(
-            redrawn.html.contains("<picture>2</picture>"),
+            redrawn.html.text().contains("<picture>2</picture>"),
             "{}",
             redrawn.html
         );
         let edited = memo.render(file, "Teks baru.\n", &same);
-        assert_eq!(edited.html, "<p>Teks baru.</p>\n");
+        assert_eq!(edited.html.to_string(), "<p>Teks baru.</p>\n");
     }
 }

@@ -135,7 +135,8 @@ pub fn markdown(data: &[u8]) {
     for broken in &out.broken {
         assert!(broken.offset <= body.len(), "offset out of the body");
     }
-    for html in [&out.html, &out.summary_html] {
+    let body_html = out.html.to_string();
+    for html in [&body_html, &out.summary_html] {
         // Text never holds a bare `<` (it is written `&lt;`), so every `<...>` is a tag: no
         // tag may be a script or take its address from `javascript:`. The word in text
         // (`[a](x](javascript:...)` is no link) is harmless.

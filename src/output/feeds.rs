@@ -1,5 +1,7 @@
 //! Atom and JSON Feed 1.1 with RFC 3339 dates, for a regency or a whole province.
 
+use std::borrow::Cow;
+
 use serde_json::json;
 
 use crate::province::Province;
@@ -38,7 +40,7 @@ pub struct FeedEntry<'a> {
     /// Plain-text summary.
     pub summary: &'a str,
     /// The body as HTML, when the feed carries it.
-    pub content_html: Option<&'a str>,
+    pub content_html: Option<Cow<'a, str>>,
     /// Categories as (term, label).
     pub categories: Vec<(&'a str, &'a str)>,
     /// An absolute image URL.
@@ -101,7 +103,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
             "    <summary>{}</summary>\n",
             escape_html(e.summary)
         ));
-        if let Some(html) = e.content_html {
+        if let Some(html) = &e.content_html {
             out.push_str(&format!(
                 "    <content type=\"html\">{}</content>\n",
                 escape_html(html)
@@ -128,7 +130,7 @@ pub fn json_feed(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
                 "tags": e.categories.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
                 "language": meta.language,
             });
-            match e.content_html {
+            match &e.content_html {
                 Some(html) => item["content_html"] = json!(html),
                 None => item["content_text"] = json!(e.summary),
             }
@@ -169,7 +171,7 @@ fn news_entry(n: &NewsPage) -> FeedEntry<'_> {
         date: &n.date.iso,
         author: &n.author,
         summary: &n.summary,
-        content_html: Some(&n.content),
+        content_html: Some(n.content.text()),
         categories: n
             .dimensions
             .iter()

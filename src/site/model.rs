@@ -10,6 +10,7 @@ use crate::content::kinds::{EventKind, Extra, Indicator, MasterplanStatus, Progr
 use crate::content::types::{NewsDate, Slug};
 use crate::error::Lang;
 use crate::text::dates::{long_date, short_date};
+use crate::text::packed::Html;
 
 use super::images::{ImageView, ResizedImage};
 
@@ -151,7 +152,7 @@ pub struct NewsPage {
     /// The summary as HTML (the written summary, escaped, or the first paragraph).
     pub summary_html: String,
     /// The body as HTML.
-    pub content: String,
+    pub content: Html,
     /// Who wrote it.
     pub author: String,
     /// Who edited it.
@@ -213,7 +214,7 @@ pub struct ProgramPage {
     /// One sentence about it.
     pub summary: String,
     /// The body as HTML.
-    pub content: String,
+    pub content: Html,
     /// News that mention it, newest first.
     pub news: Vec<NewsRef>,
     /// Free data.
@@ -270,7 +271,7 @@ pub struct MasterplanPage {
     /// Where it stands.
     pub status: MasterplanStatus,
     /// The body as HTML.
-    pub content: String,
+    pub content: Html,
     /// Free data.
     pub extra: Extra,
 }
@@ -289,7 +290,7 @@ pub struct HalamanPage {
     /// A one-sentence summary.
     pub summary: String,
     /// The body as HTML.
-    pub content: String,
+    pub content: Html,
     /// Menu weight, if it is in the main menu.
     pub menu: Option<i32>,
     /// Free data.

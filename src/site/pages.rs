@@ -10,6 +10,7 @@ use crate::content::{Content, Doc};
 use crate::error::Lang;
 use crate::markdown::RenderedMarkdown;
 use crate::text::dates::rupiah;
+use crate::text::packed::Html;
 
 use super::checks::NewsPictures;
 use super::images::is_processed_picture;
@@ -114,7 +115,7 @@ pub(super) fn news_ref(n: &NewsPage) -> NewsRef {
     }
 }
 
-pub(super) fn program_page(doc: &Doc<ProgramMeta>, content: String, urls: &Urls) -> ProgramPage {
+pub(super) fn program_page(doc: &Doc<ProgramMeta>, content: Html, urls: &Urls) -> ProgramPage {
     let m = &doc.meta;
     let page_path = format!("program/{}/", doc.slug);
     ProgramPage {
@@ -154,7 +155,7 @@ pub(super) fn attach_news_to_programs(programs: &mut [ProgramPage], news: &[News
 
 pub(super) fn masterplan_page(
     doc: &Doc<MasterplanMeta>,
-    content: String,
+    content: Html,
     urls: &Urls,
     programs: &[ProgramPage],
     refs: &HashMap<&Slug, ProgramRef>,

@@ -114,6 +114,83 @@ impl PartialEq for Body {
 
 impl Eq for Body {}
 
+/// A body's HTML as the site model holds it: plain when just rendered, or deflated as the
+/// preview server's Markdown memo keeps it, inflated only when a page that shows it is
+/// rendered. Serialized as its text, but as a hash of its text for a serializer that is not
+/// human-readable (the fingerprints that decide whether a page must be rendered again), so an
+/// unchanged body is never inflated.
+#[derive(Clone, Debug)]
+pub enum Html {
+    /// As it is.
+    Plain(String),
+    /// Deflated, with the hash of its text.
+    Packed(Arc<Packed>, u128),
+}
+
+impl Html {
+    /// Deflates `text`, noting its hash.
+    pub fn pack(text: &str) -> Html {
+        Html::Packed(Arc::new(Packed::new(text.as_bytes())), hash_of(text))
+    }
+
+    /// The text, inflated when packed.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Html::Plain(text) => Cow::Borrowed(text),
+            Html::Packed(packed, _) => Cow::Owned(
+                String::from_utf8(packed.unpack())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        }
+    }
+
+    /// The hash of the text.
+    pub fn hash(&self) -> u128 {
+        match self {
+            Html::Plain(text) => hash_of(text),
+            Html::Packed(_, hash) => *hash,
+        }
+    }
+}
+
+fn hash_of(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+}
+
+impl Default for Html {
+    fn default() -> Html {
+        Html::Plain(String::new())
+    }
+}
+
+impl From<String> for Html {
+    fn from(text: String) -> Html {
+        Html::Plain(text)
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Html) -> bool {
+        self.hash() == other.hash() && self.text() == other.text()
+    }
+}
+
+impl serde::Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(&self.text())
+        } else {
+            serializer.serialize_u128(self.hash())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +206,21 @@ mod tests {
         assert_eq!(body, Body::from(page));
         let empty = Body::from(Vec::new()).packed();
         assert!(empty.is_empty() && empty.plain().is_empty());
+    }
+
+    #[test]
+    fn packed_html_shows_its_text_and_hashes_as_the_plain_text_does() {
+        let text = "<p>Bimtek Tahap II di Lubuk Basung</p>".repeat(40);
+        let plain = Html::from(text.clone());
+        let packed = Html::pack(&text);
+        assert_eq!(packed.text(), text);
+        assert_eq!(
+            serde_json::to_string(&packed).unwrap(),
+            serde_json::to_string(&text).unwrap()
+        );
+        assert_eq!(packed.hash(), plain.hash());
+        assert_eq!(packed, plain);
+        assert_ne!(Html::pack("<p>lain</p>").hash(), plain.hash());
     }
 
     #[test]

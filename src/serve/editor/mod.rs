@@ -511,7 +511,7 @@ impl Desk<'_> {
         match rest {
             "pratinjau" => {
                 let html = render_markdown(form.get("body"), Path::new("berita"), &AsWritten).html;
-                Reply::html(200, html)
+                Reply::html(200, html.to_string())
             }
             "simpan" => self.save(lang, &form),
             _ => self.bad_request(lang),
