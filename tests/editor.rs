@@ -839,6 +839,43 @@ fn issue_17_in_a_province_the_editor_first_asks_which_regency() {
 }
 
 #[test]
+fn issue_17_a_province_in_english_asks_in_english_and_each_regency_keeps_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let prov = dir.path().join("sumbar");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-sample"),
+        &prov,
+    );
+    let yaml = std::fs::read_to_string(prov.join("province.yaml")).unwrap();
+    assert!(yaml.contains("language: id\n"));
+    std::fs::write(
+        prov.join("province.yaml"),
+        yaml.replace("language: id\n", "language: en\n"),
+    )
+    .unwrap();
+    let e = serve(dir, "sumbar");
+    let (status, chooser) = e.get("/_cerdas/");
+    assert_eq!(status, 200, "{chooser}");
+    assert!(chooser.contains("<html lang=\"en\">"), "{chooser}");
+    assert!(chooser.contains("Choose a regency"), "{chooser}");
+    assert!(!chooser.contains("Pilih kabupaten/kota"), "{chooser}");
+    assert!(
+        chooser.contains("<a href=\"/_cerdas/kota-solok/\">Kota Solok</a>"),
+        "{chooser}"
+    );
+    // A place that is not a regency answers in the province's language too.
+    let (status, missing) = e.get("/_cerdas/tidak-ada/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("<html lang=\"en\">"), "{missing}");
+    // Agam's own site is in Indonesian: its editor stays so.
+    let (status, list) = e.get("/_cerdas/agam/");
+    assert_eq!(status, 200, "{list}");
+    assert!(list.contains("<html lang=\"id\">"), "{list}");
+    assert!(list.contains("Tulis berita baru"), "{list}");
+    assert!(list.contains("<a href=\"/_cerdas/\">Pilih kabupaten/kota lain</a>"));
+}
+
+#[test]
 fn issue_17_a_news_item_saved_in_one_regency_of_a_province_stays_in_its_folder() {
     let e = start_province();
     let before = sources(&e);
