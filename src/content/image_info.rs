@@ -251,9 +251,14 @@ pub fn jpeg_orientation(b: &[u8]) -> Option<u8> {
 /// the end; a file cut short has none. (Bytes after the end, such as a phone's motion-photo
 /// video, do not matter.)
 fn jpeg_has_end(b: &[u8]) -> bool {
+    const END: [u8; 2] = [0xFF, 0xD9];
     jpeg_segments(b)
         .find(|s| s.marker == 0xDA)
-        .is_some_and(|scan| b[scan.offset..].windows(2).any(|w| w == [0xFF, 0xD9]))
+        .is_some_and(|scan| {
+            let data = &b[scan.offset..];
+            // Most photos end with it: no need to look through megabytes of image data.
+            data.ends_with(&END) || memchr::memmem::find(data, &END).is_some()
+        })
 }
 
 /// Finds the orientation in a TIFF structure's first directory.
