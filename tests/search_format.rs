@@ -44,7 +44,9 @@ struct Decoded {
 
 fn inflate(gz: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(gz).read_to_end(&mut out).unwrap();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .unwrap();
     assert!(out.starts_with(b"pagefind_dcd"), "no signature");
     out.split_off(12)
 }
@@ -80,8 +82,7 @@ fn pages_of(d: &mut Decoder, urls: &[String]) -> Vec<(String, Vec<i32>, Vec<i32>
 }
 
 fn decode(files: &Files) -> Decoded {
-    let entry: serde_json::Value =
-        serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
+    let entry: serde_json::Value = serde_json::from_slice(&files["pagefind-entry.json"]).unwrap();
     let language = &entry["languages"]["id"];
     assert_eq!(entry["version"], "1.6.0");
     assert_eq!(language["wasm"], "id");
@@ -210,19 +211,34 @@ fn records() -> Vec<SearchRecord> {
         filters: BTreeMap::from([
             ("Jenis".to_string(), vec!["Berita".to_string()]),
             ("Tahun".to_string(), vec![year.to_string()]),
-            ("Kabupaten/Kota".to_string(), vec!["Kabupaten Jauh".to_string()]),
+            (
+                "Kabupaten/Kota".to_string(),
+                vec!["Kabupaten Jauh".to_string()],
+            ),
         ]),
         sort: BTreeMap::from([("date".to_string(), format!("{year}-01-0{}", slug.len() % 9))]),
     };
     vec![
-        record("jembatan", "Peresmian Jembatan Gantung", "2 Januari 2021", "2021"),
-        record("pasar-baru", "Pembangunan Pasar Baru", "3 Januari 2024", "2024"),
+        record(
+            "jembatan",
+            "Peresmian Jembatan Gantung",
+            "2 Januari 2021",
+            "2021",
+        ),
+        record(
+            "pasar-baru",
+            "Pembangunan Pasar Baru",
+            "3 Januari 2024",
+            "2024",
+        ),
     ]
 }
 
 /// The same pages and records through the Pagefind library, as cerdas indexed them before.
 fn pagefind_bundle(pages: &[OutputFile], records: Vec<SearchRecord>) -> Files {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let options = PagefindServiceConfig::builder()
         .force_language("id".to_string())
         .build();
@@ -260,7 +276,12 @@ fn cerdas_bundle(pages: &[OutputFile], records: Vec<SearchRecord>) -> Files {
         .unwrap()
         .into_iter()
         .map(|f| {
-            let path = f.path.strip_prefix("pagefind").unwrap().to_string_lossy().into_owned();
+            let path = f
+                .path
+                .strip_prefix("pagefind")
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (path, f.bytes.plain().to_vec())
         })
         .collect()
@@ -277,9 +298,20 @@ fn issue_16_cerdas_index_finds_what_pagefinds_own_index_finds() {
     // The same pages, in the same order.
     assert_eq!(ours.urls, theirs.urls);
     // The same words, each finding the same pages (so `bangun` finds `pembangunan` pages).
-    let only_ours: Vec<_> = ours.words.keys().filter(|w| !theirs.words.contains_key(*w)).collect();
-    let only_theirs: Vec<_> = theirs.words.keys().filter(|w| !ours.words.contains_key(*w)).collect();
-    assert!(only_ours.is_empty() && only_theirs.is_empty(), "only ours: {only_ours:?}\nonly Pagefind's: {only_theirs:?}");
+    let only_ours: Vec<_> = ours
+        .words
+        .keys()
+        .filter(|w| !theirs.words.contains_key(*w))
+        .collect();
+    let only_theirs: Vec<_> = theirs
+        .words
+        .keys()
+        .filter(|w| !ours.words.contains_key(*w))
+        .collect();
+    assert!(
+        only_ours.is_empty() && only_theirs.is_empty(),
+        "only ours: {only_ours:?}\nonly Pagefind's: {only_theirs:?}"
+    );
     for (word, pages) in &theirs.words {
         assert_eq!(&ours.words[word], pages, "pages of `{word}`");
     }
@@ -301,7 +333,9 @@ fn issue_16_cerdas_index_finds_what_pagefinds_own_index_finds() {
     assert_eq!(ours.sorts, theirs.sorts);
     // Pagefind's own JS, CSS and WebAssembly are shipped as the crate writes them.
     for (path, bytes) in &theirs_files {
-        let data = ["fragment/", "index/", "filter/"].iter().any(|d| path.starts_with(d))
+        let data = ["fragment/", "index/", "filter/"]
+            .iter()
+            .any(|d| path.starts_with(d))
             || path.ends_with(".pf_meta")
             || path == "pagefind-entry.json";
         if !data {

@@ -210,7 +210,11 @@ pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packe
             .iter()
             .flat_map(|(f, values)| values.iter().map(move |v| (f.clone(), v.clone())))
             .collect(),
-        sort: source.sort.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        sort: source
+            .sort
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         meta_fields,
     }
 }
@@ -305,7 +309,7 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     meta_fields.sort();
     meta_fields.dedup();
 
-    let mut words: BTreeMap<String, WordEntry> = BTreeMap::new();
+    let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut filters: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     let mut sorts: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut fragment_names: HashMap<String, String> = HashMap::new();
@@ -354,7 +358,9 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
             sorts.entry(key).or_default().push((value, number));
         }
         let name = unique_name(&page.fragment_hash, language, |n| {
-            fragment_names.get(n).is_some_and(|h| *h != page.fragment_hash)
+            fragment_names
+                .get(n)
+                .is_some_and(|h| *h != page.fragment_hash)
         });
         if !fragment_names.contains_key(&name) {
             fragment_names.insert(name.clone(), page.fragment_hash.clone());
@@ -387,9 +393,15 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     let mut filter_meta = Vec::new();
     for (filter, values) in &filters {
         let mut e = Encoder::new(Vec::new());
-        let _ = e.array(2).and_then(|e| e.str(filter)).and_then(|e| e.array(values.len() as u64));
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(filter))
+            .and_then(|e| e.array(values.len() as u64));
         for (value, pages) in values {
-            let _ = e.array(2).and_then(|e| e.str(value)).and_then(|e| e.array(pages.len() as u64));
+            let _ = e
+                .array(2)
+                .and_then(|e| e.str(value))
+                .and_then(|e| e.array(pages.len() as u64));
             for page in pages {
                 let _ = e.u64(*page as u64);
             }
@@ -422,19 +434,33 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     let _ = e.array(6).and_then(|e| e.str(PAGEFIND_VERSION));
     let _ = e.array(page_list.len() as u64);
     for (name, word_count) in &page_list {
-        let _ = e.array(3).and_then(|e| e.str(name)).and_then(|e| e.u32(*word_count)).and_then(|e| e.str(""));
+        let _ = e
+            .array(3)
+            .and_then(|e| e.str(name))
+            .and_then(|e| e.u32(*word_count))
+            .and_then(|e| e.str(""));
     }
     let _ = e.array(chunk_meta.len() as u64);
     for (from, to, name) in &chunk_meta {
-        let _ = e.array(3).and_then(|e| e.str(from)).and_then(|e| e.str(to)).and_then(|e| e.str(name));
+        let _ = e
+            .array(3)
+            .and_then(|e| e.str(from))
+            .and_then(|e| e.str(to))
+            .and_then(|e| e.str(name));
     }
     let _ = e.array(filter_meta.len() as u64);
     for (filter, name) in &filter_meta {
-        let _ = e.array(2).and_then(|e| e.str(filter)).and_then(|e| e.str(name));
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(filter))
+            .and_then(|e| e.str(name));
     }
     let _ = e.array(sort_meta.len() as u64);
     for (key, pages) in &sort_meta {
-        let _ = e.array(2).and_then(|e| e.str(key)).and_then(|e| e.array(pages.len() as u64));
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(key))
+            .and_then(|e| e.array(pages.len() as u64));
         for page in pages {
             let _ = e.u64(*page as u64);
         }
@@ -468,13 +494,17 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
 /// A value as a sort number (`12`, `-3`, `2.5`).
 fn number(value: &str) -> Option<f64> {
     let ok = !value.is_empty()
-        && value.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
         && value.chars().any(|c| c.is_ascii_digit());
     ok.then(|| value.parse::<f64>().ok()).flatten()
 }
 
 /// The words cut into chunks of about [`CHUNK_SIZE`] positions, in order.
-fn chunk(words: BTreeMap<String, WordEntry>) -> Vec<Vec<(String, WordEntry)>> {
+fn chunk(words: HashMap<String, WordEntry>) -> Vec<Vec<(String, WordEntry)>> {
+    let mut words: Vec<(String, WordEntry)> = words.into_iter().collect();
+    words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut chunks = Vec::new();
     let mut current = Vec::new();
     let mut size = 0;
@@ -511,7 +541,11 @@ fn chunk_ranges(chunks: &[Vec<(String, WordEntry)>]) -> Vec<(String, String)> {
         .collect();
     for i in 1..ranges.len() {
         let (to, from) = (ranges[i - 1].1.clone(), ranges[i].0.clone());
-        let common = from.chars().zip(to.chars()).take_while(|(a, b)| a == b).count();
+        let common = from
+            .chars()
+            .zip(to.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
         let to_prefix: String = to.chars().take(common + 1).collect();
         let from_prefix: String = from.chars().take(common + 1).collect();
         if to_prefix >= ranges[i - 1].0 {
@@ -576,7 +610,10 @@ fn hash(bytes: &[u8]) -> String {
 /// `bytes` gzipped after Pagefind's signature, at a fast level (the files are small and
 /// many; the best level cost a sixth of a whole build).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 2 + 64), Compression::fast());
+    let mut gz = GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 2 + 64),
+        Compression::fast(),
+    );
     let _ = gz.write_all(SIGNATURE).and_then(|_| gz.write_all(bytes));
     gz.finish().unwrap_or_default()
 }
@@ -587,19 +624,34 @@ mod tests {
 
     #[test]
     fn positions_are_packed_by_weight_then_delta() {
-        assert_eq!(pack_text(vec![(5, 24), (1, 168), (2, 24)]), vec![-25, 2, 3, -169, 1]);
-        assert_eq!(pack_meta(vec![(1, 4), (0, 2), (1, 1)]), vec![-1, 2, -2, 1, 3]);
+        assert_eq!(
+            pack_text(vec![(5, 24), (1, 168), (2, 24)]),
+            vec![-25, 2, 3, -169, 1]
+        );
+        assert_eq!(
+            pack_meta(vec![(1, 4), (0, 2), (1, 1)]),
+            vec![-1, 2, -2, 1, 3]
+        );
     }
 
     #[test]
     fn chunk_ranges_are_the_shortest_telling_prefixes() {
         let chunks = vec![
-            vec![("abad".to_string(), WordEntry::default()), ("bangun".to_string(), WordEntry::default())],
-            vec![("banjir".to_string(), WordEntry::default()), ("zona".to_string(), WordEntry::default())],
+            vec![
+                ("abad".to_string(), WordEntry::default()),
+                ("bangun".to_string(), WordEntry::default()),
+            ],
+            vec![
+                ("banjir".to_string(), WordEntry::default()),
+                ("zona".to_string(), WordEntry::default()),
+            ],
         ];
         assert_eq!(
             chunk_ranges(&chunks),
-            vec![("abad".into(), "bang".into()), ("banj".into(), "zona".into())]
+            vec![
+                ("abad".into(), "bang".into()),
+                ("banj".into(), "zona".into())
+            ]
         );
     }
 }

@@ -13,8 +13,7 @@ mod words;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock, mpsc};
-use std::thread::JoinHandle;
+use std::sync::{Mutex, OnceLock};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -324,98 +323,51 @@ impl<'t> SearchLabels<'t> {
     }
 }
 
-/// One index fed by parts of a site that are built in parallel and finish in any order
-/// (the regencies of a province): each part's pages are packed as soon as it is done, and go
-/// in in the parts' own order, so the bundle does not depend on which finished first.
-pub struct OrderedIndex {
-    index: SearchIndex,
-    /// Parts packed so far, by number.
-    parts: BTreeMap<usize, Vec<Packed>>,
+/// An index filled by the threads that build the parts of a site (the regencies of a
+/// province, on cerdas's thread pool): each thread packs its part's pages itself (in
+/// parallel, on the same pool) and files them under the part's number, holding the lock only
+/// to file them; `finish` puts the parts in in their order. Nothing waits on another thread,
+/// so a pool thread can never wait for work queued behind itself.
+pub struct SharedIndex {
+    packer: Packer,
+    /// The index, and the parts packed so far by number; taken by `finish`.
+    state: Mutex<Option<(SearchIndex, BTreeMap<usize, Vec<Packed>>)>>,
 }
 
-impl OrderedIndex {
+impl SharedIndex {
     /// Parts from number 0 go into `index`.
-    pub fn new(index: SearchIndex) -> OrderedIndex {
-        OrderedIndex {
-            index,
-            parts: BTreeMap::new(),
-        }
-    }
-
-    /// Part `number` is done with these files (none for a part with no pages here); every
-    /// part must say so once.
-    pub fn add_part(&mut self, number: usize, files: &[OutputFile]) -> Result<(), Diagnostics> {
-        let packed = self.index.packer.pages(files, Path::new(""));
-        self.parts.insert(number, packed);
-        Ok(())
-    }
-
-    /// Every part in, in order, and the index to add records to.
-    pub fn into_index(mut self) -> Result<SearchIndex, Diagnostics> {
-        for (_, packed) in std::mem::take(&mut self.parts) {
-            self.index.push(packed);
-        }
-        Ok(self.index)
-    }
-}
-
-/// A part's number and its searchable pages, on the way to the indexing thread.
-type Part = (usize, Vec<OutputFile>);
-
-/// An [`OrderedIndex`] filled on a thread of its own: the threads that build the parts hand
-/// their pages over and go on building while the indexing thread packs them (each part's
-/// pages in parallel).
-pub struct BackgroundIndex {
-    /// Where parts go; taken (closed) by `finish`.
-    sender: Mutex<Option<mpsc::Sender<Part>>>,
-    /// The thread filling the index; gives it back when every sender is gone.
-    worker: Mutex<Option<JoinHandle<Result<SearchIndex, Diagnostics>>>>,
-}
-
-impl BackgroundIndex {
-    /// Starts the thread that puts parts into `index`, from number 0, in order.
-    pub fn start(index: SearchIndex) -> Result<BackgroundIndex, Diagnostics> {
-        let (sender, parts) = mpsc::channel::<Part>();
-        let worker = std::thread::Builder::new()
-            .name("search-index".into())
-            .spawn(move || {
-                let mut ordered = OrderedIndex::new(index);
-                for (number, pages) in parts {
-                    ordered.add_part(number, &pages)?;
-                }
-                ordered.into_index()
-            })
-            .map_err(|e| search_error(&e.to_string()))?;
-        Ok(BackgroundIndex {
-            sender: Mutex::new(Some(sender)),
-            worker: Mutex::new(Some(worker)),
+    pub fn start(index: SearchIndex) -> Result<SharedIndex, Diagnostics> {
+        Ok(SharedIndex {
+            packer: index.packer.clone(),
+            state: Mutex::new(Some((index, BTreeMap::new()))),
         })
     }
 
     /// Part `number` is done with these files (none for a part with no pages here); every
-    /// part must say so once. Only the searchable pages are handed over (shared, not copied).
+    /// part must say so once. Its searchable pages are packed here, on the calling thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let pages: Vec<OutputFile> = files.iter().filter(|f| is_searchable(f)).cloned().collect();
-        if let Ok(guard) = self.sender.lock()
-            && let Some(sender) = guard.as_ref()
+        let packed = self.packer.pages(files, Path::new(""));
+        if let Ok(mut state) = self.state.lock()
+            && let Some((_, parts)) = state.as_mut()
         {
-            // A closed channel means the index was finished or failed: `finish` says which.
-            let _ = sender.send((number, pages));
+            parts.insert(number, packed);
         }
     }
 
-    /// Waits for every part handed over and gives the index (to add records to); `None` when
-    /// it was taken before.
+    /// The index with every part in, in order (to add records to); `None` when it was taken
+    /// before.
     pub fn finish(&self) -> Result<Option<SearchIndex>, Diagnostics> {
-        if let Ok(mut sender) = self.sender.lock() {
-            sender.take();
-        }
-        let worker = self.worker.lock().ok().and_then(|mut w| w.take());
-        match worker.map(JoinHandle::join) {
-            None => Ok(None),
-            Some(Ok(index)) => index.map(Some),
-            Some(Err(_)) => Err(search_error("the indexing thread stopped")),
-        }
+        let taken = self
+            .state
+            .lock()
+            .map_err(|_| search_error("a thread filling the index stopped"))?
+            .take();
+        Ok(taken.map(|(mut index, parts)| {
+            for (_, packed) in parts {
+                index.push(packed);
+            }
+            index
+        }))
     }
 }
 
@@ -643,6 +595,9 @@ mod tests {
         assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
         let nested = "<p>data-pagefind-body</p><DIV data-pagefind-body>a<div>b</div></Div>c";
         let (start, end, _) = searchable_part(nested).unwrap();
-        assert_eq!(&nested[start..end], "<DIV data-pagefind-body>a<div>b</div></Div>");
+        assert_eq!(
+            &nested[start..end],
+            "<DIV data-pagefind-body>a<div>b</div></Div>"
+        );
     }
 }

@@ -64,8 +64,8 @@ const UNSEARCHED: &[&str] = &[
 ];
 /// Elements without an end tag.
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
 ];
 /// Elements whose content is text up to their end tag, never tags.
 const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
@@ -137,7 +137,9 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
                 let close = find_end_tag(html, at, &name);
                 reader.text(&html[at..close]);
                 reader.close(&name);
-                at = html[close..].find('>').map_or(html.len(), |e| close + e + 1);
+                at = html[close..]
+                    .find('>')
+                    .map_or(html.len(), |e| close + e + 1);
             }
         } else {
             reader.text("<");
@@ -145,7 +147,11 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
         }
     }
     while reader.stack.len() > 1 {
-        let name = reader.stack.last().map(|o| o.name.clone()).unwrap_or_default();
+        let name = reader
+            .stack
+            .last()
+            .map(|o| o.name.clone())
+            .unwrap_or_default();
         reader.close(&name);
     }
     reader.finish()
@@ -249,7 +255,9 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     while let Some(i) = html[at..].find("</") {
         let start = at + i;
         let candidate = &bytes[start + 2..];
-        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+        if candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
             return start;
         }
         at = start + 2;
@@ -291,9 +299,18 @@ impl Reader {
         let body = tag.get("data-pagefind-body").is_some();
         let mut node = Open {
             unsearched: UNSEARCHED.contains(&tag.name.as_str()),
-            filter: tag.get("data-pagefind-filter").map(attribute_list).unwrap_or_default(),
-            meta: tag.get("data-pagefind-meta").map(attribute_list).unwrap_or_default(),
-            sort: tag.get("data-pagefind-sort").map(attribute_list).unwrap_or_default(),
+            filter: tag
+                .get("data-pagefind-filter")
+                .map(attribute_list)
+                .unwrap_or_default(),
+            meta: tag
+                .get("data-pagefind-meta")
+                .map(attribute_list)
+                .unwrap_or_default(),
+            sort: tag
+                .get("data-pagefind-sort")
+                .map(attribute_list)
+                .unwrap_or_default(),
             body,
             ..Open::default()
         };
@@ -377,7 +394,10 @@ impl Reader {
             node.pieces.insert(0, Piece::Text(" ".into()));
             push_text(&mut node.pieces, if ends_in_word { ". " } else { " " });
         }
-        if let Some(level) = node.name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok())
+        if let Some(level) = node
+            .name
+            .strip_prefix('h')
+            .and_then(|l| l.parse::<u8>().ok())
             && (1..=6).contains(&level)
         {
             node.pieces.insert(0, Piece::Heading(level));
@@ -401,7 +421,9 @@ impl Reader {
             && !self.page.meta.contains_key("image")
         {
             self.page.meta.insert("image".into(), src);
-            self.page.meta.insert("image_alt".into(), alt.unwrap_or_default());
+            self.page
+                .meta
+                .insert("image_alt".into(), alt.unwrap_or_default());
         }
         if let Some(title) = self.auto_title.or(self.page_title)
             && !self.page.meta.contains_key("title")
@@ -481,7 +503,10 @@ mod tests {
     use super::*;
 
     fn text(page: &PageText) -> String {
-        plain_text(&page.pieces).split_whitespace().collect::<Vec<_>>().join(" ")
+        plain_text(&page.pieces)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
@@ -494,7 +519,10 @@ mod tests {
 <footer>Kaki</footer></body></html>"#,
             None,
         );
-        assert_eq!(text(&page), "Bimtek &amp; jalan. 1 Maret 2025. Hasil. Irigasi nagari.");
+        assert_eq!(
+            text(&page),
+            "Bimtek &amp; jalan. 1 Maret 2025. Hasil. Irigasi nagari."
+        );
         assert_eq!(page.meta["title"], "Bimtek & jalan");
         assert_eq!(page.meta["tanggal"], "1 Maret 2025");
         assert_eq!(page.meta["image"], "/a.jpg");
@@ -508,13 +536,19 @@ mod tests {
 
     #[test]
     fn a_page_without_a_heading_is_titled_by_its_title() {
-        let page = read("<main data-pagefind-body><p>Isi</p></main>", Some(" Tentang  Agam "));
+        let page = read(
+            "<main data-pagefind-body><p>Isi</p></main>",
+            Some(" Tentang  Agam "),
+        );
         assert_eq!(page.meta["title"], "Tentang Agam");
     }
 
     #[test]
     fn attribute_lists_keep_colons_and_commas_of_the_value() {
-        assert_eq!(attribute_list("Dimensi:Ekonomi, Sosial"), vec!["Dimensi:Ekonomi, Sosial"]);
+        assert_eq!(
+            attribute_list("Dimensi:Ekonomi, Sosial"),
+            vec!["Dimensi:Ekonomi, Sosial"]
+        );
         assert_eq!(attribute_list("a, b"), vec!["a", "b"]);
     }
 }

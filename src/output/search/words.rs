@@ -58,7 +58,8 @@ pub fn page_keys(written: &str, stemmer: Option<&Stemmer>) -> Vec<Key> {
                 continue;
             }
             let key = stemmed(&plain, stemmer, true);
-            if !keys.iter().any(|k| k.stem == key.stem) && !tails.iter().any(|k| k.stem == key.stem) {
+            if !keys.iter().any(|k| k.stem == key.stem) && !tails.iter().any(|k| k.stem == key.stem)
+            {
                 tails.push(key);
             }
         }
