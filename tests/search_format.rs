@@ -22,6 +22,10 @@ use pagefind::options::PagefindServiceConfig;
 /// A bundle as files: path under the bundle's folder to bytes.
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// A word on one page: its accented form (none for the plain form), the page's URL, its
+/// packed positions in the text and in meta.
+type Posting = (Option<String>, String, Vec<i32>, Vec<i32>);
+
 /// What a search can give from one bundle, by page URL.
 #[derive(Debug, Default)]
 struct Decoded {
@@ -31,7 +35,7 @@ struct Decoded {
     words: BTreeMap<String, BTreeSet<String>>,
     /// Indexed word to its positions and weights on each page, as packed (text, meta), and its
     /// accented variants likewise.
-    positions: BTreeMap<String, Vec<(Option<String>, String, Vec<i32>, Vec<i32>)>>,
+    positions: BTreeMap<String, Vec<Posting>>,
     /// Filter to value to URLs.
     filters: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     /// URL to its fragment (`content`, `meta`, `filters`, `word_count`, `anchors`).

@@ -227,10 +227,12 @@ struct WordPositions {
     meta: Vec<(Option<String>, u16, u32)>,
 }
 
+/// One form's positions on a page: (position, weight) in the text, (field, position) in meta.
+type FormPositions = (Vec<(u32, u8)>, Vec<(u16, u32)>);
+
 impl WordPositions {
     fn postings(self) -> Postings {
-        let mut forms: BTreeMap<Option<String>, (Vec<(u32, u8)>, Vec<(u16, u32)>)> =
-            BTreeMap::new();
+        let mut forms: BTreeMap<Option<String>, FormPositions> = BTreeMap::new();
         for (form, at, weight) in self.text {
             forms.entry(form).or_default().0.push((at, weight));
         }

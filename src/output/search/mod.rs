@@ -203,11 +203,14 @@ impl SearchIndex {
     }
 }
 
+/// Files by path, with their bytes.
+type UiFiles = Vec<(PathBuf, Vec<u8>)>;
+
 /// Pagefind's own files for a bundle in `language`: its JS, CSS and WebAssembly, not its
 /// index. They are what the crate writes for an index of one record, less that index (made
 /// once per language and kept).
-fn pagefind_files(language: &str) -> Result<Vec<(PathBuf, Vec<u8>)>, Diagnostics> {
-    static MADE: OnceLock<Mutex<HashMap<String, Vec<(PathBuf, Vec<u8>)>>>> = OnceLock::new();
+fn pagefind_files(language: &str) -> Result<UiFiles, Diagnostics> {
+    static MADE: OnceLock<Mutex<HashMap<String, UiFiles>>> = OnceLock::new();
     let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Ok(made) = made.lock()
         && let Some(files) = made.get(language)
@@ -323,6 +326,9 @@ impl<'t> SearchLabels<'t> {
     }
 }
 
+/// An index being filled, and the parts packed so far by number.
+type Filling = (SearchIndex, BTreeMap<usize, Vec<Packed>>);
+
 /// An index filled by the threads that build the parts of a site (the regencies of a
 /// province, on cerdas's thread pool): each thread packs its part's pages itself (in
 /// parallel, on the same pool) and files them under the part's number, holding the lock only
@@ -331,7 +337,7 @@ impl<'t> SearchLabels<'t> {
 pub struct SharedIndex {
     packer: Packer,
     /// The index, and the parts packed so far by number; taken by `finish`.
-    state: Mutex<Option<(SearchIndex, BTreeMap<usize, Vec<Packed>>)>>,
+    state: Mutex<Option<Filling>>,
 }
 
 impl SharedIndex {
