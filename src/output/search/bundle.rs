@@ -5,7 +5,7 @@
 //! `pagefind_dcd` signature, named by a hash of their content; `pagefind-entry.json` names
 //! the meta file. Pagefind's JS reads it as its own.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use flate2::Compression;
@@ -17,6 +17,9 @@ use serde::Serialize;
 
 use super::page::Piece;
 use super::words::{self, WORD_SYMBOLS};
+
+/// Maps keyed by words (hashed with xxh3: a page's words and the whole index's are many).
+type HashMap<K, V> = std::collections::HashMap<K, V, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 /// The version of Pagefind whose format this is (its JS checks the meta file's).
 pub const PAGEFIND_VERSION: &str = "1.6.0";
@@ -99,7 +102,7 @@ pub struct Source<'a> {
 /// Packs one page (any thread; nothing shared).
 pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packed {
     // word -> (positions with weights, by accented form)
-    let mut found: HashMap<String, WordPositions> = HashMap::new();
+    let mut found: HashMap<String, WordPositions> = HashMap::default();
     let mut content = String::new();
     let mut anchors = Vec::new();
     let mut weights: Vec<u8> = vec![PLAIN_WEIGHT];
@@ -137,7 +140,12 @@ pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packe
                 };
                 let weight = weights.last().copied().unwrap_or(PLAIN_WEIGHT);
                 for written in text.split_whitespace() {
-                    let written = written.replace('\u{200B}', "");
+                    // Zero-width spaces join, they do not split.
+                    let written = if written.contains('\u{200B}') {
+                        std::borrow::Cow::Owned(written.replace('\u{200B}', ""))
+                    } else {
+                        std::borrow::Cow::Borrowed(written)
+                    };
                     if written.is_empty() {
                         continue;
                     }
@@ -311,10 +319,10 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     meta_fields.sort();
     meta_fields.dedup();
 
-    let mut words: HashMap<String, WordEntry> = HashMap::new();
+    let mut words: HashMap<String, WordEntry> = HashMap::default();
     let mut filters: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     let mut sorts: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    let mut fragment_names: HashMap<String, String> = HashMap::new();
+    let mut fragment_names: HashMap<String, String> = HashMap::default();
     let mut page_list: Vec<(String, u32)> = Vec::with_capacity(pages.len());
     let page_count = pages.len();
 
@@ -383,7 +391,7 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         })
         .collect();
     let mut chunk_meta = Vec::new();
-    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut taken: HashMap<String, String> = HashMap::default();
     for ((gz, hash), (from, to)) in encoded.into_iter().zip(ranges) {
         let name = unique_name(&hash, language, |n| taken.contains_key(n));
         taken.insert(name.clone(), hash);
