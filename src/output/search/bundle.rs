@@ -151,7 +151,7 @@ pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packe
                     }
                     content.push_str(&written);
                     content.push(' ');
-                    let keys = words::page_keys(&written, stemmer);
+                    let keys = known_keys(&written, language, stemmer);
                     let parts = keys.iter().filter(|k| k.part).count();
                     let part_weight = match u8::try_from(parts) {
                         Ok(0) => 0,
@@ -159,13 +159,13 @@ pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packe
                         Ok(n) => (weight / n).max(1),
                         Err(_) => 1,
                     };
-                    for key in keys {
+                    for key in keys.iter() {
                         let w = if key.part { part_weight } else { weight };
-                        found
-                            .entry(key.stem)
-                            .or_default()
-                            .text
-                            .push((key.variant, position, w));
+                        let at = (key.variant.clone(), position, w);
+                        match found.get_mut(&key.stem) {
+                            Some(positions) => positions.text.push(at),
+                            None => found.entry(key.stem.clone()).or_default().text.push(at),
+                        }
                     }
                     last_position = position;
                     position += 1;
@@ -225,6 +225,47 @@ pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packe
             .collect(),
         meta_fields,
     }
+}
+
+/// Written words filed already, with their keys, for one language.
+#[derive(Default)]
+struct Known {
+    language: String,
+    words: HashMap<String, std::rc::Rc<[words::Key]>>,
+}
+
+/// The most words a thread keeps the keys of (a part's vocabulary is far smaller).
+const KNOWN_WORDS: usize = 200_000;
+
+thread_local! {
+    /// Written words this thread has filed already, with their keys, for one language: a
+    /// word is split and stemmed once, not at every occurrence.
+    static KNOWN: std::cell::RefCell<Known> = std::cell::RefCell::new(Known::default());
+}
+
+/// The keys of a written word of a page's text, from this thread's known words.
+fn known_keys(
+    written: &str,
+    language: &str,
+    stemmer: Option<&Stemmer>,
+) -> std::rc::Rc<[words::Key]> {
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        let Known {
+            language: known_language,
+            words: map,
+        } = &mut *known;
+        if known_language != language || map.len() > KNOWN_WORDS {
+            *known_language = language.to_string();
+            map.clear();
+        }
+        if let Some(keys) = map.get(written) {
+            return keys.clone();
+        }
+        let keys: std::rc::Rc<[words::Key]> = words::page_keys(written, stemmer).into();
+        map.insert(written.to_string(), keys.clone());
+        keys
+    })
 }
 
 /// A word's positions on one page as found: (accented form, position, weight) in the text,
