@@ -17,7 +17,7 @@ use crate::export::{Export, export_site};
 use crate::output::hosting::nginx_conf;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
-use crate::output::search::{BUNDLE_DIR, BackgroundIndex, SearchIndex, SearchLabels, SearchRecord};
+use crate::output::search::{BUNDLE_DIR, SearchIndex, SearchLabels, SearchRecord, SharedIndex};
 use crate::output::write::{Staging, check_output_location};
 use crate::output::{netlify_redirects_of, nginx_map, site_files};
 use crate::progress::{ProgressSink, Work};
@@ -335,13 +335,13 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     let search = (site.config.search && sink.wants_search_index())
         .then(|| SearchIndex::new(site.config.language.code(), &site.urls.base_path))
         .transpose()?
-        .map(BackgroundIndex::start)
+        .map(SharedIndex::start)
         .transpose()?;
     // The index is made while the photos are.
-    if let Some(search) = &search {
-        search.add_part(0, &files);
-    }
-    let pictures = picture_copies(&site, &opts.input, sink);
+    let ((), pictures) = rayon::join(
+        || add_search_part(search.as_ref(), 0, &files),
+        || picture_copies(&site, &opts.input, sink),
+    );
     if let Some(index) = search.map(|s| s.finish()).transpose()?.flatten() {
         files.extend(index.finish()?);
     }
@@ -538,7 +538,7 @@ pub struct ProvinceBuild {
     loaded: Vec<Loaded>,
     /// The one search index over every regency, filled as each is built (a published build
     /// with search on); taken by `aggregate`.
-    search: Option<BackgroundIndex>,
+    search: Option<SharedIndex>,
     /// The search records of the regencies hosted elsewhere, as the last `aggregate` made
     /// them (for the preview server, which indexes in the background).
     records: Mutex<Vec<SearchRecord>>,
@@ -566,7 +566,7 @@ impl ProvinceBuild {
         };
         let search = if config.search && sink.wants_search_index() {
             let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
-            Some(BackgroundIndex::start(index)?)
+            Some(SharedIndex::start(index)?)
         } else {
             None
         };
@@ -822,7 +822,7 @@ fn load_regency(
     source: &str,
     cache_dir: &Path,
     sink: &dyn Sink,
-    search: Option<&BackgroundIndex>,
+    search: Option<&SharedIndex>,
 ) -> Result<LoadedRegency, Diagnostics> {
     match entry {
         RegencyEntry::Export(location) => {
@@ -889,7 +889,7 @@ fn load_regency(
 }
 
 /// Part `index` of the province's search index is done with `files`.
-fn add_search_part(search: Option<&BackgroundIndex>, index: usize, files: &[OutputFile]) {
+fn add_search_part(search: Option<&SharedIndex>, index: usize, files: &[OutputFile]) {
     if let Some(search) = search {
         search.add_part(index, files);
     }

@@ -1,23 +1,31 @@
 //! The search index (takes rendered pages, gives Pagefind's bundle under `/pagefind/`): pages
 //! the theme marks with `data-pagefind-body` (news, programs, the masterplan, plain pages) are
-//! fed to Pagefind as a library, in memory, with the filters, meta and sort keys their
-//! `data-pagefind-*` attributes carry; news of a regency hosted elsewhere are added as custom
-//! records from its `data.json`. Pagefind's own JS, CSS and WebAssembly come with the bundle,
-//! so its standard UI works unchanged.
+//! read with the filters, meta and sort keys their `data-pagefind-*` attributes carry; news
+//! of a regency hosted elsewhere are added as records from its `data.json`. cerdas writes
+//! the index itself, in Pagefind 1.6's format (`page` reads a page, `words` files its words,
+//! `bundle` writes the files), each page on its own thread; Pagefind's own JS, CSS and
+//! WebAssembly (taken from the `pagefind` crate) come with the bundle, so its standard UI
+//! works unchanged.
 
-use std::collections::BTreeMap;
+mod bundle;
+mod page;
+mod words;
+
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
-use std::thread::JoinHandle;
+use std::sync::{Mutex, OnceLock};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Text};
 use crate::province::ProvinceNews;
 use crate::render::OutputFile;
 use crate::render::theme::Theme;
 use crate::text::packed::Body;
+
+use bundle::{Packed, Source};
 
 /// The folder of the bundle, Pagefind's own place: its JS finds its index beside itself.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -43,16 +51,91 @@ pub struct SearchRecord {
     pub sort: BTreeMap<String, String>,
 }
 
-/// A Pagefind index being filled: pages and records go in, the bundle's files come out.
-pub struct SearchIndex {
-    runtime: tokio::runtime::Runtime,
-    index: PagefindIndex,
+/// How pages are packed for one index: its language and the portal's sub-path.
+#[derive(Clone)]
+struct Packer {
     /// The language every page is indexed as (one index per portal: a province's regencies
     /// are searched together even where a regency's interface language differs).
     language: String,
     /// The portal's sub-path (`/portal` of `https://x.go.id/portal`), stripped from URLs:
     /// Pagefind's JS adds it back from where the bundle was loaded.
     base_path: String,
+}
+
+impl Packer {
+    /// The searchable pages of `files`, packed in parallel, in the order of their paths (pages
+    /// are numbered as they come: the same pages give the same bundle); `prefix` is the
+    /// folder they are published under (empty but in tests).
+    fn pages(&self, files: &[OutputFile], prefix: &Path) -> Vec<Packed> {
+        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        pages
+            .par_iter()
+            .filter_map(|file| {
+                // Inflated one at a time (the preview server keeps its pages deflated).
+                let bytes = file.bytes.plain();
+                if !has_marker(&bytes) {
+                    return None;
+                }
+                let html = String::from_utf8_lossy(&bytes);
+                let url = page_url(&prefix.join(&file.path));
+                Some(self.page(&html, &url))
+            })
+            .collect()
+    }
+
+    /// One page, packed.
+    fn page(&self, html: &str, url: &str) -> Packed {
+        // Only the marked part is read when that is all the page gives the index: the
+        // portal's layout around it is more than half of every page.
+        let text = match searchable_part(html) {
+            Some((start, end, title)) => page::read(&html[start..end], Some(title)),
+            None => page::read(html, None),
+        };
+        let stemmer = words::stemmer(&self.language);
+        bundle::pack(
+            &Source {
+                url,
+                pieces: &text.pieces,
+                anchors: &text.anchors,
+                html: true,
+                filters: &text.filters,
+                meta: &text.meta,
+                sort: &text.sort,
+            },
+            &self.language,
+            stemmer.as_ref(),
+        )
+    }
+
+    /// A record, packed: its content is searched as written, its meta and filters as given.
+    fn record(&self, record: &SearchRecord) -> Packed {
+        let url = match record.url.strip_prefix(&self.base_path) {
+            Some(rest) if !self.base_path.is_empty() && rest.starts_with('/') => rest,
+            _ => record.url.as_str(),
+        };
+        let stemmer = words::stemmer(&self.language);
+        bundle::pack(
+            &Source {
+                url,
+                pieces: &[page::Piece::Text(record.content.clone())],
+                anchors: &[],
+                html: false,
+                filters: &record.filters,
+                meta: &record.meta,
+                sort: &record.sort,
+            },
+            &self.language,
+            stemmer.as_ref(),
+        )
+    }
+}
+
+/// A search index being filled: pages and records go in, the bundle's files come out.
+pub struct SearchIndex {
+    packer: Packer,
+    /// The pages and records in, packed, in order.
+    pages: Vec<Packed>,
     /// How many pages and records went in.
     pub entries: usize,
 }
@@ -60,86 +143,118 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// An empty index whose words are stemmed as `language` (`id`, `en`).
     pub fn new(language: &str, base_path: &str) -> Result<SearchIndex, Diagnostics> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| search_error(&e.to_string()))?;
-        let options = PagefindServiceConfig::builder()
-            .force_language(language.to_string())
-            .build();
-        let index = PagefindIndex::new(Some(options)).map_err(|e| search_error(&e.to_string()))?;
         Ok(SearchIndex {
-            runtime,
-            index,
-            language: language.to_string(),
-            base_path: base_path.trim_end_matches('/').to_string(),
+            packer: Packer {
+                language: language.to_string(),
+                base_path: base_path.trim_end_matches('/').to_string(),
+            },
+            pages: Vec::new(),
             entries: 0,
         })
     }
 
     /// Adds the pages of `files` that the theme marked searchable, in the order of their
-    /// paths (Pagefind numbers pages as they come: the same pages give the same bundle);
-    /// `prefix` is the folder they are published under (empty but in tests).
+    /// paths; `prefix` is the folder they are published under (empty but in tests).
     pub fn add_pages(&mut self, files: &[OutputFile], prefix: &Path) -> Result<(), Diagnostics> {
-        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        for file in pages {
-            // Inflated one at a time (the preview server keeps its pages deflated).
-            let bytes = file.bytes.plain();
-            if !has_marker(&bytes) {
-                continue;
-            }
-            let url = page_url(&prefix.join(&file.path));
-            let page = String::from_utf8_lossy(&bytes);
-            // Only the marked part is parsed: Pagefind reads nothing else of a page that has
-            // it, and the portal's layout around it is more than half of every page.
-            let html = searchable_part(&page).unwrap_or_else(|| page.into_owned());
-            self.runtime
-                .block_on(self.index.add_html_file(None, Some(url), html))
-                .map_err(|e| page_error(&file.path, &e.to_string()))?;
-            self.entries += 1;
-        }
+        let packed = self.packer.pages(files, prefix);
+        self.push(packed);
         Ok(())
+    }
+
+    fn push(&mut self, packed: Vec<Packed>) {
+        self.entries += packed.len();
+        self.pages.extend(packed);
     }
 
     /// Adds a record that is not a rendered page.
     pub fn add_record(&mut self, record: SearchRecord) -> Result<(), Diagnostics> {
-        let url = match record.url.strip_prefix(&self.base_path) {
-            Some(rest) if !self.base_path.is_empty() && rest.starts_with('/') => rest.to_string(),
-            _ => record.url.clone(),
-        };
-        self.runtime
-            .block_on(self.index.add_custom_record(
-                url,
-                record.content,
-                self.language.clone(),
-                Some(record.meta),
-                Some(record.filters),
-                Some(record.sort),
-            ))
-            .map_err(|e| page_error(Path::new(&record.url), &e.to_string()))?;
-        self.entries += 1;
+        let packed = self.packer.record(&record);
+        self.push(vec![packed]);
         Ok(())
     }
 
     /// Builds the index and gives the bundle's files, under `pagefind/`.
-    pub fn finish(mut self) -> Result<Vec<OutputFile>, Diagnostics> {
-        let files = self
-            .runtime
-            .block_on(self.index.get_files())
-            .map_err(|e| search_error(&e.to_string()))?;
-        let mut out: Vec<OutputFile> = files
+    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostics> {
+        let language = self.packer.language;
+        let ui = pagefind_files(&language)?;
+        let wasm = ui
+            .iter()
+            .any(|(path, _)| *path == Path::new(&format!("wasm.{language}.pagefind")));
+        let mut out: Vec<OutputFile> = ui
             .into_iter()
-            .map(|f| OutputFile {
-                path: Path::new(BUNDLE_DIR).join(f.filename),
-                bytes: Body::from(f.contents),
+            .map(|(path, bytes)| OutputFile {
+                path: Path::new(BUNDLE_DIR).join(path),
+                bytes: Body::from(bytes),
             })
             .collect();
+        out.extend(
+            bundle::write(self.pages, &language, wasm)
+                .into_iter()
+                .map(|(path, bytes)| OutputFile {
+                    path: Path::new(BUNDLE_DIR).join(path),
+                    bytes: Body::from(bytes),
+                }),
+        );
         out.push(OutputFile::text(
             Path::new(BUNDLE_DIR).join("cerdas-search.js"),
             START_SCRIPT.to_string(),
         ));
         Ok(out)
     }
+}
+
+/// Files by path, with their bytes.
+type UiFiles = Vec<(PathBuf, Vec<u8>)>;
+
+/// Pagefind's own files for a bundle in `language`: its JS, CSS and WebAssembly, not its
+/// index. They are what the crate writes for an index of one record, less that index (made
+/// once per language and kept).
+fn pagefind_files(language: &str) -> Result<UiFiles, Diagnostics> {
+    static MADE: OnceLock<Mutex<HashMap<String, UiFiles>>> = OnceLock::new();
+    let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(made) = made.lock()
+        && let Some(files) = made.get(language)
+    {
+        return Ok(files.clone());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| search_error(&e.to_string()))?;
+    let options = PagefindServiceConfig::builder()
+        .force_language(language.to_string())
+        .build();
+    let mut index = PagefindIndex::new(Some(options)).map_err(|e| search_error(&e.to_string()))?;
+    runtime
+        .block_on(index.add_custom_record(
+            "/".into(),
+            "cerdas".into(),
+            language.to_string(),
+            None,
+            None,
+            None,
+        ))
+        .map_err(|e| search_error(&e.to_string()))?;
+    let files: Vec<(PathBuf, Vec<u8>)> = runtime
+        .block_on(index.get_files())
+        .map_err(|e| search_error(&e.to_string()))?
+        .into_iter()
+        .filter(|f| !is_index_data(&f.filename))
+        .map(|f| (f.filename, f.contents))
+        .collect();
+    if let Ok(mut made) = made.lock() {
+        made.insert(language.to_string(), files.clone());
+    }
+    Ok(files)
+}
+
+/// Whether a file Pagefind writes is index data (cerdas writes its own).
+fn is_index_data(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    ["fragment/", "index/", "filter/"]
+        .iter()
+        .any(|d| text.starts_with(d))
+        || text.ends_with(".pf_meta")
+        || text == "pagefind-entry.json"
 }
 
 /// The theme's names for filters and meta (`search_filter_*`, `search_meta_*`), so records
@@ -211,111 +326,54 @@ impl<'t> SearchLabels<'t> {
     }
 }
 
-/// One index fed by parts of a site that are built in parallel and finish in any order
-/// (the regencies of a province): each part's pages go in in the parts' own order, so the
-/// bundle does not depend on which finished first. A part that finished early waits, holding
-/// only its searchable pages (shared, not copied), until the parts before it are in.
-pub struct OrderedIndex {
-    index: SearchIndex,
-    /// The next part to go in.
-    next: usize,
-    /// Parts that finished before `next`, by number.
-    held: BTreeMap<usize, Vec<OutputFile>>,
+/// An index being filled, and the parts packed so far by number.
+type Filling = (SearchIndex, BTreeMap<usize, Vec<Packed>>);
+
+/// An index filled by the threads that build the parts of a site (the regencies of a
+/// province, on cerdas's thread pool): each thread packs its part's pages itself (in
+/// parallel, on the same pool) and files them under the part's number, holding the lock only
+/// to file them; `finish` puts the parts in in their order. Nothing waits on another thread,
+/// so a pool thread can never wait for work queued behind itself.
+pub struct SharedIndex {
+    packer: Packer,
+    /// The index, and the parts packed so far by number; taken by `finish`.
+    state: Mutex<Option<Filling>>,
 }
 
-impl OrderedIndex {
+impl SharedIndex {
     /// Parts from number 0 go into `index`.
-    pub fn new(index: SearchIndex) -> OrderedIndex {
-        OrderedIndex {
-            index,
-            next: 0,
-            held: BTreeMap::new(),
-        }
-    }
-
-    /// Part `number` is done with these files (none for a part with no pages here); every
-    /// part must say so once.
-    pub fn add_part(&mut self, number: usize, files: &[OutputFile]) -> Result<(), Diagnostics> {
-        let pages: Vec<OutputFile> = files.iter().filter(|f| is_searchable(f)).cloned().collect();
-        self.held.insert(number, pages);
-        while let Some(pages) = self.held.remove(&self.next) {
-            self.index.add_pages(&pages, Path::new(""))?;
-            self.next += 1;
-        }
-        Ok(())
-    }
-
-    /// Every part in, in order (those still held too), and the index to add records to.
-    pub fn into_index(mut self) -> Result<SearchIndex, Diagnostics> {
-        for (_, pages) in std::mem::take(&mut self.held) {
-            self.index.add_pages(&pages, Path::new(""))?;
-        }
-        Ok(self.index)
-    }
-}
-
-/// A part's number and its searchable pages, on the way to the indexing thread.
-type Part = (usize, Vec<OutputFile>);
-
-/// An [`OrderedIndex`] filled on a thread of its own: the threads that build the parts hand
-/// their pages over and go on building while Pagefind (one page at a time) reads them.
-pub struct BackgroundIndex {
-    /// Where parts go; taken (closed) by `finish`.
-    sender: Mutex<Option<mpsc::Sender<Part>>>,
-    /// The thread filling the index; gives it back when every sender is gone.
-    worker: Mutex<Option<JoinHandle<Result<SearchIndex, Diagnostics>>>>,
-}
-
-impl BackgroundIndex {
-    /// Starts the thread that puts parts into `index`, from number 0, in order.
-    pub fn start(index: SearchIndex) -> Result<BackgroundIndex, Diagnostics> {
-        let (sender, parts) = mpsc::channel::<Part>();
-        let worker = std::thread::Builder::new()
-            .name("search-index".into())
-            .spawn(move || {
-                let mut ordered = OrderedIndex::new(index);
-                let mut failed = None;
-                for (number, pages) in parts {
-                    if failed.is_none() {
-                        failed = ordered.add_part(number, &pages).err();
-                    }
-                }
-                match failed {
-                    Some(errors) => Err(errors),
-                    None => ordered.into_index(),
-                }
-            })
-            .map_err(|e| search_error(&e.to_string()))?;
-        Ok(BackgroundIndex {
-            sender: Mutex::new(Some(sender)),
-            worker: Mutex::new(Some(worker)),
+    pub fn start(index: SearchIndex) -> Result<SharedIndex, Diagnostics> {
+        Ok(SharedIndex {
+            packer: index.packer.clone(),
+            state: Mutex::new(Some((index, BTreeMap::new()))),
         })
     }
 
     /// Part `number` is done with these files (none for a part with no pages here); every
-    /// part must say so once. Only the searchable pages are handed over (shared, not copied).
+    /// part must say so once. Its searchable pages are packed here, on the calling thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let pages: Vec<OutputFile> = files.iter().filter(|f| is_searchable(f)).cloned().collect();
-        if let Ok(guard) = self.sender.lock()
-            && let Some(sender) = guard.as_ref()
+        let packed = self.packer.pages(files, Path::new(""));
+        if let Ok(mut state) = self.state.lock()
+            && let Some((_, parts)) = state.as_mut()
         {
-            // A closed channel means the index was finished or failed: `finish` says which.
-            let _ = sender.send((number, pages));
+            parts.insert(number, packed);
         }
     }
 
-    /// Waits for every part handed over and gives the index (to add records to); `None` when
-    /// it was taken before.
+    /// The index with every part in, in order (to add records to); `None` when it was taken
+    /// before.
     pub fn finish(&self) -> Result<Option<SearchIndex>, Diagnostics> {
-        if let Ok(mut sender) = self.sender.lock() {
-            sender.take();
-        }
-        let worker = self.worker.lock().ok().and_then(|mut w| w.take());
-        match worker.map(JoinHandle::join) {
-            None => Ok(None),
-            Some(Ok(index)) => index.map(Some),
-            Some(Err(_)) => Err(search_error("the indexing thread stopped")),
-        }
+        let taken = self
+            .state
+            .lock()
+            .map_err(|_| search_error("a thread filling the index stopped"))?
+            .take();
+        Ok(taken.map(|(mut index, parts)| {
+            for (_, packed) in parts {
+                index.push(packed);
+            }
+            index
+        }))
     }
 }
 
@@ -332,16 +390,15 @@ fn has_marker(bytes: &[u8]) -> bool {
     bytes.windows(BODY_MARKER.len()).any(|w| w == BODY_MARKER)
 }
 
-/// The element the theme marked with `data-pagefind-body`, alone in an otherwise empty page:
-/// what Pagefind takes from the whole page (title, text, filters, meta, sort keys and anchors
-/// all come from inside it when a site marks its content). `None` when the marked element or
-/// its end cannot be found, and the whole page is indexed.
-fn searchable_part(page: &str) -> Option<String> {
+/// Where the element the theme marked with `data-pagefind-body` starts and ends, and the
+/// page's `<title>`: what the index takes from the whole page (title, text, filters, meta,
+/// sort keys and anchors all come from inside it when a site marks its content). `None` when
+/// the marked element or its end cannot be found, or the page gives the index more than it
+/// (a heading before it, `data-pagefind-*` outside it), and the whole page is read.
+fn searchable_part(page: &str) -> Option<(usize, usize, &str)> {
     let (start, name) = marked_element(page)?;
     let end = element_end(page, start, name)?;
     let (before, after) = (&page[..start], &page[end..]);
-    // Pagefind would take the title from a heading before the content, and filters or meta
-    // from anywhere: such a page is indexed whole.
     let attribute = "data-pagefind-";
     if contains_tag(before, "h1")
         || has_attribute(before, attribute)
@@ -349,12 +406,9 @@ fn searchable_part(page: &str) -> Option<String> {
     {
         return None;
     }
-    // The page's <title> is Pagefind's title when the content has no heading.
+    // The page's <title> is the title when the content has no heading.
     let title = element_text(before, "title").unwrap_or_default();
-    Some(format!(
-        "<!DOCTYPE html><html><head><title>{title}</title></head><body>{}</body></html>",
-        &page[start..end]
-    ))
+    Some((start, end, title))
 }
 
 /// Whether `html` holds a `<name` start tag (any letter case).
@@ -474,17 +528,6 @@ fn search_error(message: &str) -> Diagnostics {
     .into()
 }
 
-fn page_error(path: &Path, message: &str) -> Diagnostics {
-    Diagnostic::file(
-        path,
-        Text::new(
-            format!("halaman ini tidak dapat dimasukkan ke indeks pencarian: {message}"),
-            format!("this page cannot be added to the search index: {message}"),
-        ),
-    )
-    .into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,54 +571,39 @@ mod tests {
 <aside><h2>Berita lain</h2><a href="/berita/b/">Sosialisasi masterplan</a></aside></main>
 <footer><p>Diskominfo Agam, data-pagefind-body is written here as text.</p></footer></body></html>"#;
 
-    fn bundle_of(html: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let options = PagefindServiceConfig::builder()
-            .force_language("id".to_string())
-            .build();
-        let mut index = PagefindIndex::new(Some(options)).unwrap();
-        runtime
-            .block_on(index.add_html_file(None, Some("/berita/a/".into()), html.into()))
-            .unwrap();
-        let mut files: Vec<_> = runtime
-            .block_on(index.get_files())
-            .unwrap()
-            .into_iter()
-            .map(|f| (f.filename, f.contents))
-            .collect();
-        files.sort();
-        files
+    fn read_part(html: &str) -> page::PageText {
+        let (start, end, title) = searchable_part(html).unwrap();
+        page::read(&html[start..end], Some(title))
     }
 
     #[test]
-    fn the_marked_part_gives_the_same_bundle_as_the_whole_page() {
-        let part = searchable_part(NEWS_PAGE).unwrap();
-        assert!(part.contains("<h1>Bimtek") && part.contains("Tahun:2025"));
-        assert!(!part.contains("Berita lain") && !part.contains("Portal Smart City"));
-        assert!(part.ends_with("</div>\n</article></body></html>"), "{part}");
-        let whole = bundle_of(NEWS_PAGE);
-        assert!(whole.len() > 5, "{whole:?}");
-        assert_eq!(bundle_of(&part), whole);
+    fn the_marked_part_gives_what_the_whole_page_gives() {
+        let (start, end, title) = searchable_part(NEWS_PAGE).unwrap();
+        let part = &NEWS_PAGE[start..end];
+        assert!(part.starts_with("<article class=\"news\" data-pagefind-body>"));
+        assert!(part.ends_with("</div>\n</article>"), "{part}");
+        assert_eq!(title, "Bimtek | Agam");
+        let (whole, part) = (page::read(NEWS_PAGE, None), read_part(NEWS_PAGE));
+        assert_eq!(part.pieces, whole.pieces);
+        assert_eq!(part.meta, whole.meta);
+        assert_eq!(part.filters, whole.filters);
+        assert_eq!(part.sort, whole.sort);
+        assert_eq!(part.meta["title"], "Bimtek Tahap II pembangunan jalan");
     }
 
     #[test]
-    fn a_page_whose_marked_element_does_not_end_is_indexed_whole() {
+    fn a_page_whose_marked_element_does_not_end_is_read_whole() {
         assert_eq!(searchable_part("<main data-pagefind-body><p>x</p>"), None);
         let title_outside = NEWS_PAGE.replace("<p class=\"site\">", "<H1 class=\"site\">");
         assert_eq!(searchable_part(&title_outside), None);
         let filter_outside = NEWS_PAGE.replace("<aside>", "<aside data-pagefind-filter=\"x:y\">");
         assert_eq!(searchable_part(&filter_outside), None);
         assert_eq!(searchable_part("<p>data-pagefind-body</p>"), None);
+        let nested = "<p>data-pagefind-body</p><DIV data-pagefind-body>a<div>b</div></Div>c";
+        let (start, end, _) = searchable_part(nested).unwrap();
         assert_eq!(
-            searchable_part(
-                "<p>data-pagefind-body</p><DIV data-pagefind-body>a<div>b</div></Div>c"
-            )
-            .as_deref(),
-            Some(
-                "<!DOCTYPE html><html><head><title></title></head><body><DIV data-pagefind-body>a<div>b</div></Div></body></html>"
-            )
+            &nested[start..end],
+            "<DIV data-pagefind-body>a<div>b</div></Div>"
         );
     }
 }

@@ -1,0 +1,554 @@
+//! Reading one rendered page for the index: the text of the element the theme marked with
+//! `data-pagefind-body` (with its headings, which weigh more, and the ids inside it that a
+//! result can link to), the filters, meta and sort keys its `data-pagefind-filter`,
+//! `-meta` and `-sort` attributes carry, its title (its first `<h1>`, else `<title>`) and its
+//! first picture after the title. The reader knows the HTML cerdas renders: well-formed
+//! elements, attributes in quotes; it does not build a document tree.
+
+use std::collections::BTreeMap;
+
+/// A piece of a page's searchable text, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// Text as written in the page (character references not yet decoded).
+    Text(String),
+    /// A heading of this level (1 to 6) starts: its words weigh more.
+    Heading(u8),
+    /// The heading ends.
+    EndHeading,
+    /// An element with an id: number of its entry in [`PageText::anchors`].
+    Anchor(usize),
+}
+
+/// An element with an id inside the searchable text (a result can point into the page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    /// Its tag name (`h2`).
+    pub element: String,
+    /// Its id.
+    pub id: String,
+    /// Its own text (and that of inline elements inside it).
+    pub text: String,
+}
+
+/// What the index takes from one page.
+#[derive(Debug, Default)]
+pub struct PageText {
+    /// The searchable text.
+    pub pieces: Vec<Piece>,
+    /// Elements with ids, by number (only those whose [`Piece::Anchor`] is in `pieces` count).
+    pub anchors: Vec<Anchor>,
+    /// Filter name to values, in the page's order.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Shown with the result (`title`, `image`, `image_alt`, the theme's own keys).
+    pub meta: BTreeMap<String, String>,
+    /// Sort key to value.
+    pub sort: BTreeMap<String, String>,
+}
+
+/// Elements whose end closes a sentence: their text is set apart, with a full stop when it
+/// ends in a word.
+const BLOCKS: &[&str] = &[
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section",
+];
+/// Elements whose text belongs to the id of the element around them.
+const INLINE: &[&str] = &[
+    "a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em", "i",
+    "img", "input", "kbd", "label", "map", "object", "output", "q", "samp", "script", "select",
+    "small", "span", "strong", "sub", "sup", "textarea", "time", "tt", "var",
+];
+/// Elements whose text is not searched (forms, menus, scripts...).
+const UNSEARCHED: &[&str] = &[
+    "head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe",
+    "template",
+];
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+/// Elements whose content is text up to their end tag, never tags.
+const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+
+/// An element being read.
+#[derive(Default)]
+struct Open {
+    name: String,
+    /// Its text so far (its children's text is added when they end).
+    pieces: Vec<Piece>,
+    filter: Vec<String>,
+    meta: Vec<String>,
+    sort: Vec<String>,
+    /// The marked element.
+    body: bool,
+    /// An element whose text is not searched.
+    unsearched: bool,
+    /// Anchors whose text this element's text belongs to.
+    anchors: Vec<usize>,
+}
+
+/// What has been read so far.
+#[derive(Default)]
+struct Reader {
+    stack: Vec<Open>,
+    page: PageText,
+    auto_title: Option<String>,
+    page_title: Option<String>,
+    auto_image: Option<(String, Option<String>)>,
+}
+
+/// Reads `html` (a whole page, or the marked element alone with the page's `<title>` given as
+/// `title`).
+pub fn read(html: &str, title: Option<&str>) -> PageText {
+    let mut reader = Reader {
+        page_title: title.map(normalize),
+        ..Reader::default()
+    };
+    reader.stack.push(Open::default());
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while at < html.len() {
+        let Some(lt) = html[at..].find('<').map(|i| at + i) else {
+            reader.text(&html[at..]);
+            break;
+        };
+        if lt > at {
+            reader.text(&html[at..lt]);
+        }
+        let rest = &html[lt..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(html.len(), |e| lt + e + 3);
+        } else if rest.starts_with("<!") || rest.starts_with("<?") {
+            at = rest.find('>').map_or(html.len(), |e| lt + e + 1);
+        } else if rest.starts_with("</") {
+            let end = rest.find('>').map_or(html.len(), |e| lt + e + 1);
+            let name = tag_name(&html[lt + 2..end]);
+            reader.close(&name);
+            at = end;
+        } else if bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            let (tag, end) = start_tag(html, lt);
+            at = end;
+            let name = tag.name.clone();
+            let self_closing = tag.self_closing;
+            reader.open(tag);
+            if VOID.contains(&name.as_str()) || self_closing {
+                reader.close(&name);
+            } else if RAW.contains(&name.as_str()) {
+                let close = find_end_tag(html, at, &name);
+                reader.text(&html[at..close]);
+                reader.close(&name);
+                at = html[close..]
+                    .find('>')
+                    .map_or(html.len(), |e| close + e + 1);
+            }
+        } else {
+            reader.text("<");
+            at = lt + 1;
+        }
+    }
+    while reader.stack.len() > 1 {
+        let name = reader
+            .stack
+            .last()
+            .map(|o| o.name.clone())
+            .unwrap_or_default();
+        reader.close(&name);
+    }
+    reader.finish()
+}
+
+/// A start tag: its name, attributes (values decoded) and whether it ends in `/>`.
+struct Tag {
+    name: String,
+    attributes: Vec<(String, String)>,
+    self_closing: bool,
+}
+
+impl Tag {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The start tag at `lt`, and where it ends.
+fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
+    let bytes = html.as_bytes();
+    let mut at = lt + 1;
+    let name_end = html[at..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .map_or(html.len(), |i| at + i);
+    let mut tag = Tag {
+        name: html[at..name_end].to_ascii_lowercase(),
+        attributes: Vec::new(),
+        self_closing: false,
+    };
+    at = name_end;
+    loop {
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        match bytes.get(at) {
+            None => return (tag, html.len()),
+            Some(b'>') => return (tag, at + 1),
+            Some(b'/') => {
+                if bytes.get(at + 1) == Some(&b'>') {
+                    tag.self_closing = true;
+                    return (tag, at + 2);
+                }
+                at += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let name_end = html[at..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '=' || c == '/')
+            .map_or(html.len(), |i| at + i);
+        let name = html[at..name_end].to_ascii_lowercase();
+        at = name_end;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(at) == Some(&b'=') {
+            at += 1;
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
+            }
+            let (raw, next) = match bytes.get(at) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let end = html[at + 1..]
+                        .find(q as char)
+                        .map_or(html.len(), |i| at + 1 + i);
+                    (&html[at + 1..end], (end + 1).min(html.len()))
+                }
+                _ => {
+                    let end = html[at..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map_or(html.len(), |i| at + i);
+                    (&html[at..end], end)
+                }
+            };
+            value = html_escape::decode_html_entities(raw).into_owned();
+            at = next;
+        }
+        if !name.is_empty() {
+            tag.attributes.push((name, value));
+        }
+    }
+}
+
+/// The name of an end tag from what follows `</`.
+fn tag_name(text: &str) -> String {
+    let end = text
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .unwrap_or(text.len());
+    text[..end].to_ascii_lowercase()
+}
+
+/// Where `</name` starts at or after `from` (any letter case); the end of `html` if nowhere.
+fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(i) = html[at..].find("</") {
+        let start = at + i;
+        let candidate = &bytes[start + 2..];
+        if candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return start;
+        }
+        at = start + 2;
+    }
+    html.len()
+}
+
+/// The `a, b:literal` list of a `data-pagefind-filter`, `-meta` or `-sort` attribute: names,
+/// the last of which may carry a value after `:` (the value may hold commas and colons).
+fn attribute_list(value: &str) -> Vec<String> {
+    let (names, literal) = match value.split_once(':') {
+        Some((names, literal)) => (names, Some(literal)),
+        None => (value, None),
+    };
+    let mut list: Vec<String> = names.split(',').map(|n| n.trim().to_string()).collect();
+    if let (Some(literal), Some(last)) = (literal, list.last_mut()) {
+        last.push(':');
+        last.push_str(literal);
+    }
+    list
+}
+
+impl Reader {
+    fn text(&mut self, text: &str) {
+        let Some(node) = self.stack.last_mut() else {
+            return;
+        };
+        push_text(&mut node.pieces, text);
+        if !node.unsearched {
+            for &anchor in &node.anchors {
+                if let Some(a) = self.page.anchors.get_mut(anchor) {
+                    a.text.push_str(text);
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, tag: Tag) {
+        let body = tag.get("data-pagefind-body").is_some();
+        let mut node = Open {
+            unsearched: UNSEARCHED.contains(&tag.name.as_str()),
+            filter: tag
+                .get("data-pagefind-filter")
+                .map(attribute_list)
+                .unwrap_or_default(),
+            meta: tag
+                .get("data-pagefind-meta")
+                .map(attribute_list)
+                .unwrap_or_default(),
+            sort: tag
+                .get("data-pagefind-sort")
+                .map(attribute_list)
+                .unwrap_or_default(),
+            body,
+            ..Open::default()
+        };
+        let parent = self.stack.last_mut();
+        if let Some(parent) = parent {
+            if INLINE.contains(&tag.name.as_str()) {
+                node.anchors = parent.anchors.clone();
+            }
+            if let Some(id) = tag.get("id") {
+                let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
+                let number = self.page.anchors.len();
+                self.page.anchors.push(Anchor {
+                    element: tag.name.clone(),
+                    id,
+                    text: String::new(),
+                });
+                parent.pieces.push(Piece::Anchor(number));
+                node.anchors.push(number);
+            }
+        }
+        if tag.name == "img" {
+            let titled = self.auto_title.is_some() || self.page.meta.contains_key("title");
+            if self.auto_image.is_none()
+                && titled
+                && let Some(src) = tag.get("src")
+            {
+                self.auto_image = Some((normalize(src), tag.get("alt").map(normalize)));
+            }
+        }
+        node.name = tag.name;
+        self.stack.push(node);
+    }
+
+    /// Ends the open `name` element (and any left open inside it); an end tag of nothing open
+    /// is ignored.
+    fn close(&mut self, name: &str) {
+        let Some(depth) = self.stack.iter().rposition(|o| o.name == name) else {
+            return;
+        };
+        if depth == 0 {
+            return;
+        }
+        while self.stack.len() > depth {
+            if let Some(node) = self.stack.pop() {
+                self.end(node);
+            }
+        }
+    }
+
+    fn end(&mut self, mut node: Open) {
+        for item in &node.filter {
+            if let Some((name, value)) = pair(item, &node.pieces) {
+                self.page.filters.entry(name).or_default().push(value);
+            }
+        }
+        for item in &node.sort {
+            if let Some((name, value)) = pair(item, &node.pieces) {
+                self.page.sort.insert(name, value);
+            }
+        }
+        for item in &node.meta {
+            if let Some((name, value)) = pair(item, &node.pieces) {
+                self.page.meta.insert(name, value);
+            }
+        }
+        if node.name == "h1" && self.auto_title.is_none() {
+            let text = normalize(&plain_text(&node.pieces));
+            if !text.is_empty() {
+                self.auto_title = Some(text);
+            }
+        }
+        if node.name == "title" && self.page_title.is_none() {
+            self.page_title = Some(normalize(&plain_text(&node.pieces)));
+        }
+        if node.unsearched {
+            return;
+        }
+        if BLOCKS.contains(&node.name.as_str()) {
+            let ends_in_word = matches!(node.pieces.last(), Some(Piece::Text(t))
+                if t.chars().last().is_some_and(|c| c.is_alphanumeric() || "_'\")$*".contains(c)));
+            node.pieces.insert(0, Piece::Text(" ".into()));
+            push_text(&mut node.pieces, if ends_in_word { ". " } else { " " });
+        }
+        if let Some(level) = node
+            .name
+            .strip_prefix('h')
+            .and_then(|l| l.parse::<u8>().ok())
+            && (1..=6).contains(&level)
+        {
+            node.pieces.insert(0, Piece::Heading(level));
+            node.pieces.push(Piece::EndHeading);
+        }
+        if node.body {
+            // Only the marked element's text is searched (one or more marked elements).
+            self.page.pieces.append(&mut node.pieces);
+        } else if let Some(parent) = self.stack.last_mut() {
+            for piece in node.pieces {
+                match piece {
+                    Piece::Text(t) => push_text(&mut parent.pieces, &t),
+                    other => parent.pieces.push(other),
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> PageText {
+        if let Some((src, alt)) = self.auto_image
+            && !self.page.meta.contains_key("image")
+        {
+            self.page.meta.insert("image".into(), src);
+            self.page
+                .meta
+                .insert("image_alt".into(), alt.unwrap_or_default());
+        }
+        if let Some(title) = self.auto_title.or(self.page_title)
+            && !self.page.meta.contains_key("title")
+        {
+            self.page.meta.insert("title".into(), title);
+        }
+        for anchor in &mut self.page.anchors {
+            anchor.text = normalize(&anchor.text);
+        }
+        self.page
+    }
+}
+
+/// Adds text to pieces, joined to the text before it.
+fn push_text(pieces: &mut Vec<Piece>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match pieces.last_mut() {
+        Some(Piece::Text(t)) => t.push_str(text),
+        _ => pieces.push(Piece::Text(text.to_string())),
+    }
+}
+
+/// The text of pieces, headings and anchors as spaces.
+fn plain_text(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// The name and value of a `name:value` item, or of a bare `name` whose value is the
+/// element's text (none when it has no text).
+fn pair(item: &str, pieces: &[Piece]) -> Option<(String, String)> {
+    match item.split_once(':') {
+        Some((name, value)) => Some((name.to_string(), normalize(value))),
+        None => {
+            let text = plain_text(pieces);
+            (!text.is_empty()).then(|| (item.to_string(), normalize(&text)))
+        }
+    }
+}
+
+/// Text as shown: character references decoded, white space at the ends dropped, line breaks
+/// and runs of white space made one space.
+pub fn normalize(text: &str) -> String {
+    let decoded = html_escape::decode_html_entities(text);
+    let mut out = String::with_capacity(decoded.len());
+    let mut chars = decoded.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            let mut run = 1;
+            let mut newline = c == '\n' || c == '\r';
+            while let Some(&next) = chars.peek() {
+                if !next.is_whitespace() {
+                    break;
+                }
+                newline |= next == '\n' || next == '\r';
+                run += 1;
+                chars.next();
+            }
+            out.push(if run > 1 || newline { ' ' } else { c });
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(page: &PageText) -> String {
+        plain_text(&page.pieces)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_marked_element_gives_text_filters_meta_and_sort() {
+        let page = read(
+            r#"<html><head><title>Judul | Agam</title></head><body><nav>Menu</nav>
+<article data-pagefind-body><h1>Bimtek &amp; jalan</h1><p><time data-pagefind-meta="tanggal" data-pagefind-sort="date:2025-03-01">1 Maret
+ 2025</time></p><img src="/a.jpg" alt="Foto"><form>Cari</form><h2 id="hasil">Hasil</h2><p>Irigasi nagari</p>
+<div hidden><span data-pagefind-filter="Jenis:Berita"></span><span data-pagefind-filter="Tahun:2025"></span></div></article>
+<footer>Kaki</footer></body></html>"#,
+            None,
+        );
+        assert_eq!(
+            text(&page),
+            "Bimtek &amp; jalan. 1 Maret 2025. Hasil. Irigasi nagari."
+        );
+        assert_eq!(page.meta["title"], "Bimtek & jalan");
+        assert_eq!(page.meta["tanggal"], "1 Maret 2025");
+        assert_eq!(page.meta["image"], "/a.jpg");
+        assert_eq!(page.meta["image_alt"], "Foto");
+        assert_eq!(page.sort["date"], "2025-03-01");
+        assert_eq!(page.filters["Jenis"], vec!["Berita"]);
+        assert_eq!(page.anchors[0].id, "hasil");
+        assert_eq!(page.anchors[0].text, "Hasil");
+        assert!(page.pieces.contains(&Piece::Heading(2)));
+    }
+
+    #[test]
+    fn a_page_without_a_heading_is_titled_by_its_title() {
+        let page = read(
+            "<main data-pagefind-body><p>Isi</p></main>",
+            Some(" Tentang  Agam "),
+        );
+        assert_eq!(page.meta["title"], "Tentang Agam");
+    }
+
+    #[test]
+    fn attribute_lists_keep_colons_and_commas_of_the_value() {
+        assert_eq!(
+            attribute_list("Dimensi:Ekonomi, Sosial"),
+            vec!["Dimensi:Ekonomi, Sosial"]
+        );
+        assert_eq!(attribute_list("a, b"), vec!["a", "b"]);
+    }
+}
