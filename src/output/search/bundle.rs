@@ -443,84 +443,22 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     // One file per filter.
     let mut filter_meta = Vec::new();
     for (filter, values) in &filters {
-        let mut e = Encoder::new(Vec::new());
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(filter))
-            .and_then(|e| e.array(values.len() as u64));
-        for (value, pages) in values {
-            let _ = e
-                .array(2)
-                .and_then(|e| e.str(value))
-                .and_then(|e| e.array(pages.len() as u64));
-            for page in pages {
-                let _ = e.u64(*page as u64);
-            }
-        }
-        let cbor = e.into_writer();
+        let cbor = encode_filter(filter, values);
         let name = unique_name(&hash(&cbor), language, |n| taken.contains_key(n));
         taken.insert(name.clone(), String::new());
         files.push((format!("filter/{name}.pf_filter"), gzip(&cbor)));
         filter_meta.push((filter.clone(), name));
     }
 
-    // Sort orders: numbers when every value is a number, else text; ties in page order.
-    let sort_meta: Vec<(String, Vec<usize>)> = sorts
-        .into_iter()
-        .map(|(key, mut values)| {
-            if values.iter().all(|(v, _)| number(v).is_some()) {
-                values.sort_by(|a, b| {
-                    let (a, b) = (number(&a.0).unwrap_or(0.0), number(&b.0).unwrap_or(0.0));
-                    a.total_cmp(&b)
-                });
-            } else {
-                values.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            (key, values.into_iter().map(|(_, p)| p).collect())
-        })
-        .collect();
+    let sort_meta = sort_orders(sorts);
 
-    // The meta file.
-    let mut e = Encoder::new(Vec::new());
-    let _ = e.array(6).and_then(|e| e.str(PAGEFIND_VERSION));
-    let _ = e.array(page_list.len() as u64);
-    for (name, word_count) in &page_list {
-        let _ = e
-            .array(3)
-            .and_then(|e| e.str(name))
-            .and_then(|e| e.u32(*word_count))
-            .and_then(|e| e.str(""));
-    }
-    let _ = e.array(chunk_meta.len() as u64);
-    for (from, to, name) in &chunk_meta {
-        let _ = e
-            .array(3)
-            .and_then(|e| e.str(from))
-            .and_then(|e| e.str(to))
-            .and_then(|e| e.str(name));
-    }
-    let _ = e.array(filter_meta.len() as u64);
-    for (filter, name) in &filter_meta {
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(filter))
-            .and_then(|e| e.str(name));
-    }
-    let _ = e.array(sort_meta.len() as u64);
-    for (key, pages) in &sort_meta {
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(key))
-            .and_then(|e| e.array(pages.len() as u64));
-        for page in pages {
-            let _ = e.u64(*page as u64);
-        }
-    }
-    let _ = e.array(meta_fields.len() as u64);
-    for field in &meta_fields {
-        let _ = e.str(field);
-    }
-    let cbor = e.into_writer();
+    let cbor = encode_meta(
+        &page_list,
+        &chunk_meta,
+        &filter_meta,
+        &sort_meta,
+        &meta_fields,
+    );
     let meta_name = format!("{language}_{}", &hash(&cbor)[..10]);
     files.push((format!("pagefind.{meta_name}.pf_meta"), gzip(&cbor)));
 
@@ -540,6 +478,95 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         entry.to_string().into_bytes(),
     ));
     files
+}
+
+/// One filter's CBOR: its name, then each value with its pages.
+fn encode_filter(filter: &str, values: &BTreeMap<String, Vec<usize>>) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    let _ = e
+        .array(2)
+        .and_then(|e| e.str(filter))
+        .and_then(|e| e.array(values.len() as u64));
+    for (value, pages) in values {
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(value))
+            .and_then(|e| e.array(pages.len() as u64));
+        for page in pages {
+            let _ = e.u64(*page as u64);
+        }
+    }
+    e.into_writer()
+}
+
+/// Each sort key's pages in order: by number when every value is one, else by text; ties
+/// in page order.
+fn sort_orders(sorts: BTreeMap<String, Vec<(String, usize)>>) -> Vec<(String, Vec<usize>)> {
+    sorts
+        .into_iter()
+        .map(|(key, mut values)| {
+            if values.iter().all(|(v, _)| number(v).is_some()) {
+                values.sort_by(|a, b| {
+                    let (a, b) = (number(&a.0).unwrap_or(0.0), number(&b.0).unwrap_or(0.0));
+                    a.total_cmp(&b)
+                });
+            } else {
+                values.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            (key, values.into_iter().map(|(_, p)| p).collect())
+        })
+        .collect()
+}
+
+/// The meta file's CBOR: the version, the pages (fragment name, word count), the word
+/// chunks (first and last word, name), the filters, the sort orders and the meta fields.
+fn encode_meta(
+    page_list: &[(String, u32)],
+    chunk_meta: &[(String, String, String)],
+    filter_meta: &[(String, String)],
+    sort_meta: &[(String, Vec<usize>)],
+    meta_fields: &[String],
+) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    let _ = e.array(6).and_then(|e| e.str(PAGEFIND_VERSION));
+    let _ = e.array(page_list.len() as u64);
+    for (name, word_count) in page_list {
+        let _ = e
+            .array(3)
+            .and_then(|e| e.str(name))
+            .and_then(|e| e.u32(*word_count))
+            .and_then(|e| e.str(""));
+    }
+    let _ = e.array(chunk_meta.len() as u64);
+    for (from, to, name) in chunk_meta {
+        let _ = e
+            .array(3)
+            .and_then(|e| e.str(from))
+            .and_then(|e| e.str(to))
+            .and_then(|e| e.str(name));
+    }
+    let _ = e.array(filter_meta.len() as u64);
+    for (filter, name) in filter_meta {
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(filter))
+            .and_then(|e| e.str(name));
+    }
+    let _ = e.array(sort_meta.len() as u64);
+    for (key, pages) in sort_meta {
+        let _ = e
+            .array(2)
+            .and_then(|e| e.str(key))
+            .and_then(|e| e.array(pages.len() as u64));
+        for page in pages {
+            let _ = e.u64(*page as u64);
+        }
+    }
+    let _ = e.array(meta_fields.len() as u64);
+    for field in meta_fields {
+        let _ = e.str(field);
+    }
+    e.into_writer()
 }
 
 /// A value as a sort number (`12`, `-3`, `2.5`).
