@@ -563,7 +563,7 @@ impl Server {
     }
 
     /// Tells every open tab what changed: only stylesheets, or everything.
-    pub fn notify(&self, css_only: bool) {
+    fn notify(&self, css_only: bool) {
         let has_errors = self
             .state
             .read()
