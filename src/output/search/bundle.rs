@@ -1,25 +1,21 @@
-//! Pagefind 1.6's bundle, written by cerdas: each page is packed on its own (its words with
-//! their positions and weights, its fragment: the JSON the result shows, gzipped), then the
-//! packed pages are merged into the word index (chunks of words in order), one file per
-//! filter and the meta file that ties them together, all CBOR, gzipped after Pagefind's
-//! `pagefind_dcd` signature, named by a hash of their content; `pagefind-entry.json` names
-//! the meta file. Pagefind's JS reads it as its own.
+//! Pagefind 1.6's bundle, written by cerdas: the pages packed on their own (`pack`) are
+//! merged into the word index (chunks of words in order, merged shard by shard in parallel),
+//! one file per filter and the meta file that ties them together, all CBOR, gzipped after
+//! Pagefind's `pagefind_dcd` signature, named by a hash of their content;
+//! `pagefind-entry.json` names the meta file. Pagefind's JS reads it as its own.
 
 use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
+use std::sync::Arc;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use minicbor::Encoder;
-use pagefind_stem::Stemmer;
 use rayon::prelude::*;
-use serde::Serialize;
+use rustc_hash::FxHashMap;
 
-use super::page::Piece;
-use super::words::{self, WORD_SYMBOLS};
-
-/// Maps keyed by words (hashed with xxh3: a page's words and the whole index's are many).
-type HashMap<K, V> = std::collections::HashMap<K, V, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+use super::pack::{Packed, SHARDS, Span, Word};
+use super::words::WORD_SYMBOLS;
 
 /// The version of Pagefind whose format this is (its JS checks the meta file's).
 pub const PAGEFIND_VERSION: &str = "1.6.0";
@@ -30,374 +26,116 @@ const SIGNATURE: &[u8] = b"pagefind_dcd";
 /// About how many word positions one word index file holds.
 const CHUNK_SIZE: usize = 20_000;
 
-/// A word's weight in plain text (weights are 24 to the unit, as Pagefind stores them).
-const PLAIN_WEIGHT: u8 = 24;
-
-/// A heading of level `n` weighs 8 - n units.
-fn heading_weight(level: u8) -> u8 {
-    (8u8.saturating_sub(level)).min(10) * PLAIN_WEIGHT
-}
-
-/// A page reduced to what the index needs.
-pub struct Packed {
-    /// Its fragment's JSON gzipped, and the hash that names it.
-    fragment: Vec<u8>,
-    fragment_hash: String,
-    /// How many words its text has.
-    word_count: u32,
-    /// Its words (positions with meta fields numbered by `meta_fields`).
-    words: Vec<(String, Postings)>,
-    filters: Vec<(String, String)>,
-    sort: Vec<(String, String)>,
-    /// The names of its meta fields, in order (the numbers in its words' meta positions).
-    meta_fields: Vec<String>,
-}
-
-/// Where one word is on one page: its plain form, and its accented forms.
-#[derive(Default)]
-struct Postings {
-    main: Option<Locations>,
-    variants: Vec<(String, Locations)>,
-}
-
-/// A word's positions on a page, in Pagefind's packing: in the text (weights and position
-/// deltas) and in meta fields (field numbers and position deltas).
-#[derive(Default, Clone)]
-struct Locations {
-    text: Vec<i32>,
-    meta: Vec<i32>,
-}
-
-/// The fragment: what a result shows of a page.
-#[derive(Serialize)]
-struct Fragment<'a> {
-    url: &'a str,
-    content: &'a str,
-    word_count: usize,
-    filters: &'a BTreeMap<String, Vec<String>>,
-    meta: &'a BTreeMap<String, String>,
-    anchors: Vec<FragmentAnchor<'a>>,
-}
-
-#[derive(Serialize)]
-struct FragmentAnchor<'a> {
-    element: &'a str,
-    id: &'a str,
-    text: &'a str,
-    location: u32,
-}
-
-/// The text of a page or record to pack.
-pub struct Source<'a> {
-    pub url: &'a str,
-    pub pieces: &'a [Piece],
-    pub anchors: &'a [super::page::Anchor],
-    /// Whether the text's character references are to be decoded (HTML, not records).
-    pub html: bool,
-    pub filters: &'a BTreeMap<String, Vec<String>>,
-    pub meta: &'a BTreeMap<String, String>,
-    pub sort: &'a BTreeMap<String, String>,
-}
-
-/// Packs one page (any thread; nothing shared).
-pub fn pack(source: &Source, language: &str, stemmer: Option<&Stemmer>) -> Packed {
-    // word -> (positions with weights, by accented form)
-    let mut found: HashMap<String, WordPositions> = HashMap::default();
-    let mut content = String::new();
-    let mut anchors = Vec::new();
-    let mut weights: Vec<u8> = vec![PLAIN_WEIGHT];
-    let mut position: u32 = 0;
-    let mut last_position: u32 = 0;
-    for piece in source.pieces {
-        match piece {
-            Piece::Heading(level) => {
-                // A heading inside a heading weighs as the outer one.
-                let weight = if weights.len() == 1 {
-                    heading_weight(*level)
-                } else {
-                    weights.last().copied().unwrap_or(PLAIN_WEIGHT)
-                };
-                weights.push(weight);
-            }
-            Piece::EndHeading => {
-                weights.pop();
-            }
-            Piece::Anchor(n) => {
-                if let Some(a) = source.anchors.get(*n) {
-                    anchors.push(FragmentAnchor {
-                        element: &a.element,
-                        id: &a.id,
-                        text: &a.text,
-                        location: position,
-                    });
-                }
-            }
-            Piece::Text(raw) => {
-                let text = if source.html {
-                    html_escape::decode_html_entities(raw)
-                } else {
-                    std::borrow::Cow::Borrowed(raw.as_str())
-                };
-                let weight = weights.last().copied().unwrap_or(PLAIN_WEIGHT);
-                for written in text.split_whitespace() {
-                    // Zero-width spaces join, they do not split.
-                    let written = if written.contains('\u{200B}') {
-                        std::borrow::Cow::Owned(written.replace('\u{200B}', ""))
-                    } else {
-                        std::borrow::Cow::Borrowed(written)
-                    };
-                    if written.is_empty() {
-                        continue;
-                    }
-                    content.push_str(&written);
-                    content.push(' ');
-                    let keys = known_keys(&written, language, stemmer);
-                    let parts = keys.iter().filter(|k| k.part).count();
-                    let part_weight = match u8::try_from(parts) {
-                        Ok(0) => 0,
-                        _ if weight == 0 => 0,
-                        Ok(n) => (weight / n).max(1),
-                        Err(_) => 1,
-                    };
-                    for key in keys.iter() {
-                        let w = if key.part { part_weight } else { weight };
-                        let at = (key.variant.clone(), position, w);
-                        match found.get_mut(&key.stem) {
-                            Some(positions) => positions.text.push(at),
-                            None => found.entry(key.stem.clone()).or_default().text.push(at),
-                        }
-                    }
-                    last_position = position;
-                    position += 1;
-                }
-            }
-        }
-    }
-    if content.ends_with(' ') {
-        content.pop();
-    }
-    let word_count = last_position + 1;
-
-    let meta_fields: Vec<String> = source.meta.keys().cloned().collect();
-    for (field, value) in source.meta.values().enumerate() {
-        let field = u16::try_from(field).unwrap_or(u16::MAX);
-        for (at, written) in value.split_whitespace().enumerate() {
-            let at = u32::try_from(at).unwrap_or(u32::MAX);
-            for key in words::keys(written, stemmer) {
-                found
-                    .entry(key.stem)
-                    .or_default()
-                    .meta
-                    .push((key.variant, field, at));
-            }
-        }
-    }
-
-    let fragment = Fragment {
-        url: source.url,
-        content: &content,
-        word_count: word_count as usize,
-        filters: source.filters,
-        meta: source.meta,
-        anchors,
-    };
-    let json = serde_json::to_vec(&fragment).unwrap_or_default();
-    let fragment_hash = format!("{language}_{}", hash(&json));
-
-    let words = found
-        .into_iter()
-        .map(|(word, positions)| (word, positions.postings()))
-        .collect();
-    Packed {
-        fragment: gzip(&json),
-        fragment_hash,
-        word_count,
-        words,
-        filters: source
-            .filters
-            .iter()
-            .flat_map(|(f, values)| values.iter().map(move |v| (f.clone(), v.clone())))
-            .collect(),
-        sort: source
-            .sort
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        meta_fields,
-    }
-}
-
-/// Written words filed already, with their keys, for one language.
-#[derive(Default)]
-struct Known {
-    language: String,
-    words: HashMap<String, std::rc::Rc<[words::Key]>>,
-}
-
-/// The most words a thread keeps the keys of (a part's vocabulary is far smaller).
-const KNOWN_WORDS: usize = 200_000;
-
-thread_local! {
-    /// Written words this thread has filed already, with their keys, for one language: a
-    /// word is split and stemmed once, not at every occurrence.
-    static KNOWN: std::cell::RefCell<Known> = std::cell::RefCell::new(Known::default());
-}
-
-/// The keys of a written word of a page's text, from this thread's known words.
-fn known_keys(
-    written: &str,
-    language: &str,
-    stemmer: Option<&Stemmer>,
-) -> std::rc::Rc<[words::Key]> {
-    KNOWN.with(|known| {
-        let mut known = known.borrow_mut();
-        let Known {
-            language: known_language,
-            words: map,
-        } = &mut *known;
-        if known_language != language || map.len() > KNOWN_WORDS {
-            *known_language = language.to_string();
-            map.clear();
-        }
-        if let Some(keys) = map.get(written) {
-            return keys.clone();
-        }
-        let keys: std::rc::Rc<[words::Key]> = words::page_keys(written, stemmer).into();
-        map.insert(written.to_string(), keys.clone());
-        keys
-    })
-}
-
-/// A word's positions on one page as found: (accented form, position, weight) in the text,
-/// (accented form, field, position) in meta.
-#[derive(Default)]
-struct WordPositions {
-    text: Vec<(Option<String>, u32, u8)>,
-    meta: Vec<(Option<String>, u16, u32)>,
-}
-
-/// One form's positions on a page: (position, weight) in the text, (field, position) in meta.
-type FormPositions = (Vec<(u32, u8)>, Vec<(u16, u32)>);
-
-impl WordPositions {
-    fn postings(self) -> Postings {
-        let mut forms: BTreeMap<Option<String>, FormPositions> = BTreeMap::new();
-        for (form, at, weight) in self.text {
-            forms.entry(form).or_default().0.push((at, weight));
-        }
-        for (form, field, at) in self.meta {
-            forms.entry(form).or_default().1.push((field, at));
-        }
-        let mut postings = Postings::default();
-        for (form, (text, meta)) in forms {
-            let locations = Locations {
-                text: pack_text(text),
-                meta: pack_meta(meta),
-            };
-            match form {
-                None => postings.main = Some(locations),
-                Some(form) => postings.variants.push((form, locations)),
-            }
-        }
-        postings
-    }
-}
-
-/// Text positions packed: sorted by weight then position; a change of weight is written as
-/// `-(weight + 1)` followed by the absolute position, else positions are deltas.
-fn pack_text(mut positions: Vec<(u32, u8)>) -> Vec<i32> {
-    positions.sort_by_key(|&(at, weight)| (weight, at));
-    let mut out = Vec::with_capacity(positions.len() + 2);
-    let mut current: Option<u8> = None;
-    let mut last = 0u32;
-    for (at, weight) in positions {
-        if current != Some(weight) {
-            out.push(-i32::from(weight) - 1);
-            out.push(at as i32);
-            current = Some(weight);
-        } else {
-            out.push((at - last) as i32);
-        }
-        last = at;
-    }
-    out
-}
-
-/// Meta positions packed: by field then position; each field starts with `-(field + 1)`,
-/// positions within it are deltas from 0.
-fn pack_meta(mut positions: Vec<(u16, u32)>) -> Vec<i32> {
-    positions.sort_unstable();
-    let mut out = Vec::with_capacity(positions.len() + 2);
-    let mut current: Option<u16> = None;
-    let mut last = 0u32;
-    for (field, at) in positions {
-        if current != Some(field) {
-            out.push(-i32::from(field) - 1);
-            current = Some(field);
-            last = 0;
-        }
-        out.push((at - last) as i32);
-        last = at;
-    }
-    out
-}
-
 /// One file of the bundle: its path under the bundle's folder and its bytes.
 pub type BundleFile = (String, Vec<u8>);
 
-/// A word's postings on every page, in page order.
+/// A word's (or one of its forms') pages, encoded as they are merged: how many, the last
+/// page's number (the next is written as a delta from it) and their CBOR, in page order.
+#[derive(Default)]
+struct Postings {
+    count: usize,
+    /// How many values its pages hold, one more each (what a chunk's size counts).
+    size: usize,
+    last_page: u32,
+    cbor: Cbor,
+}
+
+impl Postings {
+    /// Adds page `page`'s `values` (text positions, then meta positions with the page's own
+    /// field numbers, which `fields` turns into the index's).
+    fn add(&mut self, page: u32, span: Span, positions: &[i32], fields: &[i32]) {
+        let e = &mut self.cbor;
+        e.array(3);
+        e.unsigned(u64::from(page - self.last_page));
+        self.last_page = page;
+        self.count += 1;
+        self.size += span.len() + 1;
+        let values = positions
+            .get(span.start as usize..span.start as usize + span.len())
+            .unwrap_or_default();
+        let (text, meta) = values.split_at((span.text_len as usize).min(values.len()));
+        e.array(text.len());
+        for &v in text {
+            e.signed(v);
+        }
+        e.array(meta.len());
+        for &v in meta {
+            // A field's marker, `-(field + 1)`, renumbered.
+            let v = if v < 0 {
+                -fields.get((-v - 1) as usize).copied().unwrap_or_default() - 1
+            } else {
+                v
+            };
+            e.signed(v);
+        }
+    }
+}
+
+/// A word's postings on every page: its plain form's and its accented forms'.
 #[derive(Default)]
 struct WordEntry {
-    pages: Vec<(usize, Locations)>,
-    variants: Vec<(String, Vec<(usize, Locations)>)>,
+    pages: Postings,
+    variants: Vec<(Arc<str>, Postings)>,
+}
+
+/// A hasher for keys that carry their hash ([`Word`]).
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+}
+
+/// The pages' meta field numbers, as numbers of the whole index's fields.
+struct Fields {
+    /// Every field's name, in order.
+    names: Vec<String>,
+    /// For each page, its field numbers' numbers in `names`.
+    of_page: Vec<Vec<i32>>,
+}
+
+impl Fields {
+    fn of(pages: &[Packed]) -> Fields {
+        let mut names: Vec<String> = pages.iter().flat_map(|p| p.meta_fields.clone()).collect();
+        names.sort();
+        names.dedup();
+        let of_page = pages
+            .iter()
+            .map(|p| {
+                p.meta_fields
+                    .iter()
+                    .map(|f| names.binary_search(f).unwrap_or_default() as i32)
+                    .collect()
+            })
+            .collect();
+        Fields { names, of_page }
+    }
 }
 
 /// The index files of packed `pages` (numbered in their order), and the entry file.
 pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> {
     let mut files: Vec<BundleFile> = Vec::new();
+    let fields = Fields::of(&pages);
 
-    let mut meta_fields: Vec<String> = pages.iter().flat_map(|p| p.meta_fields.clone()).collect();
-    meta_fields.sort();
-    meta_fields.dedup();
-
-    let mut words: HashMap<String, WordEntry> = HashMap::default();
     let mut filters: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     let mut sorts: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    let mut fragment_names: HashMap<String, String> = HashMap::default();
+    let mut fragment_names: FxHashMap<String, String> = FxHashMap::default();
     let mut page_list: Vec<(String, u32)> = Vec::with_capacity(pages.len());
     let page_count = pages.len();
 
-    for (number, page) in pages.into_iter().enumerate() {
-        // The page's meta field numbers, as numbers of the whole index's fields.
-        let global: Vec<i32> = page
-            .meta_fields
-            .iter()
-            .map(|f| meta_fields.binary_search(f).unwrap_or_default() as i32)
-            .collect();
-        let renumber = |mut l: Locations| {
-            for v in l.meta.iter_mut().filter(|v| **v < 0) {
-                let local = (-*v - 1) as usize;
-                *v = -global.get(local).copied().unwrap_or_default() - 1;
-            }
-            l
-        };
-        for (word, postings) in page.words {
-            let entry = words.entry(word).or_default();
-            if let Some(main) = postings.main {
-                entry.pages.push((number, renumber(main)));
-            }
-            for (form, locations) in postings.variants {
-                let at = match entry.variants.iter().position(|(f, _)| *f == form) {
-                    Some(at) => at,
-                    None => {
-                        entry.variants.push((form, Vec::new()));
-                        entry.variants.len() - 1
-                    }
-                };
-                entry.variants[at].1.push((number, renumber(locations)));
-            }
-        }
-        for (filter, value) in page.filters {
+    let mut pages = pages;
+    for (number, page) in pages.iter_mut().enumerate() {
+        for (filter, value) in std::mem::take(&mut page.filters) {
             filters
                 .entry(filter)
                 .or_default()
@@ -405,7 +143,7 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
                 .or_default()
                 .push(number);
         }
-        for (key, value) in page.sort {
+        for (key, value) in std::mem::take(&mut page.sort) {
             sorts.entry(key).or_default().push((value, number));
         }
         let name = unique_name(&page.fragment_hash, language, |n| {
@@ -415,13 +153,15 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         });
         if !fragment_names.contains_key(&name) {
             fragment_names.insert(name.clone(), page.fragment_hash.clone());
-            files.push((format!("fragment/{name}.pf_fragment"), page.fragment));
+            let fragment = std::mem::take(&mut page.fragment);
+            files.push((format!("fragment/{name}.pf_fragment"), fragment));
         }
         page_list.push((name, page.word_count));
     }
 
     // The word index, in chunks of words in order.
-    let chunks = chunk(words);
+    let chunks = chunk(merge(&pages, &fields));
+    drop(pages);
     let ranges = chunk_ranges(&chunks);
     let encoded: Vec<(Vec<u8>, String)> = chunks
         .into_par_iter()
@@ -432,7 +172,7 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         })
         .collect();
     let mut chunk_meta = Vec::new();
-    let mut taken: HashMap<String, String> = HashMap::default();
+    let mut taken: FxHashMap<String, String> = FxHashMap::default();
     for ((gz, hash), (from, to)) in encoded.into_iter().zip(ranges) {
         let name = unique_name(&hash, language, |n| taken.contains_key(n));
         taken.insert(name.clone(), hash);
@@ -457,10 +197,13 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         &chunk_meta,
         &filter_meta,
         &sort_meta,
-        &meta_fields,
+        &fields.names,
     );
     let meta_name = format!("{language}_{}", &hash(&cbor)[..10]);
-    files.push((format!("pagefind.{meta_name}.pf_meta"), gzip(&cbor)));
+    files.push((
+        format!("pagefind.{meta_name}.pf_meta"),
+        gzip_at(&cbor, META_LEVEL),
+    ));
 
     let entry = serde_json::json!({
         "version": PAGEFIND_VERSION,
@@ -480,23 +223,62 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     files
 }
 
+/// Every word of `pages` with its postings, in no order: merged shard by shard, in parallel
+/// (each shard reads only its own words of each page, pages in order).
+fn merge(pages: &[Packed], fields: &Fields) -> Vec<(Word, WordEntry)> {
+    (0..SHARDS)
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let mut words: std::collections::HashMap<
+                Word,
+                WordEntry,
+                BuildHasherDefault<Prehashed>,
+            > = Default::default();
+            for (number, page) in pages.iter().enumerate() {
+                let page_fields = &fields.of_page[number];
+                let number = number as u32;
+                for packed in page.shard(shard) {
+                    let entry = match words.get_mut(&packed.word) {
+                        Some(entry) => entry,
+                        None => words.entry(packed.word.clone()).or_default(),
+                    };
+                    if let Some(main) = packed.main {
+                        entry.pages.add(number, main, &page.positions, page_fields);
+                    }
+                    for (form, span) in &packed.variants {
+                        let at = match entry.variants.iter().position(|(f, _)| f == form) {
+                            Some(at) => at,
+                            None => {
+                                entry.variants.push((form.clone(), Postings::default()));
+                                entry.variants.len() - 1
+                            }
+                        };
+                        entry.variants[at]
+                            .1
+                            .add(number, *span, &page.positions, page_fields);
+                    }
+                }
+            }
+            words.into_iter()
+        })
+        .collect()
+}
+
 /// One filter's CBOR: its name, then each value with its pages.
 fn encode_filter(filter: &str, values: &BTreeMap<String, Vec<usize>>) -> Vec<u8> {
-    let mut e = Encoder::new(Vec::new());
-    let _ = e
-        .array(2)
-        .and_then(|e| e.str(filter))
-        .and_then(|e| e.array(values.len() as u64));
+    let mut e = Cbor::default();
+    e.array(2);
+    e.str(filter);
+    e.array(values.len());
     for (value, pages) in values {
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(value))
-            .and_then(|e| e.array(pages.len() as u64));
+        e.array(2);
+        e.str(value);
+        e.array(pages.len());
         for page in pages {
-            let _ = e.u64(*page as u64);
+            e.unsigned(*page as u64);
         }
     }
-    e.into_writer()
+    e.0
 }
 
 /// Each sort key's pages in order: by number when every value is one, else by text; ties
@@ -527,46 +309,43 @@ fn encode_meta(
     sort_meta: &[(String, Vec<usize>)],
     meta_fields: &[String],
 ) -> Vec<u8> {
-    let mut e = Encoder::new(Vec::new());
-    let _ = e.array(6).and_then(|e| e.str(PAGEFIND_VERSION));
-    let _ = e.array(page_list.len() as u64);
+    let mut e = Cbor::default();
+    e.array(6);
+    e.str(PAGEFIND_VERSION);
+    e.array(page_list.len());
     for (name, word_count) in page_list {
-        let _ = e
-            .array(3)
-            .and_then(|e| e.str(name))
-            .and_then(|e| e.u32(*word_count))
-            .and_then(|e| e.str(""));
+        e.array(3);
+        e.str(name);
+        e.unsigned(u64::from(*word_count));
+        e.str("");
     }
-    let _ = e.array(chunk_meta.len() as u64);
+    e.array(chunk_meta.len());
     for (from, to, name) in chunk_meta {
-        let _ = e
-            .array(3)
-            .and_then(|e| e.str(from))
-            .and_then(|e| e.str(to))
-            .and_then(|e| e.str(name));
+        e.array(3);
+        e.str(from);
+        e.str(to);
+        e.str(name);
     }
-    let _ = e.array(filter_meta.len() as u64);
+    e.array(filter_meta.len());
     for (filter, name) in filter_meta {
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(filter))
-            .and_then(|e| e.str(name));
+        e.array(2);
+        e.str(filter);
+        e.str(name);
     }
-    let _ = e.array(sort_meta.len() as u64);
+    e.array(sort_meta.len());
     for (key, pages) in sort_meta {
-        let _ = e
-            .array(2)
-            .and_then(|e| e.str(key))
-            .and_then(|e| e.array(pages.len() as u64));
+        e.array(2);
+        e.str(key);
+        e.array(pages.len());
         for page in pages {
-            let _ = e.u64(*page as u64);
+            e.unsigned(*page as u64);
         }
     }
-    let _ = e.array(meta_fields.len() as u64);
+    e.array(meta_fields.len());
     for field in meta_fields {
-        let _ = e.str(field);
+        e.str(field);
     }
-    e.into_writer()
+    e.0
 }
 
 /// A value as a sort number (`12`, `-3`, `2.5`).
@@ -579,21 +358,19 @@ fn number(value: &str) -> Option<f64> {
     ok.then(|| value.parse::<f64>().ok()).flatten()
 }
 
-/// The words cut into chunks of about [`CHUNK_SIZE`] positions, in order.
-fn chunk(words: HashMap<String, WordEntry>) -> Vec<Vec<(String, WordEntry)>> {
-    let mut words: Vec<(String, WordEntry)> = words.into_iter().collect();
-    words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+/// The words sorted and cut into chunks of about [`CHUNK_SIZE`] positions.
+fn chunk(mut words: Vec<(Word, WordEntry)>) -> Vec<Vec<(Word, WordEntry)>> {
+    words.par_sort_unstable_by(|a, b| a.0.text.cmp(&b.0.text));
     let mut chunks = Vec::new();
     let mut current = Vec::new();
     let mut size = 0;
     for (word, entry) in words {
-        size += entry
-            .pages
-            .iter()
-            .chain(entry.variants.iter().flat_map(|(_, p)| p))
-            .map(|(_, l)| l.text.len() + l.meta.len() + 1)
-            .sum::<usize>()
-            + entry.variants.len();
+        size += entry.pages.size
+            + entry
+                .variants
+                .iter()
+                .map(|(_, p)| p.size + 1)
+                .sum::<usize>();
         current.push((word, entry));
         if size >= CHUNK_SIZE {
             chunks.push(std::mem::take(&mut current));
@@ -608,12 +385,12 @@ fn chunk(words: HashMap<String, WordEntry>) -> Vec<Vec<(String, WordEntry)>> {
 
 /// The first and last word of each chunk, shortened to the shortest prefixes that still tell
 /// neighbouring chunks apart (Pagefind's JS picks the chunk of a query by them).
-fn chunk_ranges(chunks: &[Vec<(String, WordEntry)>]) -> Vec<(String, String)> {
+fn chunk_ranges(chunks: &[Vec<(Word, WordEntry)>]) -> Vec<(String, String)> {
     let mut ranges: Vec<(String, String)> = chunks
         .iter()
         .map(|c| {
-            let first = c.first().map(|w| w.0.clone()).unwrap_or_default();
-            let last = c.last().map(|w| w.0.clone()).unwrap_or_default();
+            let first = c.first().map(|w| w.0.text.to_string()).unwrap_or_default();
+            let last = c.last().map(|w| w.0.text.to_string()).unwrap_or_default();
             (first, last)
         })
         .collect();
@@ -634,36 +411,74 @@ fn chunk_ranges(chunks: &[Vec<(String, WordEntry)>]) -> Vec<(String, String)> {
     ranges
 }
 
-/// A chunk of the word index as CBOR; page numbers are deltas from the page before.
-fn encode_words(chunk: &[(String, WordEntry)]) -> Vec<u8> {
-    fn pages(e: &mut Encoder<Vec<u8>>, pages: &[(usize, Locations)]) {
-        let _ = e.array(pages.len() as u64);
-        let mut last = 0;
-        for (page, l) in pages {
-            let _ = e.array(3).and_then(|e| e.u64((page - last) as u64));
-            last = *page;
-            let _ = e.array(l.text.len() as u64);
-            for v in &l.text {
-                let _ = e.i32(*v);
-            }
-            let _ = e.array(l.meta.len() as u64);
-            for v in &l.meta {
-                let _ = e.i32(*v);
-            }
-        }
-    }
-    let mut e = Encoder::new(Vec::new());
-    let _ = e.array(1).and_then(|e| e.array(chunk.len() as u64));
+/// A chunk of the word index as CBOR (each word's postings are encoded already).
+fn encode_words(chunk: &[(Word, WordEntry)]) -> Vec<u8> {
+    let postings = |e: &mut Cbor, postings: &Postings| {
+        e.array(postings.count);
+        e.0.extend_from_slice(&postings.cbor.0);
+    };
+    let mut e = Cbor::default();
+    e.array(1);
+    e.array(chunk.len());
     for (word, entry) in chunk {
-        let _ = e.array(3).and_then(|e| e.str(word));
-        pages(&mut e, &entry.pages);
-        let _ = e.array(entry.variants.len() as u64);
-        for (form, variant_pages) in &entry.variants {
-            let _ = e.array(2).and_then(|e| e.str(form));
-            pages(&mut e, variant_pages);
+        e.array(3);
+        e.str(&word.text);
+        postings(&mut e, &entry.pages);
+        let mut variants: Vec<&(Arc<str>, Postings)> = entry.variants.iter().collect();
+        variants.sort_by(|a, b| a.0.cmp(&b.0));
+        e.array(variants.len());
+        for (form, variant_pages) in variants {
+            e.array(2);
+            e.str(form);
+            postings(&mut e, variant_pages);
         }
     }
-    e.into_writer()
+    e.0
+}
+
+/// A CBOR writer for what the index holds (arrays, text, integers; shortest forms).
+#[derive(Default)]
+struct Cbor(Vec<u8>);
+
+impl Cbor {
+    /// An item's head: its major type and its argument, in the fewest bytes.
+    fn head(&mut self, major: u8, value: u64) {
+        let major = major << 5;
+        if value < 24 {
+            self.0.push(major | value as u8);
+        } else if value <= u64::from(u8::MAX) {
+            self.0.extend_from_slice(&[major | 24, value as u8]);
+        } else if value <= u64::from(u16::MAX) {
+            self.0.push(major | 25);
+            self.0.extend_from_slice(&(value as u16).to_be_bytes());
+        } else if value <= u64::from(u32::MAX) {
+            self.0.push(major | 26);
+            self.0.extend_from_slice(&(value as u32).to_be_bytes());
+        } else {
+            self.0.push(major | 27);
+            self.0.extend_from_slice(&value.to_be_bytes());
+        }
+    }
+
+    fn unsigned(&mut self, value: u64) {
+        self.head(0, value);
+    }
+
+    fn signed(&mut self, value: i32) {
+        match u64::try_from(value) {
+            Ok(v) => self.head(0, v),
+            Err(_) => self.head(1, (-1 - i64::from(value)) as u64),
+        }
+    }
+
+    fn array(&mut self, len: usize) {
+        self.head(4, len as u64);
+    }
+
+    fn str(&mut self, text: &str) {
+        self.head(3, text.len() as u64);
+        self.0.extend_from_slice(text.as_bytes());
+    }
 }
 
 /// `{language}_{hash}`, with as few of the hash's characters (7 at least) as keep it apart
@@ -681,16 +496,26 @@ fn unique_name(hash: &str, language: &str, taken: impl Fn(&str) -> bool) -> Stri
 }
 
 /// A hex hash of `bytes`.
-fn hash(bytes: &[u8]) -> String {
+pub fn hash(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
-/// `bytes` gzipped after Pagefind's signature, at a fast level (the files are small and
-/// many; the best level cost a sixth of a whole build).
+/// How hard the many files of the index are compressed: zlib-rs's level 2 costs what
+/// miniz_oxide's fastest level did and gives 15% less (within 2% of the best level).
+const LEVEL: u32 = 2;
+
+/// How hard the meta file is compressed: the one file every query fetches first.
+const META_LEVEL: u32 = 9;
+
+/// `bytes` gzipped after Pagefind's signature (see [`LEVEL`]).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    gzip_at(bytes, LEVEL)
+}
+
+fn gzip_at(bytes: &[u8], level: u32) -> Vec<u8> {
     let mut gz = GzEncoder::new(
         Vec::with_capacity(bytes.len() / 2 + 64),
-        Compression::fast(),
+        Compression::new(level),
     );
     let _ = gz.write_all(SIGNATURE).and_then(|_| gz.write_all(bytes));
     gz.finish().unwrap_or_default()
@@ -700,35 +525,38 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn positions_are_packed_by_weight_then_delta() {
-        assert_eq!(
-            pack_text(vec![(5, 24), (1, 168), (2, 24)]),
-            vec![-25, 2, 3, -169, 1]
-        );
-        assert_eq!(
-            pack_meta(vec![(1, 4), (0, 2), (1, 1)]),
-            vec![-1, 2, -2, 1, 3]
-        );
+    fn entry(word: &str) -> (Word, WordEntry) {
+        (Word::new(word), WordEntry::default())
     }
 
     #[test]
     fn chunk_ranges_are_the_shortest_telling_prefixes() {
         let chunks = vec![
-            vec![
-                ("abad".to_string(), WordEntry::default()),
-                ("bangun".to_string(), WordEntry::default()),
-            ],
-            vec![
-                ("banjir".to_string(), WordEntry::default()),
-                ("zona".to_string(), WordEntry::default()),
-            ],
+            vec![entry("abad"), entry("bangun")],
+            vec![entry("banjir"), entry("zona")],
         ];
         assert_eq!(
             chunk_ranges(&chunks),
             vec![
                 ("abad".into(), "bang".into()),
                 ("banj".into(), "zona".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn cbor_items_take_their_shortest_form() {
+        let mut e = Cbor::default();
+        e.signed(10);
+        e.signed(-25);
+        e.unsigned(500);
+        e.signed(-169);
+        e.array(2);
+        e.str("ab");
+        assert_eq!(
+            e.0,
+            vec![
+                0x0a, 0x38, 24, 0x19, 0x01, 0xf4, 0x38, 168, 0x82, 0x62, b'a', b'b'
             ]
         );
     }

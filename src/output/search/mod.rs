@@ -8,6 +8,7 @@
 //! works unchanged.
 
 mod bundle;
+mod pack;
 mod page;
 mod words;
 
@@ -25,7 +26,7 @@ use crate::render::OutputFile;
 use crate::render::theme::Theme;
 use crate::text::packed::Body;
 
-use bundle::{Packed, Source};
+use pack::{Packed, Source};
 
 /// The folder of the bundle, Pagefind's own place: its JS finds its index beside itself.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -77,7 +78,10 @@ impl Packer {
                 if !has_marker(&bytes) {
                     return None;
                 }
-                let html = String::from_utf8_lossy(&bytes);
+                let html = match std::str::from_utf8(&bytes) {
+                    Ok(html) => std::borrow::Cow::Borrowed(html),
+                    Err(_) => String::from_utf8_lossy(&bytes),
+                };
                 let url = page_url(&prefix.join(&file.path));
                 Some(self.page(&html, &url))
             })
@@ -93,7 +97,7 @@ impl Packer {
             None => page::read(html, None),
         };
         let stemmer = words::stemmer(&self.language);
-        bundle::pack(
+        pack::pack(
             &Source {
                 url,
                 pieces: &text.pieces,
@@ -115,7 +119,7 @@ impl Packer {
             _ => record.url.as_str(),
         };
         let stemmer = words::stemmer(&self.language);
-        bundle::pack(
+        pack::pack(
             &Source {
                 url,
                 pieces: &[page::Piece::Text(record.content.clone())],
@@ -387,7 +391,7 @@ fn is_html(file: &OutputFile) -> bool {
 }
 
 fn has_marker(bytes: &[u8]) -> bool {
-    bytes.windows(BODY_MARKER.len()).any(|w| w == BODY_MARKER)
+    memchr::memmem::find(bytes, BODY_MARKER).is_some()
 }
 
 /// Where the element the theme marked with `data-pagefind-body` starts and ends, and the
@@ -413,7 +417,7 @@ fn searchable_part(page: &str) -> Option<(usize, usize, &str)> {
 
 /// Whether `html` holds a `<name` start tag (any letter case).
 fn contains_tag(html: &str, name: &str) -> bool {
-    html.match_indices('<').any(|(at, _)| {
+    memchr::memchr_iter(b'<', html.as_bytes()).any(|at| {
         let rest = &html.as_bytes()[at + 1..];
         rest.len() > name.len()
             && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes())
@@ -430,8 +434,7 @@ fn element_text<'a>(html: &'a str, name: &str) -> Option<&'a str> {
 
 /// Where the start tag that carries the marker begins, and its name.
 fn marked_element(page: &str) -> Option<(usize, &str)> {
-    let marker = std::str::from_utf8(BODY_MARKER).ok()?;
-    page.match_indices(marker).find_map(|(at, _)| {
+    memchr::memmem::find_iter(page.as_bytes(), BODY_MARKER).find_map(|at| {
         let open = tag_around(page, at)?;
         let tag = &page[open + 1..at];
         let name_len = tag.find(|c: char| !c.is_ascii_alphanumeric())?;
@@ -442,14 +445,16 @@ fn marked_element(page: &str) -> Option<(usize, &str)> {
 /// Whether an attribute whose name starts with `prefix` is written in a tag of `html` (not
 /// only as text).
 fn has_attribute(html: &str, prefix: &str) -> bool {
-    html.match_indices(prefix)
-        .any(|(at, _)| tag_around(html, at).is_some())
+    memchr::memmem::find_iter(html.as_bytes(), prefix.as_bytes())
+        .any(|at| tag_around(html, at).is_some())
 }
 
 /// Where the tag that `at` is inside of starts (its `<`), when `at` is inside a tag.
 fn tag_around(html: &str, at: usize) -> Option<usize> {
-    let open = html[..at].rfind('<')?;
-    (!html[open..at].contains('>')).then_some(open)
+    let open = memchr::memrchr(b'<', &html.as_bytes()[..at])?;
+    memchr::memchr(b'>', &html.as_bytes()[open..at])
+        .is_none()
+        .then_some(open)
 }
 
 /// The byte just after the end tag matching the `name` element that starts at `start`
@@ -458,7 +463,7 @@ fn element_end(page: &str, start: usize, name: &str) -> Option<usize> {
     let bytes = page.as_bytes();
     let mut depth = 0usize;
     let mut at = start;
-    while let Some(found) = page[at..].find('<') {
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let tag = at + found;
         let closing = bytes.get(tag + 1) == Some(&b'/');
         let name_at = tag + 1 + usize::from(closing);

@@ -108,7 +108,7 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
     let bytes = html.as_bytes();
     let mut at = 0;
     while at < html.len() {
-        let Some(lt) = html[at..].find('<').map(|i| at + i) else {
+        let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
             reader.text(&html[at..]);
             break;
         };
@@ -340,6 +340,10 @@ impl Reader {
                 self.auto_image = Some((normalize(src), tag.get("alt").map(normalize)));
             }
         }
+        if BLOCKS.contains(&tag.name.as_str()) {
+            // A block's text is set apart from the text before it.
+            node.pieces.push(Piece::Text(" ".into()));
+        }
         node.name = tag.name;
         self.stack.push(node);
     }
@@ -389,9 +393,9 @@ impl Reader {
             return;
         }
         if BLOCKS.contains(&node.name.as_str()) {
+            // Its text was set apart before by the space it started with (see `open`).
             let ends_in_word = matches!(node.pieces.last(), Some(Piece::Text(t))
                 if t.chars().last().is_some_and(|c| c.is_alphanumeric() || "_'\")$*".contains(c)));
-            node.pieces.insert(0, Piece::Text(" ".into()));
             push_text(&mut node.pieces, if ends_in_word { ". " } else { " " });
         }
         if let Some(level) = node
@@ -407,12 +411,7 @@ impl Reader {
             // Only the marked element's text is searched (one or more marked elements).
             self.page.pieces.append(&mut node.pieces);
         } else if let Some(parent) = self.stack.last_mut() {
-            for piece in node.pieces {
-                match piece {
-                    Piece::Text(t) => push_text(&mut parent.pieces, &t),
-                    other => parent.pieces.push(other),
-                }
-            }
+            append_pieces(&mut parent.pieces, node.pieces);
         }
     }
 
@@ -446,6 +445,18 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) {
         Some(Piece::Text(t)) => t.push_str(text),
         _ => pieces.push(Piece::Text(text.to_string())),
     }
+}
+
+/// Adds the pieces of an element that ended to those of the element around it (moved, not
+/// copied; only its first text is joined to the text before it).
+fn append_pieces(to: &mut Vec<Piece>, pieces: Vec<Piece>) {
+    let mut pieces = pieces.into_iter();
+    match (to.last_mut(), pieces.next()) {
+        (Some(Piece::Text(before)), Some(Piece::Text(first))) => before.push_str(&first),
+        (_, Some(first)) => to.push(first),
+        (_, None) => {}
+    }
+    to.extend(pieces);
 }
 
 /// The text of pieces, headings and anchors as spaces.
