@@ -4,13 +4,12 @@
 //! Pagefind's `pagefind_dcd` signature, named by a hash of their content;
 //! `pagefind-entry.json` names the meta file. Pagefind's JS reads it as its own.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Write;
 use std::sync::Arc;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -513,12 +512,58 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn gzip_at(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut gz = GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 2 + 64),
-        Compression::new(level),
-    );
-    let _ = gz.write_all(SIGNATURE).and_then(|_| gz.write_all(bytes));
-    gz.finish().unwrap_or_default()
+    thread_local! {
+        /// This thread's compressor and its level: made once, reset for each file (making
+        /// one zeroes a third of a megabyte, more than a small file costs to compress).
+        static COMPRESSOR: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
+    }
+    COMPRESSOR.with(|compressor| {
+        let mut compressor = compressor.borrow_mut();
+        let compress = match &mut *compressor {
+            Some((made_at, compress)) if *made_at == level => {
+                compress.reset();
+                compress
+            }
+            slot => {
+                &mut slot
+                    .insert((level, Compress::new_gzip(Compression::new(level), 15)))
+                    .1
+            }
+        };
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        let fed = deflate_into(compress, SIGNATURE, FlushCompress::None, &mut out)
+            && deflate_into(compress, bytes, FlushCompress::Finish, &mut out);
+        if fed { out } else { Vec::new() }
+    })
+}
+
+/// Compresses all of `input` into `out`, growing it as needed; false when the compressor
+/// fails (never for data in memory).
+fn deflate_into(
+    compress: &mut Compress,
+    input: &[u8],
+    flush: FlushCompress,
+    out: &mut Vec<u8>,
+) -> bool {
+    let start = compress.total_in();
+    // Each round doubles the room left: a few rounds take any file in memory.
+    for _ in 0..48 {
+        if out.capacity() - out.len() < 64 {
+            out.reserve(out.capacity().max(256));
+        }
+        let done = (compress.total_in() - start) as usize;
+        match compress.compress_vec(&input[done.min(input.len())..], out, flush) {
+            Ok(Status::StreamEnd) => return true,
+            Ok(_) => {
+                let all_in = (compress.total_in() - start) as usize >= input.len();
+                if all_in && flush == FlushCompress::None {
+                    return true;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

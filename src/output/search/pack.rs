@@ -450,7 +450,7 @@ fn file_words(
     for word in &mut words {
         word.variants.sort_by(|a, b| a.0.cmp(&b.0));
     }
-    words.sort_by_key(|w| w.word.shard());
+    words.sort_unstable_by_key(|w| w.word.shard());
     let mut shard_starts = [0u32; SHARDS + 1];
     for word in &words {
         shard_starts[word.word.shard() + 1] += 1;
