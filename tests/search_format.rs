@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use cerdas::output::search::{SearchRecord, index_files, is_searchable};
+use cerdas::output::search::{IndexMemo, SearchRecord, index_files, is_searchable};
 use cerdas::render::OutputFile;
 use common::*;
 use minicbor::Decoder;
@@ -276,19 +276,25 @@ fn pagefind_bundle(pages: &[OutputFile], records: Vec<SearchRecord>) -> Files {
 }
 
 fn cerdas_bundle(pages: &[OutputFile], records: Vec<SearchRecord>) -> Files {
-    index_files("id", "", &[pages.to_vec()], records)
-        .unwrap()
-        .into_iter()
-        .map(|f| {
-            let path = f
-                .path
-                .strip_prefix("pagefind")
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (path, f.bytes.plain().to_vec())
-        })
-        .collect()
+    index_files(
+        "id",
+        "",
+        &[pages.to_vec()],
+        records,
+        &mut IndexMemo::default(),
+    )
+    .unwrap()
+    .into_iter()
+    .map(|f| {
+        let path = f
+            .path
+            .strip_prefix("pagefind")
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        (path, f.bytes.plain().to_vec())
+    })
+    .collect()
 }
 
 #[test]

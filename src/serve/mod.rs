@@ -25,7 +25,7 @@ use crate::build::{
 };
 use crate::error::{Diagnostic, Diagnostics, Lang, Text};
 use crate::output::images::plan_images;
-use crate::output::search::{SearchRecord, index_files};
+use crate::output::search::{IndexMemo, SearchRecord, index_files};
 use crate::output::strip::strip_metadata;
 use crate::render::OutputFile;
 use crate::site::CopiedFile;
@@ -162,6 +162,8 @@ impl State {
 struct Indexer {
     running: AtomicBool,
     pending: AtomicBool,
+    /// The parts of the last index: a part whose pages did not change is not read again.
+    memo: Mutex<IndexMemo>,
 }
 
 impl Indexer {
@@ -180,7 +182,7 @@ impl Indexer {
         std::thread::spawn(move || {
             let index_and_serve = || loop {
                 me.pending.store(false, Ordering::SeqCst);
-                if index_served(&state) {
+                if index_served(&state, &me.memo) {
                     clients.broadcast("search");
                 }
                 if let Some(release) = release_memory {
@@ -220,7 +222,7 @@ fn lower_this_threads_priority() {
 }
 
 /// Makes the search index of the pages `state` serves and serves it; says whether it did.
-fn index_served(state: &RwLock<State>) -> bool {
+fn index_served(state: &RwLock<State>, memo: &Mutex<IndexMemo>) -> bool {
     let Some((plan, pages)) = state
         .read()
         .ok()
@@ -228,7 +230,16 @@ fn index_served(state: &RwLock<State>) -> bool {
     else {
         return false;
     };
-    match index_files(plan.language, &plan.base_path, &pages, plan.records) {
+    let Ok(mut memo) = memo.lock() else {
+        return false;
+    };
+    match index_files(
+        plan.language,
+        &plan.base_path,
+        &pages,
+        plan.records,
+        &mut memo,
+    ) {
         Ok(bundle) => {
             if let Ok(mut s) = state.write() {
                 s.take_search(bundle);

@@ -80,6 +80,16 @@ impl Body {
         }
     }
 
+    /// Whether `other` is this very body (a clone of it, held in the same place), without
+    /// reading either: bodies held elsewhere may still be equal.
+    pub fn same(&self, other: &Body) -> bool {
+        match (self, other) {
+            (Body::Plain(a), Body::Plain(b)) => Arc::ptr_eq(a, b),
+            (Body::Packed(a), Body::Packed(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// The same bytes, deflated.
     pub fn packed(&self) -> Body {
         match self {

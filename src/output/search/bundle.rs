@@ -1,19 +1,20 @@
-//! Pagefind 1.6's bundle, written by cerdas: the pages packed on their own (`pack`) are
-//! merged into the word index (chunks of words in order, merged shard by shard in parallel),
+//! Pagefind 1.6's bundle, written by cerdas: the parts' indexes (`part`) are put together
+//! into the word index (chunks of words in order, shard by shard in parallel), the fragments,
 //! one file per filter and the meta file that ties them together, all CBOR, gzipped after
 //! Pagefind's `pagefind_dcd` signature, named by a hash of their content;
 //! `pagefind-entry.json` names the meta file. Pagefind's JS reads it as its own.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::pack::{Packed, SHARDS, Span, Word};
+use super::cbor::{Cbor, copy_renumbered};
+use super::pack::{SHARDS, Word};
+use super::part::{PartIndex, Postings, WordEntry, WordMap};
 use super::words::WORD_SYMBOLS;
 
 /// The version of Pagefind whose format this is (its JS checks the meta file's).
@@ -28,122 +29,73 @@ const CHUNK_SIZE: usize = 20_000;
 /// One file of the bundle: its path under the bundle's folder and its bytes.
 pub type BundleFile = (String, Vec<u8>);
 
-/// A word's (or one of its forms') pages, encoded as they are merged: how many, the last
-/// page's number (the next is written as a delta from it) and their CBOR, in page order.
-#[derive(Default)]
-struct Postings {
-    count: usize,
-    /// How many values its pages hold, one more each (what a chunk's size counts).
-    size: usize,
-    last_page: u32,
-    cbor: Cbor,
-}
+/// A word of the whole index: its entry in each part that has it (part number, entry).
+type Merged<'a> = (Word, Vec<(usize, &'a WordEntry)>);
 
-impl Postings {
-    /// Adds page `page`'s `values` (text positions, then meta positions with the page's own
-    /// field numbers, which `fields` turns into the index's).
-    fn add(&mut self, page: u32, span: Span, positions: &[i32], fields: &[i32]) {
-        let e = &mut self.cbor;
-        e.array(3);
-        e.unsigned(u64::from(page - self.last_page));
-        self.last_page = page;
-        self.count += 1;
-        self.size += span.len() + 1;
-        let values = positions
-            .get(span.start as usize..span.start as usize + span.len())
-            .unwrap_or_default();
-        let (text, meta) = values.split_at((span.text_len as usize).min(values.len()));
-        e.array(text.len());
-        for &v in text {
-            e.signed(v);
-        }
-        e.array(meta.len());
-        for &v in meta {
-            // A field's marker, `-(field + 1)`, renumbered.
-            let v = if v < 0 {
-                -fields.get((-v - 1) as usize).copied().unwrap_or_default() - 1
-            } else {
-                v
-            };
-            e.signed(v);
-        }
-    }
-}
-
-/// A word's postings on every page: its plain form's and its accented forms'.
-#[derive(Default)]
-struct WordEntry {
-    pages: Postings,
-    variants: Vec<(Arc<str>, Postings)>,
-}
-
-/// A hasher for keys that carry their hash ([`Word`]).
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, hash: u64) {
-        self.0 = hash;
-    }
-}
-
-/// The pages' meta field numbers, as numbers of the whole index's fields.
-struct Fields {
-    /// Every field's name, in order.
+/// How the parts' page and meta field numbers become the whole index's.
+struct Renumbering {
+    /// The number of each part's first page.
+    offsets: Vec<u32>,
+    /// For each part whose meta fields are not the whole index's, their numbers there.
+    fields: Vec<Option<Vec<i32>>>,
+    /// Every meta field's name, in order.
     names: Vec<String>,
-    /// For each page, its field numbers' numbers in `names`.
-    of_page: Vec<Vec<i32>>,
 }
 
-impl Fields {
-    fn of(pages: &[Packed]) -> Fields {
-        let mut names: Vec<String> = pages.iter().flat_map(|p| p.meta_fields.clone()).collect();
+impl Renumbering {
+    fn of(parts: &[Arc<PartIndex>]) -> Renumbering {
+        let mut names: Vec<String> = parts.iter().flat_map(|p| p.fields.clone()).collect();
         names.sort();
         names.dedup();
-        let of_page = pages
+        let fields = parts
             .iter()
             .map(|p| {
-                p.meta_fields
-                    .iter()
-                    .map(|f| names.binary_search(f).unwrap_or_default() as i32)
-                    .collect()
+                (p.fields != names).then(|| {
+                    p.fields
+                        .iter()
+                        .map(|f| names.binary_search(f).unwrap_or_default() as i32)
+                        .collect()
+                })
             })
             .collect();
-        Fields { names, of_page }
+        let mut offsets = Vec::with_capacity(parts.len());
+        let mut next = 0u32;
+        for part in parts {
+            offsets.push(next);
+            next += part.pages.len() as u32;
+        }
+        Renumbering {
+            offsets,
+            fields,
+            names,
+        }
     }
 }
 
-/// The index files of packed `pages` (numbered in their order), and the entry file.
-pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> {
+/// The index files of the `parts` (their pages numbered in order), and the entry file.
+pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<BundleFile> {
     let mut files: Vec<BundleFile> = Vec::new();
-    let fields = Fields::of(&pages);
+    let renumbering = Renumbering::of(parts);
 
     let mut filters: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     let mut sorts: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut fragment_names: FxHashMap<String, String> = FxHashMap::default();
-    let mut page_list: Vec<(String, u32)> = Vec::with_capacity(pages.len());
-    let page_count = pages.len();
+    let mut page_list: Vec<(String, u32)> = Vec::new();
 
-    let mut pages = pages;
-    for (number, page) in pages.iter_mut().enumerate() {
-        for (filter, value) in std::mem::take(&mut page.filters) {
+    for (number, page) in parts.iter().flat_map(|p| &p.pages).enumerate() {
+        for (filter, value) in &page.filters {
             filters
-                .entry(filter)
+                .entry(filter.clone())
                 .or_default()
-                .entry(value)
+                .entry(value.clone())
                 .or_default()
                 .push(number);
         }
-        for (key, value) in std::mem::take(&mut page.sort) {
-            sorts.entry(key).or_default().push((value, number));
+        for (key, value) in &page.sort {
+            sorts
+                .entry(key.clone())
+                .or_default()
+                .push((value.clone(), number));
         }
         let name = unique_name(&page.fragment_hash, language, |n| {
             fragment_names
@@ -152,20 +104,22 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         });
         if !fragment_names.contains_key(&name) {
             fragment_names.insert(name.clone(), page.fragment_hash.clone());
-            let fragment = std::mem::take(&mut page.fragment);
-            files.push((format!("fragment/{name}.pf_fragment"), fragment));
+            files.push((
+                format!("fragment/{name}.pf_fragment"),
+                page.fragment.to_vec(),
+            ));
         }
         page_list.push((name, page.word_count));
     }
+    let page_count = page_list.len();
 
     // The word index, in chunks of words in order.
-    let chunks = chunk(merge(&pages, &fields));
-    drop(pages);
+    let chunks = chunk(merge(parts));
     let ranges = chunk_ranges(&chunks);
     let encoded: Vec<(Vec<u8>, String)> = chunks
         .into_par_iter()
         .map(|chunk| {
-            let cbor = encode_words(&chunk);
+            let cbor = encode_words(&chunk, &renumbering);
             let hash = hash(&cbor);
             (gzip(&cbor), hash)
         })
@@ -196,7 +150,7 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
         &chunk_meta,
         &filter_meta,
         &sort_meta,
-        &fields.names,
+        &renumbering.names,
     );
     let meta_name = format!("{language}_{}", &hash(&cbor)[..10]);
     files.push((
@@ -222,39 +176,20 @@ pub fn write(pages: Vec<Packed>, language: &str, wasm: bool) -> Vec<BundleFile> 
     files
 }
 
-/// Every word of `pages` with its postings, in no order: merged shard by shard, in parallel
-/// (each shard reads only its own words of each page, pages in order).
-fn merge(pages: &[Packed], fields: &Fields) -> Vec<(Word, WordEntry)> {
+/// Every word of the parts with its entry in each part that has it, in no order: shard by
+/// shard, in parallel.
+fn merge(parts: &[Arc<PartIndex>]) -> Vec<Merged<'_>> {
     (0..SHARDS)
         .into_par_iter()
         .flat_map_iter(|shard| {
-            let mut words: std::collections::HashMap<
-                Word,
-                WordEntry,
-                BuildHasherDefault<Prehashed>,
-            > = Default::default();
-            for (number, page) in pages.iter().enumerate() {
-                let page_fields = &fields.of_page[number];
-                let number = number as u32;
-                for packed in page.shard(shard) {
-                    let entry = match words.get_mut(&packed.word) {
-                        Some(entry) => entry,
-                        None => words.entry(packed.word.clone()).or_default(),
-                    };
-                    if let Some(main) = packed.main {
-                        entry.pages.add(number, main, &page.positions, page_fields);
-                    }
-                    for (form, span) in &packed.variants {
-                        let at = match entry.variants.iter().position(|(f, _)| f == form) {
-                            Some(at) => at,
-                            None => {
-                                entry.variants.push((form.clone(), Postings::default()));
-                                entry.variants.len() - 1
-                            }
-                        };
-                        entry.variants[at]
-                            .1
-                            .add(number, *span, &page.positions, page_fields);
+            let mut words: WordMap<Vec<(usize, &WordEntry)>> = WordMap::default();
+            for (number, part) in parts.iter().enumerate() {
+                for (word, entry) in part.shards.get(shard).into_iter().flatten() {
+                    match words.get_mut(word) {
+                        Some(list) => list.push((number, entry)),
+                        None => {
+                            words.insert(word.clone(), vec![(number, entry)]);
+                        }
                     }
                 }
             }
@@ -358,19 +293,18 @@ fn number(value: &str) -> Option<f64> {
 }
 
 /// The words sorted and cut into chunks of about [`CHUNK_SIZE`] positions.
-fn chunk(mut words: Vec<(Word, WordEntry)>) -> Vec<Vec<(Word, WordEntry)>> {
+fn chunk(mut words: Vec<Merged<'_>>) -> Vec<Vec<Merged<'_>>> {
     words.par_sort_unstable_by(|a, b| a.0.text.cmp(&b.0.text));
     let mut chunks = Vec::new();
     let mut current = Vec::new();
     let mut size = 0;
-    for (word, entry) in words {
-        size += entry.pages.size
-            + entry
-                .variants
-                .iter()
-                .map(|(_, p)| p.size + 1)
-                .sum::<usize>();
-        current.push((word, entry));
+    for (word, entries) in words {
+        size += entries
+            .iter()
+            .map(|(_, e)| e.pages.size + e.variants.iter().map(|(_, p)| p.size).sum::<usize>())
+            .sum::<usize>()
+            + forms(&entries).len();
+        current.push((word, entries));
         if size >= CHUNK_SIZE {
             chunks.push(std::mem::take(&mut current));
             size = 0;
@@ -382,9 +316,20 @@ fn chunk(mut words: Vec<(Word, WordEntry)>) -> Vec<Vec<(Word, WordEntry)>> {
     chunks
 }
 
+/// A word's accented forms, in order, each with its postings in each part that has it.
+fn forms<'a>(entries: &[(usize, &'a WordEntry)]) -> BTreeMap<&'a str, Vec<(usize, &'a Postings)>> {
+    let mut forms: BTreeMap<&str, Vec<(usize, &Postings)>> = BTreeMap::new();
+    for (part, entry) in entries {
+        for (form, postings) in &entry.variants {
+            forms.entry(form).or_default().push((*part, postings));
+        }
+    }
+    forms
+}
+
 /// The first and last word of each chunk, shortened to the shortest prefixes that still tell
 /// neighbouring chunks apart (Pagefind's JS picks the chunk of a query by them).
-fn chunk_ranges(chunks: &[Vec<(Word, WordEntry)>]) -> Vec<(String, String)> {
+fn chunk_ranges(chunks: &[Vec<Merged<'_>>]) -> Vec<(String, String)> {
     let mut ranges: Vec<(String, String)> = chunks
         .iter()
         .map(|c| {
@@ -410,73 +355,58 @@ fn chunk_ranges(chunks: &[Vec<(Word, WordEntry)>]) -> Vec<(String, String)> {
     ranges
 }
 
-/// A chunk of the word index as CBOR (each word's postings are encoded already).
-fn encode_words(chunk: &[(Word, WordEntry)]) -> Vec<u8> {
-    let postings = |e: &mut Cbor, postings: &Postings| {
-        e.array(postings.count);
-        e.0.extend_from_slice(&postings.cbor.0);
-    };
+/// A chunk of the word index as CBOR: each word's postings in each part, one after
+/// another, renumbered.
+fn encode_words(chunk: &[Merged<'_>], renumbering: &Renumbering) -> Vec<u8> {
     let mut e = Cbor::default();
     e.array(1);
     e.array(chunk.len());
-    for (word, entry) in chunk {
+    for (word, entries) in chunk {
         e.array(3);
         e.str(&word.text);
-        postings(&mut e, &entry.pages);
-        let mut variants: Vec<&(Arc<str>, Postings)> = entry.variants.iter().collect();
-        variants.sort_by(|a, b| a.0.cmp(&b.0));
-        e.array(variants.len());
-        for (form, variant_pages) in variants {
+        let main: Vec<(usize, &Postings)> = entries.iter().map(|(p, e)| (*p, &e.pages)).collect();
+        encode_postings(&mut e, &main, renumbering);
+        let forms = forms(entries);
+        e.array(forms.len());
+        for (form, postings) in forms {
             e.array(2);
             e.str(form);
-            postings(&mut e, variant_pages);
+            encode_postings(&mut e, &postings, renumbering);
         }
     }
     e.0
 }
 
-/// A CBOR writer for what the index holds (arrays, text, integers; shortest forms).
-#[derive(Default)]
-struct Cbor(Vec<u8>);
-
-impl Cbor {
-    /// An item's head: its major type and its argument, in the fewest bytes.
-    fn head(&mut self, major: u8, value: u64) {
-        let major = major << 5;
-        if value < 24 {
-            self.0.push(major | value as u8);
-        } else if value <= u64::from(u8::MAX) {
-            self.0.extend_from_slice(&[major | 24, value as u8]);
-        } else if value <= u64::from(u16::MAX) {
-            self.0.push(major | 25);
-            self.0.extend_from_slice(&(value as u16).to_be_bytes());
-        } else if value <= u64::from(u32::MAX) {
-            self.0.push(major | 26);
-            self.0.extend_from_slice(&(value as u32).to_be_bytes());
-        } else {
-            self.0.push(major | 27);
-            self.0.extend_from_slice(&value.to_be_bytes());
+/// The pages of a word (or of one of its forms) in every part: the first page of each part
+/// gets a head of its own (its delta from the last page before it), the rest is copied, its
+/// meta field numbers renumbered when the part's are not the whole index's.
+fn encode_postings(e: &mut Cbor, list: &[(usize, &Postings)], renumbering: &Renumbering) {
+    e.array(list.iter().map(|(_, p)| p.count).sum());
+    let mut last = 0u32;
+    for &(part, postings) in list {
+        if postings.count == 0 {
+            continue;
         }
-    }
-
-    fn unsigned(&mut self, value: u64) {
-        self.head(0, value);
-    }
-
-    fn signed(&mut self, value: i32) {
-        match u64::try_from(value) {
-            Ok(v) => self.head(0, v),
-            Err(_) => self.head(1, (-1 - i64::from(value)) as u64),
+        let offset = renumbering.offsets.get(part).copied().unwrap_or_default();
+        let first = offset + postings.first_page;
+        e.array(3);
+        e.unsigned(u64::from(first - last));
+        last = offset + postings.last_page;
+        let rest = postings
+            .cbor
+            .0
+            .get(postings.first_head..)
+            .unwrap_or_default();
+        match renumbering.fields.get(part) {
+            Some(Some(fields)) if postings.has_meta => {
+                let mut renumbered = Cbor::default();
+                match copy_renumbered(rest, fields, &mut renumbered) {
+                    Some(()) => e.0.extend_from_slice(&renumbered.0),
+                    None => e.0.extend_from_slice(rest),
+                }
+            }
+            _ => e.0.extend_from_slice(rest),
         }
-    }
-
-    fn array(&mut self, len: usize) {
-        self.head(4, len as u64);
-    }
-
-    fn str(&mut self, text: &str) {
-        self.head(3, text.len() as u64);
-        self.0.extend_from_slice(text.as_bytes());
     }
 }
 
@@ -570,12 +500,9 @@ fn deflate_into(
 mod tests {
     use super::*;
 
-    fn entry(word: &str) -> (Word, WordEntry) {
-        (Word::new(word), WordEntry::default())
-    }
-
     #[test]
     fn chunk_ranges_are_the_shortest_telling_prefixes() {
+        let entry = |w: &str| (Word::new(w), Vec::new());
         let chunks = vec![
             vec![entry("abad"), entry("bangun")],
             vec![entry("banjir"), entry("zona")],
@@ -585,23 +512,6 @@ mod tests {
             vec![
                 ("abad".into(), "bang".into()),
                 ("banj".into(), "zona".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn cbor_items_take_their_shortest_form() {
-        let mut e = Cbor::default();
-        e.signed(10);
-        e.signed(-25);
-        e.unsigned(500);
-        e.signed(-169);
-        e.array(2);
-        e.str("ab");
-        assert_eq!(
-            e.0,
-            vec![
-                0x0a, 0x38, 24, 0x19, 0x01, 0xf4, 0x38, 168, 0x82, 0x62, b'a', b'b'
             ]
         );
     }

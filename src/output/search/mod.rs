@@ -8,13 +8,15 @@
 //! works unchanged.
 
 mod bundle;
+mod cbor;
 mod pack;
 mod page;
+mod part;
 mod words;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -27,6 +29,7 @@ use crate::render::theme::Theme;
 use crate::text::packed::Body;
 
 use pack::{Packed, Source};
+use part::{PartIndex, merge_part};
 
 /// The folder of the bundle, Pagefind's own place: its JS finds its index beside itself.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -138,8 +141,10 @@ impl Packer {
 /// A search index being filled: pages and records go in, the bundle's files come out.
 pub struct SearchIndex {
     packer: Packer,
-    /// The pages and records in, packed, in order.
-    pages: Vec<Packed>,
+    /// The parts in so far, merged, in order.
+    parts: Vec<Arc<PartIndex>>,
+    /// Records in since the last part, packed, in order (a part of their own at the end).
+    records: Vec<Packed>,
     /// How many pages and records went in.
     pub entries: usize,
 }
@@ -152,33 +157,45 @@ impl SearchIndex {
                 language: language.to_string(),
                 base_path: base_path.trim_end_matches('/').to_string(),
             },
-            pages: Vec::new(),
+            parts: Vec::new(),
+            records: Vec::new(),
             entries: 0,
         })
     }
 
     /// Adds the pages of `files` that the theme marked searchable, in the order of their
-    /// paths; `prefix` is the folder they are published under (empty but in tests).
+    /// paths, as a part; `prefix` is the folder they are published under (empty but in tests).
     pub fn add_pages(&mut self, files: &[OutputFile], prefix: &Path) -> Result<(), Diagnostics> {
-        let packed = self.packer.pages(files, prefix);
-        self.push(packed);
+        let part = merge_part(self.packer.pages(files, prefix));
+        self.push(Arc::new(part));
         Ok(())
     }
 
-    fn push(&mut self, packed: Vec<Packed>) {
-        self.entries += packed.len();
-        self.pages.extend(packed);
+    /// Adds a part merged already.
+    fn push(&mut self, part: Arc<PartIndex>) {
+        self.flush_records();
+        self.entries += part.pages.len();
+        self.parts.push(part);
     }
 
     /// Adds a record that is not a rendered page.
     pub fn add_record(&mut self, record: SearchRecord) -> Result<(), Diagnostics> {
-        let packed = self.packer.record(&record);
-        self.push(vec![packed]);
+        self.records.push(self.packer.record(&record));
+        self.entries += 1;
         Ok(())
     }
 
+    /// Makes the records in so far a part.
+    fn flush_records(&mut self) {
+        if !self.records.is_empty() {
+            let records = std::mem::take(&mut self.records);
+            self.parts.push(Arc::new(merge_part(records)));
+        }
+    }
+
     /// Builds the index and gives the bundle's files, under `pagefind/`.
-    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostics> {
+    pub fn finish(mut self) -> Result<Vec<OutputFile>, Diagnostics> {
+        self.flush_records();
         let language = self.packer.language;
         let ui = pagefind_files(&language)?;
         let wasm = ui
@@ -192,7 +209,7 @@ impl SearchIndex {
             })
             .collect();
         out.extend(
-            bundle::write(self.pages, &language, wasm)
+            bundle::write(&self.parts, &language, wasm)
                 .into_iter()
                 .map(|(path, bytes)| OutputFile {
                     path: Path::new(BUNDLE_DIR).join(path),
@@ -331,16 +348,16 @@ impl<'t> SearchLabels<'t> {
 }
 
 /// An index being filled, and the parts packed so far by number.
-type Filling = (SearchIndex, BTreeMap<usize, Vec<Packed>>);
+type Filling = (SearchIndex, BTreeMap<usize, PartIndex>);
 
 /// An index filled by the threads that build the parts of a site (the regencies of a
-/// province, on cerdas's thread pool): each thread packs its part's pages itself (in
-/// parallel, on the same pool) and files them under the part's number, holding the lock only
-/// to file them; `finish` puts the parts in in their order. Nothing waits on another thread,
+/// province, on cerdas's thread pool): each thread packs and merges its part's pages itself
+/// (in parallel, on the same pool) and files the part under its number, holding the lock only
+/// to file it; `finish` puts the parts in in their order. Nothing waits on another thread,
 /// so a pool thread can never wait for work queued behind itself.
 pub struct SharedIndex {
     packer: Packer,
-    /// The index, and the parts packed so far by number; taken by `finish`.
+    /// The index, and the parts merged so far by number; taken by `finish`.
     state: Mutex<Option<Filling>>,
 }
 
@@ -354,13 +371,14 @@ impl SharedIndex {
     }
 
     /// Part `number` is done with these files (none for a part with no pages here); every
-    /// part must say so once. Its searchable pages are packed here, on the calling thread.
+    /// part must say so once. Its searchable pages are packed and merged here, on the calling
+    /// thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let packed = self.packer.pages(files, Path::new(""));
+        let part = merge_part(self.packer.pages(files, Path::new("")));
         if let Ok(mut state) = self.state.lock()
             && let Some((_, parts)) = state.as_mut()
         {
-            parts.insert(number, packed);
+            parts.insert(number, part);
         }
     }
 
@@ -373,8 +391,8 @@ impl SharedIndex {
             .map_err(|_| search_error("a thread filling the index stopped"))?
             .take();
         Ok(taken.map(|(mut index, parts)| {
-            for (_, packed) in parts {
-                index.push(packed);
+            for (_, part) in parts {
+                index.push(Arc::new(part));
             }
             index
         }))
@@ -499,19 +517,68 @@ fn page_url(path: &Path) -> String {
     format!("/{dir}")
 }
 
+/// The parts of the preview's last index, kept while they do not change, with the pages each
+/// was made from (held, so that the same bytes in memory always mean the same page).
+#[derive(Default)]
+pub struct IndexMemo {
+    /// The language and sub-path the parts were indexed with.
+    packer: Option<(String, String)>,
+    parts: Vec<(PartPages, Arc<PartIndex>)>,
+}
+
+/// A part's HTML files by path, with their bytes.
+type PartPages = Vec<(PathBuf, Body)>;
+
+/// A part's pages as its memo knows them.
+fn memo_key(files: &[OutputFile]) -> PartPages {
+    let mut key: PartPages = files
+        .iter()
+        .filter(|f| is_html(f))
+        .map(|f| (f.path.clone(), f.bytes.clone()))
+        .collect();
+    key.sort_by(|a, b| a.0.cmp(&b.0));
+    key
+}
+
 /// Indexes `parts` (the files of each part of the portal as served, in the order a build
 /// indexes them) and `records` in one go: what the preview server runs in the background
-/// after a rebuild.
+/// after a rebuild. A part whose pages are the very ones `memo` indexed last time is not
+/// read again; `memo` is left with this index's parts.
 pub fn index_files(
     language: &str,
     base_path: &str,
     parts: &[Vec<OutputFile>],
     records: Vec<SearchRecord>,
+    memo: &mut IndexMemo,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut index = SearchIndex::new(language, base_path)?;
-    for files in parts {
-        index.add_pages(files, &PathBuf::new())?;
+    let packer = Some((
+        index.packer.language.clone(),
+        index.packer.base_path.clone(),
+    ));
+    if memo.packer != packer {
+        *memo = IndexMemo {
+            packer,
+            parts: Vec::new(),
+        };
     }
+    let mut kept = Vec::with_capacity(parts.len());
+    for files in parts {
+        let key = memo_key(files);
+        let known = memo.parts.iter().find(|(k, _)| {
+            k.len() == key.len()
+                && k.iter()
+                    .zip(&key)
+                    .all(|(a, b)| a.0 == b.0 && a.1.same(&b.1))
+        });
+        let part = match known {
+            Some((_, part)) => Arc::clone(part),
+            None => Arc::new(merge_part(index.packer.pages(files, Path::new("")))),
+        };
+        index.push(Arc::clone(&part));
+        kept.push((key, part));
+    }
+    memo.parts = kept;
     for record in records {
         index.add_record(record)?;
     }
@@ -536,6 +603,62 @@ fn search_error(message: &str) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn news_page(path: &str, title: &str, regency: &str) -> OutputFile {
+        OutputFile::text(
+            PathBuf::from(path),
+            format!(
+                "<html><head><title>{title}</title></head><body><nav>Menu</nav>\
+                 <article data-pagefind-body><h1>{title}</h1>\
+                 <p data-pagefind-filter=\"kabupaten\">{regency}</p>\
+                 <p>Pembangunan jaringan di {regency}.</p></article></body></html>"
+            ),
+        )
+    }
+
+    fn bundle_files(files: &[OutputFile]) -> BTreeMap<PathBuf, Vec<u8>> {
+        files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes.plain().into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_preview_reads_only_the_parts_that_changed_and_gives_a_fresh_index() {
+        let agam = vec![news_page(
+            "agam/berita/a/index.html",
+            "Bimtek Tahap I",
+            "Agam",
+        )];
+        let solok = vec![news_page(
+            "solok/berita/b/index.html",
+            "Sosialisasi",
+            "Solok",
+        )];
+        let mut memo = IndexMemo::default();
+        index_files("id", "", &[agam.clone(), solok], Vec::new(), &mut memo)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let agam_part = Arc::clone(&memo.parts[0].1);
+
+        // Solok's page is saved with a new title; Agam's is served as it was.
+        let solok = vec![news_page(
+            "solok/berita/b/index.html",
+            "Peluncuran Aplikasi",
+            "Solok",
+        )];
+        let parts = [agam, solok];
+        let again = index_files("id", "", &parts, Vec::new(), &mut memo)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            Arc::ptr_eq(&memo.parts[0].1, &agam_part),
+            "Agam was read again"
+        );
+        assert!(!Arc::ptr_eq(&memo.parts[1].1, &agam_part));
+
+        let fresh = index_files("id", "", &parts, Vec::new(), &mut IndexMemo::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(bundle_files(&again), bundle_files(&fresh));
+    }
 
     #[test]
     fn page_urls_drop_index_html() {

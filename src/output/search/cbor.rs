@@ -1,0 +1,176 @@
+//! The CBOR of the index: a writer for what it holds (arrays, text, integers, in their
+//! shortest forms, as Pagefind's own encoder writes them), and a reader of the postings this
+//! writer wrote, to renumber their meta fields when parts of an index are put together.
+
+/// A CBOR writer.
+#[derive(Default, Debug)]
+pub struct Cbor(pub Vec<u8>);
+
+impl Cbor {
+    /// An item's head: its major type and its argument, in the fewest bytes.
+    fn head(&mut self, major: u8, value: u64) {
+        let major = major << 5;
+        if value < 24 {
+            self.0.push(major | value as u8);
+        } else if value <= u64::from(u8::MAX) {
+            self.0.extend_from_slice(&[major | 24, value as u8]);
+        } else if value <= u64::from(u16::MAX) {
+            self.0.push(major | 25);
+            self.0.extend_from_slice(&(value as u16).to_be_bytes());
+        } else if value <= u64::from(u32::MAX) {
+            self.0.push(major | 26);
+            self.0.extend_from_slice(&(value as u32).to_be_bytes());
+        } else {
+            self.0.push(major | 27);
+            self.0.extend_from_slice(&value.to_be_bytes());
+        }
+    }
+
+    pub fn unsigned(&mut self, value: u64) {
+        self.head(0, value);
+    }
+
+    pub fn signed(&mut self, value: i64) {
+        match u64::try_from(value) {
+            Ok(v) => self.head(0, v),
+            Err(_) => self.head(1, (-1 - value) as u64),
+        }
+    }
+
+    pub fn array(&mut self, len: usize) {
+        self.head(4, len as u64);
+    }
+
+    pub fn str(&mut self, text: &str) {
+        self.head(3, text.len() as u64);
+        self.0.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// The head at the start of `bytes`: its major type, its argument and its length; `None`
+/// when `bytes` does not start with a head this writer writes.
+fn read_head(bytes: &[u8]) -> Option<(u8, u64, usize)> {
+    let first = *bytes.first()?;
+    let (major, info) = (first >> 5, first & 0x1f);
+    let width = match info {
+        0..=23 => return Some((major, u64::from(info), 1)),
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        27 => 8,
+        _ => return None,
+    };
+    let argument = bytes
+        .get(1..=width)?
+        .iter()
+        .fold(0u64, |value, &b| (value << 8) | u64::from(b));
+    Some((major, argument, 1 + width))
+}
+
+/// An integer at the start of `bytes`, and its length.
+fn read_integer(bytes: &[u8]) -> Option<(i64, usize)> {
+    match read_head(bytes)? {
+        (0, value, len) => Some((i64::try_from(value).ok()?, len)),
+        (1, value, len) => Some((-1 - i64::try_from(value).ok()?, len)),
+        _ => None,
+    }
+}
+
+/// Copies the postings `bytes` (the rest of one page's entry, its text positions then its
+/// meta positions, followed by whole entries: `[page delta, [text], [meta]]`) to `out` with
+/// each meta field marker `-(n + 1)` made `-(fields[n] + 1)`. `None` when `bytes` are not
+/// such postings (then nothing is trusted of what was copied).
+pub fn copy_renumbered(mut bytes: &[u8], fields: &[i32], out: &mut Cbor) -> Option<()> {
+    let mut first = true;
+    while !bytes.is_empty() {
+        if !first {
+            let (major, len, head) = read_head(bytes)?;
+            let (_, delta_len) = read_integer(bytes.get(head..)?)?;
+            if major != 4 || len != 3 {
+                return None;
+            }
+            out.0.extend_from_slice(&bytes[..head + delta_len]);
+            bytes = &bytes[head + delta_len..];
+        }
+        first = false;
+        for renumber in [false, true] {
+            let (major, count, head) = read_head(bytes)?;
+            if major != 4 {
+                return None;
+            }
+            out.array(count as usize);
+            bytes = &bytes[head..];
+            for _ in 0..count {
+                let (value, len) = read_integer(bytes)?;
+                let value = if renumber && value < 0 {
+                    let local = usize::try_from(-value - 1).ok()?;
+                    -i64::from(*fields.get(local)?) - 1
+                } else {
+                    value
+                };
+                out.signed(value);
+                bytes = &bytes[len..];
+            }
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_take_their_shortest_form() {
+        let mut e = Cbor::default();
+        e.signed(10);
+        e.signed(-25);
+        e.unsigned(500);
+        e.signed(-169);
+        e.array(2);
+        e.str("ab");
+        assert_eq!(
+            e.0,
+            vec![
+                0x0a, 0x38, 24, 0x19, 0x01, 0xf4, 0x38, 168, 0x82, 0x62, b'a', b'b'
+            ]
+        );
+    }
+
+    #[test]
+    fn meta_markers_are_renumbered_and_the_rest_copied() {
+        // The rest of a first entry ([text] [meta]), then a whole entry.
+        let mut written = Cbor::default();
+        written.array(2);
+        written.signed(-25);
+        written.signed(300);
+        written.array(2);
+        written.signed(-1);
+        written.signed(4);
+        written.array(3);
+        written.unsigned(7);
+        written.array(0);
+        written.array(3);
+        written.signed(-2);
+        written.signed(0);
+        written.signed(-1);
+        let mut out = Cbor::default();
+        assert_eq!(copy_renumbered(&written.0, &[2, 30], &mut out), Some(()));
+        let mut expected = Cbor::default();
+        expected.array(2);
+        expected.signed(-25);
+        expected.signed(300);
+        expected.array(2);
+        expected.signed(-3);
+        expected.signed(4);
+        expected.array(3);
+        expected.unsigned(7);
+        expected.array(0);
+        expected.array(3);
+        expected.signed(-31);
+        expected.signed(0);
+        expected.signed(-3);
+        assert_eq!(out.0, expected.0);
+        assert_eq!(copy_renumbered(&[0xff], &[0], &mut Cbor::default()), None);
+    }
+}
