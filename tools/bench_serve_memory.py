@@ -10,7 +10,8 @@ edited, never the original: one news title changes and is put back). For each bi
 reads VmRSS from /proc/PID/status: when the server answers (after the first build), when the
 background search index of that build is served (the `search` event), then after --edits saves
 of one news title (timing each from the write to the `reload` event) and once the search index
-of the last save is served. Linux only; standard library only; every wait is bounded."""
+of the last save is served; then one more save once the indexer is idle, timed from the write
+to the `search` event (when the preview's search finds the new title). Linux only; standard library only; every wait is bounded."""
 
 import argparse
 import os
@@ -112,6 +113,14 @@ def run_one(binary, site, news, edits, search_timeout):
         time.sleep(1)
         result["rss edits indexed"] = rss_mb(server.pid)
         result["times"] = times
+        # One more save once the indexer is idle: how soon search finds the new title.
+        events.buf = b""
+        while events.wait_for(b"event: search", 3):
+            events.buf = b""
+        start = time.perf_counter()
+        save(news, original.replace("title: \"", "title: \"Edit last ", 1))
+        if events.wait_for(b"event: search", search_timeout):
+            result["search after save s"] = time.perf_counter() - start
     finally:
         save(news, original)
         server.kill()
@@ -154,6 +163,7 @@ def main():
         print(f"  first build {r['first build s']:.1f} s, search index served after {r.get('index s', float('nan')):.1f} s")
         print(f"  VmRSS MB: after start {r['rss start']:.0f}, after the search index {r['rss indexed']:.0f}, "
               f"after {len(t)} edits {r['rss edits']:.0f}, after their search index {r['rss edits indexed']:.0f}")
+        print(f"  a save is searchable after {r.get('search after save s', float('nan')):.2f} s (save to `search` event)")
         print(f"  save -> reload, {len(t)} edits: median {statistics.median(t) * 1000:.0f} ms "
               f"(min {min(t) * 1000:.0f}, max {max(t) * 1000:.0f})")
     print(f"load after: {open('/proc/loadavg').read().split()[:3]}")

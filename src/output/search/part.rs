@@ -182,5 +182,17 @@ fn merge_shard(pages: &[Packed], of_page: &[Vec<i32>], shard: usize) -> Vec<(Wor
             }
         }
     }
-    words.into_iter().collect()
+    // Kept as long as the part does not change (in the preview): without the room that
+    // growing left.
+    words
+        .into_iter()
+        .map(|(word, mut entry)| {
+            entry.pages.cbor.0.shrink_to_fit();
+            for (_, postings) in &mut entry.variants {
+                postings.cbor.0.shrink_to_fit();
+            }
+            entry.variants.shrink_to_fit();
+            (word, entry)
+        })
+        .collect()
 }
