@@ -1,6 +1,7 @@
 //! File bytes as the preview server keeps them: rendered pages deflated in memory (a page of
-//! the 19 x 1000 province is about 13 KB, a sixth of that deflated against a page of the same
-//! site) and inflated when one is served or indexed, other files kept plain at their exact size.
+//! the 19 x 1000 province is about 13 KB, a fifth of that deflated against the ends of a page of
+//! the same site) and inflated when one is served or indexed, other files kept plain at their
+//! exact size.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -19,18 +20,28 @@ const LEVEL: u8 = 1;
 /// dictionary before each page doubles the work already.
 const DICTIONARY_LEVEL: i32 = 2;
 
-/// How far back DEFLATE refers: the most of a dictionary that is used.
-const WINDOW: usize = 32 * 1024;
+/// How much of each end of a sample page a [`Dictionary`] takes. The dictionary is deflated
+/// again before each page, so its size is paid with every page: the two ends of a news page of
+/// the 19 x 1000 province (4 KB each of its 13) give its regency's pages nearly what the
+/// whole page gives (2 KB a page against 1.9 KB, from 4.2 KB at level 1 alone) in less time.
+const DICTIONARY_END: usize = 4 * 1024;
 
 /// Bytes that others are deflated against, as if each came right after them: the pages of one
-/// site share their head, menus, sidebars and footer, which are then not kept again in each.
+/// site share their head, menus and footer, which are then not kept again in each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dictionary(Arc<[u8]>);
 
 impl Dictionary {
-    /// A dictionary of `sample` (of its last 32 KB, as far back as DEFLATE refers).
+    /// A dictionary of the two ends of `sample` (a page: its head and menus, its footer).
     pub fn new(sample: &[u8]) -> Dictionary {
-        Dictionary(Arc::from(&sample[sample.len().saturating_sub(WINDOW)..]))
+        if sample.len() <= 2 * DICTIONARY_END {
+            return Dictionary(Arc::from(sample));
+        }
+        let (head, tail) = (
+            &sample[..DICTIONARY_END],
+            &sample[sample.len() - DICTIONARY_END..],
+        );
+        Dictionary(Arc::from([head, tail].concat()))
     }
 }
 
@@ -308,7 +319,7 @@ mod tests {
             let packed = Body::from(bytes.clone()).packed(Some(&dictionary));
             assert_eq!(packed.plain().as_ref(), bytes.as_slice());
         }
-        let big = Dictionary::new(&vec![b'a'; 100_000]);
+        let big = Dictionary::new(&[vec![b'a'; 50_000], vec![b'b'; 50_000]].concat());
         let packed = Body::from(other.clone()).packed(Some(&big));
         assert_eq!(packed.plain().as_ref(), other.as_slice());
     }
