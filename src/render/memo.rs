@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 pub(crate) use crate::fingerprint::{Fingerprint, fingerprint_of};
-use crate::text::packed::{Body, Dictionary};
+use crate::text::packed::{Body, Dictionary, Effort};
 
 /// One value of a page context: it can be hashed and put into a Tera context.
 trait ContextValue: Send + Sync {
@@ -191,7 +191,7 @@ impl RenderMemo {
     /// Deflates the pages kept plain (rendered since the last call, after a first render),
     /// giving each one's plain bytes with its deflated ones, so that whoever shares them can
     /// swap too. Run after a rebuild has been shown: deflating is kept off the way to the
-    /// reload.
+    /// reload, and at the fast level, since the next save may come meanwhile.
     pub fn pack(&self) -> Vec<(Arc<Vec<u8>>, Body)> {
         let plain: Vec<(PathBuf, Arc<Vec<u8>>)> = match self.pages.read() {
             Ok(pages) => pages
@@ -207,7 +207,8 @@ impl RenderMemo {
         let packed: Vec<(PathBuf, Arc<Vec<u8>>, Body)> = plain
             .into_par_iter()
             .map(|(path, bytes)| {
-                let body = Body::Plain(Arc::clone(&bytes)).packed(dictionary.as_ref());
+                let body =
+                    Body::Plain(Arc::clone(&bytes)).packed(dictionary.as_ref(), Effort::Fast);
                 (path, bytes, body)
             })
             .collect();

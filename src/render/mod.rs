@@ -21,7 +21,7 @@ use crate::province::ProvinceNews;
 use crate::site::{
     DateView, DimensionRef, EventView, ImageView, MenuEntry, NewsPage, Pictures, Urls,
 };
-use crate::text::packed::{Body, Dictionary};
+use crate::text::packed::{Body, Dictionary, Effort};
 use memo::{Fingerprint, PageContext, RenderMemo, fingerprint_of};
 use theme::{Theme, template_error};
 
@@ -277,7 +277,7 @@ impl<'t> Renderer<'t> {
             .collect();
         if let Some((at, mut result)) = sample {
             if let (Ok((page, _)), Some(dictionary)) = (&mut result, &pack) {
-                page.bytes = page.bytes.packed(dictionary.as_ref());
+                page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
             }
             results.insert(at, result);
         }
@@ -331,7 +331,7 @@ impl<'t> Renderer<'t> {
         }
         let mut page = self.render(job)?;
         if let Some(dictionary) = pack {
-            page.bytes = page.bytes.packed(dictionary.as_ref());
+            page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
         }
         Ok((page, Some(fingerprint)))
     }

@@ -14,11 +14,26 @@ use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 /// miniz_oxide's fastest level: pages are packed as they are rendered, on the way to a reload.
 const LEVEL: u8 = 1;
 
-/// The level of bytes deflated against a [`Dictionary`]: miniz_oxide's fastest one finds few
-/// of the long matches a dictionary offers (a page of the 19 x 1000 province: 4.2 KB at level
-/// 1 alone, 2.7 KB at level 1 against a news page, 1.9 KB at level 2), and deflating the
-/// dictionary before each page doubles the work already.
-const DICTIONARY_LEVEL: i32 = 2;
+/// How hard deflating against a [`Dictionary`] works. miniz_oxide's fastest level finds few of
+/// the long matches a dictionary offers (a page of the 19 x 1000 province: 4.2 KB at level 1
+/// alone, 2.7 KB at level 1 against a news page, 1.9 KB at level 2), but level 2 takes about
+/// twice as long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    /// Level 1: the pages a rebuild rendered again, deflated while the next save may come.
+    Fast,
+    /// Level 2: the pages of a first render, most of what the preview server keeps.
+    Thorough,
+}
+
+impl Effort {
+    fn level(self) -> i32 {
+        match self {
+            Effort::Fast => 1,
+            Effort::Thorough => 2,
+        }
+    }
+}
 
 /// How much of each end of a sample page a [`Dictionary`] takes. The dictionary is deflated
 /// again before each page, so its size is paid with every page: the two ends of a news page of
@@ -69,8 +84,8 @@ impl Packed {
     /// `bytes`, deflated against `dictionary`: the dictionary is deflated first up to a byte
     /// boundary (a sync flush) and what it gave dropped; the blocks of `bytes` that follow
     /// refer back into it, and inflate after it.
-    pub fn against(bytes: &[u8], dictionary: &Dictionary) -> Packed {
-        let flags = create_comp_flags_from_zip_params(DICTIONARY_LEVEL, -15, 0);
+    pub fn against(bytes: &[u8], dictionary: &Dictionary, effort: Effort) -> Packed {
+        let flags = create_comp_flags_from_zip_params(effort.level(), -15, 0);
         let mut compressor = Box::new(CompressorOxide::new(flags));
         let (primed, _) =
             compress_to_output(&mut compressor, &dictionary.0, TDEFLFlush::Sync, |_| true);
@@ -155,11 +170,13 @@ impl Body {
         }
     }
 
-    /// The same bytes, deflated (against `dictionary` when given).
-    pub fn packed(&self, dictionary: Option<&Dictionary>) -> Body {
+    /// The same bytes, deflated (against `dictionary` when given, with `effort`).
+    pub fn packed(&self, dictionary: Option<&Dictionary>, effort: Effort) -> Body {
         match (self, dictionary) {
             (Body::Plain(bytes), None) => Body::Packed(Arc::new(Packed::new(bytes))),
-            (Body::Plain(bytes), Some(d)) => Body::Packed(Arc::new(Packed::against(bytes, d))),
+            (Body::Plain(bytes), Some(d)) => {
+                Body::Packed(Arc::new(Packed::against(bytes, d, effort)))
+            }
             (Body::Packed(_), _) => self.clone(),
         }
     }
@@ -274,13 +291,13 @@ mod tests {
     #[test]
     fn packed_bytes_come_back_the_same() {
         let page = "<p>Berita Kabupaten Agam</p>\n".repeat(500).into_bytes();
-        let body = Body::from(page.clone()).packed(None);
+        let body = Body::from(page.clone()).packed(None, Effort::Fast);
         assert!(matches!(body, Body::Packed(_)));
         assert_eq!(body.plain().as_ref(), page.as_slice());
         assert_eq!(body.len(), page.len());
         assert!(body.held_len() < page.len() / 4);
         assert_eq!(body, Body::from(page));
-        let empty = Body::from(Vec::new()).packed(None);
+        let empty = Body::from(Vec::new()).packed(None, Effort::Fast);
         assert!(empty.is_empty() && empty.plain().is_empty());
     }
 
@@ -310,18 +327,20 @@ mod tests {
         };
         let dictionary = Dictionary::new(&page("Rapat koordinasi"));
         let other = page("Bimtek Tahap II di Lubuk Basung");
-        let alone = Body::from(other.clone()).packed(None);
-        let against = Body::from(other.clone()).packed(Some(&dictionary));
-        assert_eq!(against.plain().as_ref(), other.as_slice());
-        assert_eq!(against.len(), other.len());
-        assert!(against.held_len() < alone.held_len());
-        for bytes in [Vec::new(), b"x".to_vec(), vec![7; 100_000]] {
-            let packed = Body::from(bytes.clone()).packed(Some(&dictionary));
-            assert_eq!(packed.plain().as_ref(), bytes.as_slice());
+        let alone = Body::from(other.clone()).packed(None, Effort::Fast);
+        for effort in [Effort::Fast, Effort::Thorough] {
+            let against = Body::from(other.clone()).packed(Some(&dictionary), effort);
+            assert_eq!(against.plain().as_ref(), other.as_slice());
+            assert_eq!(against.len(), other.len());
+            assert!(against.held_len() < alone.held_len());
+            for bytes in [Vec::new(), b"x".to_vec(), vec![7; 100_000]] {
+                let packed = Body::from(bytes.clone()).packed(Some(&dictionary), effort);
+                assert_eq!(packed.plain().as_ref(), bytes.as_slice());
+            }
+            let big = Dictionary::new(&[vec![b'a'; 50_000], vec![b'b'; 50_000]].concat());
+            let packed = Body::from(other.clone()).packed(Some(&big), effort);
+            assert_eq!(packed.plain().as_ref(), other.as_slice());
         }
-        let big = Dictionary::new(&[vec![b'a'; 50_000], vec![b'b'; 50_000]].concat());
-        let packed = Body::from(other.clone()).packed(Some(&big));
-        assert_eq!(packed.plain().as_ref(), other.as_slice());
     }
 
     #[test]
