@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 pub(crate) use crate::fingerprint::{Fingerprint, fingerprint_of};
-use crate::text::packed::Body;
+use crate::text::packed::{Body, Dictionary, Effort};
 
 /// One value of a page context: it can be hashed and put into a Tera context.
 trait ContextValue: Send + Sync {
@@ -141,6 +141,9 @@ type KeptPage = (u128, Body);
 #[derive(Default)]
 pub struct RenderMemo {
     pages: RwLock<HashMap<PathBuf, KeptPage>>,
+    /// What the pages are deflated against: a page of the first render, of its most used
+    /// template (a news item's, in a regency).
+    dictionary: RwLock<Option<Dictionary>>,
     /// The theme's templates as last compiled, with the fingerprint of their names and
     /// sources.
     templates: Mutex<Option<(u128, Tera)>>,
@@ -168,6 +171,18 @@ impl RenderMemo {
         (*kept == fingerprint).then(|| bytes.clone())
     }
 
+    /// The dictionary pages are deflated against, once a first render chose it.
+    pub(crate) fn dictionary(&self) -> Option<Dictionary> {
+        self.dictionary.read().ok()?.clone()
+    }
+
+    /// Deflates pages against `dictionary` from now on (the pages kept stay as they are).
+    pub(crate) fn set_dictionary(&self, dictionary: Dictionary) {
+        if let Ok(mut kept) = self.dictionary.write() {
+            *kept = Some(dictionary);
+        }
+    }
+
     /// Whether no page is kept (a first render).
     pub(crate) fn is_empty(&self) -> bool {
         self.pages.read().map(|p| p.is_empty()).unwrap_or(true)
@@ -176,7 +191,7 @@ impl RenderMemo {
     /// Deflates the pages kept plain (rendered since the last call, after a first render),
     /// giving each one's plain bytes with its deflated ones, so that whoever shares them can
     /// swap too. Run after a rebuild has been shown: deflating is kept off the way to the
-    /// reload.
+    /// reload, and at the fast level, since the next save may come meanwhile.
     pub fn pack(&self) -> Vec<(Arc<Vec<u8>>, Body)> {
         let plain: Vec<(PathBuf, Arc<Vec<u8>>)> = match self.pages.read() {
             Ok(pages) => pages
@@ -188,10 +203,12 @@ impl RenderMemo {
                 .collect(),
             Err(_) => return Vec::new(),
         };
+        let dictionary = self.dictionary();
         let packed: Vec<(PathBuf, Arc<Vec<u8>>, Body)> = plain
             .into_par_iter()
             .map(|(path, bytes)| {
-                let body = Body::Plain(Arc::clone(&bytes)).packed();
+                let body =
+                    Body::Plain(Arc::clone(&bytes)).packed(dictionary.as_ref(), Effort::Fast);
                 (path, bytes, body)
             })
             .collect();

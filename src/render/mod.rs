@@ -7,6 +7,7 @@ pub mod province;
 pub mod regency;
 pub mod theme;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use crate::province::ProvinceNews;
 use crate::site::{
     DateView, DimensionRef, EventView, ImageView, MenuEntry, NewsPage, Pictures, Urls,
 };
-use crate::text::packed::Body;
+use crate::text::packed::{Body, Dictionary, Effort};
 use memo::{Fingerprint, PageContext, RenderMemo, fingerprint_of};
 use theme::{Theme, template_error};
 
@@ -259,11 +260,27 @@ impl<'t> Renderer<'t> {
         let globals = self.fingerprint.finish();
         // A first render is kept deflated at once, so the whole site is never held plain;
         // later ones are deflated by `RenderMemo::pack` after the rebuild is shown.
-        let pack = memo.is_some_and(RenderMemo::is_empty);
-        let results: Vec<Result<(OutputFile, Option<u128>), Diagnostic>> = jobs
+        // They are deflated against a page of the most used template, rendered first.
+        let first = memo.filter(|m| m.is_empty());
+        let mut jobs = jobs;
+        let sample = first
+            .and_then(|_| most_used_template(&jobs))
+            .and_then(|template| jobs.iter().position(|j| j.template == template))
+            .map(|at| (at, self.render_job(jobs.remove(at), memo, globals, None)));
+        if let (Some(memo), Some((_, Ok((page, _))))) = (first, &sample) {
+            memo.set_dictionary(Dictionary::new(&page.bytes.plain()));
+        }
+        let pack = first.map(|m| m.dictionary());
+        let mut results: Vec<Result<(OutputFile, Option<u128>), Diagnostic>> = jobs
             .into_par_iter()
-            .map(|job| self.render_job(job, memo, globals, pack))
+            .map(|job| self.render_job(job, memo, globals, pack.as_ref()))
             .collect();
+        if let Some((at, mut result)) = sample {
+            if let (Ok((page, _)), Some(dictionary)) = (&mut result, &pack) {
+                page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
+            }
+            results.insert(at, result);
+        }
         let mut files = Vec::with_capacity(results.len());
         let mut fresh = Vec::new();
         let mut errors = Vec::new();
@@ -295,7 +312,7 @@ impl<'t> Renderer<'t> {
         job: Job<'_>,
         memo: Option<&RenderMemo>,
         globals: u128,
-        pack: bool,
+        pack: Option<&Option<Dictionary>>,
     ) -> Result<(OutputFile, Option<u128>), Diagnostic> {
         let Some(memo) = memo else {
             return Ok((self.render(job)?, None));
@@ -313,8 +330,8 @@ impl<'t> Renderer<'t> {
             return Ok((kept, None));
         }
         let mut page = self.render(job)?;
-        if pack {
-            page.bytes = page.bytes.packed();
+        if let Some(dictionary) = pack {
+            page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
         }
         Ok((page, Some(fingerprint)))
     }
@@ -330,6 +347,18 @@ impl<'t> Renderer<'t> {
             bytes: Body::from(html.into_bytes()),
         })
     }
+}
+
+/// The template most of `jobs` render with (the first of those used as often).
+fn most_used_template(jobs: &[Job<'_>]) -> Option<&'static str> {
+    let mut uses: HashMap<&'static str, usize> = HashMap::new();
+    for job in jobs {
+        *uses.entry(job.template).or_default() += 1;
+    }
+    let most = uses.values().copied().max()?;
+    jobs.iter()
+        .map(|j| j.template)
+        .find(|t| uses.get(t) == Some(&most))
 }
 
 /// The theme's templates, parsed and compiled (`resize_image` stands in until registered).
