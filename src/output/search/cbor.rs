@@ -137,40 +137,32 @@ mod tests {
         );
     }
 
+    /// The rest of a first entry ([text] [meta]), then a whole entry, with these meta field
+    /// markers.
+    fn postings(markers: [i64; 3]) -> Cbor {
+        let mut e = Cbor::default();
+        e.array(2);
+        e.signed(-25);
+        e.signed(300);
+        e.array(2);
+        e.signed(markers[0]);
+        e.signed(4);
+        e.array(3);
+        e.unsigned(7);
+        e.array(0);
+        e.array(3);
+        e.signed(markers[1]);
+        e.signed(0);
+        e.signed(markers[2]);
+        e
+    }
+
     #[test]
     fn meta_markers_are_renumbered_and_the_rest_copied() {
-        // The rest of a first entry ([text] [meta]), then a whole entry.
-        let mut written = Cbor::default();
-        written.array(2);
-        written.signed(-25);
-        written.signed(300);
-        written.array(2);
-        written.signed(-1);
-        written.signed(4);
-        written.array(3);
-        written.unsigned(7);
-        written.array(0);
-        written.array(3);
-        written.signed(-2);
-        written.signed(0);
-        written.signed(-1);
         let mut out = Cbor::default();
+        let written = postings([-1, -2, -1]);
         assert_eq!(copy_renumbered(&written.0, &[2, 30], &mut out), Some(()));
-        let mut expected = Cbor::default();
-        expected.array(2);
-        expected.signed(-25);
-        expected.signed(300);
-        expected.array(2);
-        expected.signed(-3);
-        expected.signed(4);
-        expected.array(3);
-        expected.unsigned(7);
-        expected.array(0);
-        expected.array(3);
-        expected.signed(-31);
-        expected.signed(0);
-        expected.signed(-3);
-        assert_eq!(out.0, expected.0);
+        assert_eq!(out.0, postings([-3, -31, -3]).0);
         assert_eq!(copy_renumbered(&[0xff], &[0], &mut Cbor::default()), None);
     }
 }
