@@ -4,6 +4,7 @@
 //! exact size.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use miniz_oxide::deflate::core::{
@@ -85,14 +86,34 @@ impl Packed {
     /// boundary (a sync flush) and what it gave dropped; the blocks of `bytes` that follow
     /// refer back into it, and inflate after it.
     pub fn against(bytes: &[u8], dictionary: &Dictionary, effort: Effort) -> Packed {
-        let flags = create_comp_flags_from_zip_params(effort.level(), -15, 0);
-        let mut compressor = Box::new(CompressorOxide::new(flags));
-        let (primed, _) =
-            compress_to_output(&mut compressor, &dictionary.0, TDEFLFlush::Sync, |_| true);
+        thread_local! {
+            /// This thread's compressor and its effort: made once (making one zeroes hundreds
+            /// of kilobytes, about what deflating a page costs), reset for each page.
+            static COMPRESSOR: RefCell<Option<(Effort, Box<CompressorOxide>)>> =
+                const { RefCell::new(None) };
+        }
         let mut deflated = Vec::with_capacity(bytes.len() / 4 + 64);
-        let (status, _) = compress_to_output(&mut compressor, bytes, TDEFLFlush::Finish, |out| {
-            deflated.extend_from_slice(out);
-            true
+        let (primed, status) = COMPRESSOR.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            let compressor = match &mut *kept {
+                Some((made_for, compressor)) if *made_for == effort => {
+                    compressor.reset();
+                    compressor
+                }
+                slot => {
+                    let flags = create_comp_flags_from_zip_params(effort.level(), -15, 0);
+                    &mut slot
+                        .insert((effort, Box::new(CompressorOxide::new(flags))))
+                        .1
+                }
+            };
+            let (primed, _) =
+                compress_to_output(compressor, &dictionary.0, TDEFLFlush::Sync, |_| true);
+            let (status, _) = compress_to_output(compressor, bytes, TDEFLFlush::Finish, |out| {
+                deflated.extend_from_slice(out);
+                true
+            });
+            (primed, status)
         });
         if primed != TDEFLStatus::Okay || status != TDEFLStatus::Done {
             return Packed::new(bytes);
