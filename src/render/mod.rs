@@ -277,7 +277,7 @@ impl<'t> Renderer<'t> {
             .collect();
         if let Some((at, mut result)) = sample {
             if let (Ok((page, _)), Some(dictionary)) = (&mut result, &pack) {
-                page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
+                page.bytes = page.bytes.packed(dictionary.as_ref(), FIRST_RENDER_EFFORT);
             }
             results.insert(at, result);
         }
@@ -331,7 +331,7 @@ impl<'t> Renderer<'t> {
         }
         let mut page = self.render(job)?;
         if let Some(dictionary) = pack {
-            page.bytes = page.bytes.packed(dictionary.as_ref(), Effort::Thorough);
+            page.bytes = page.bytes.packed(dictionary.as_ref(), FIRST_RENDER_EFFORT);
         }
         Ok((page, Some(fingerprint)))
     }
@@ -348,6 +348,11 @@ impl<'t> Renderer<'t> {
         })
     }
 }
+
+/// How hard the pages of a first render are deflated against the dictionary (under `serve`):
+/// on 19 x 1000, `Thorough` holds 386 MB after start and takes 10.3 s to start, `Fast` 405 MB
+/// and 7.4 s (BENCHMARKS.md, serve memory, third pass).
+const FIRST_RENDER_EFFORT: Effort = Effort::Thorough;
 
 /// The template most of `jobs` render with (the first of those used as often).
 fn most_used_template(jobs: &[Job<'_>]) -> Option<&'static str> {
