@@ -334,9 +334,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     let search = (site.config.search && sink.wants_search_index())
         .then(|| SearchIndex::new(site.config.language.code(), &site.urls.base_path))
-        .transpose()?
-        .map(SharedIndex::start)
-        .transpose()?;
+        .map(SharedIndex::start);
     // The index is made while the photos are.
     let ((), pictures) = rayon::join(
         || add_search_part(search.as_ref(), 0, &files),
@@ -565,8 +563,8 @@ impl ProvinceBuild {
                 .then(|| format!("{}/{BUNDLE_DIR}/", config.base_url.path())),
         };
         let search = if config.search && sink.wants_search_index() {
-            let index = SearchIndex::new(config.language.code(), config.base_url.path())?;
-            Some(SharedIndex::start(index)?)
+            let index = SearchIndex::new(config.language.code(), config.base_url.path());
+            Some(SharedIndex::start(index))
         } else {
             None
         };
@@ -778,7 +776,7 @@ impl ProvinceBuild {
             return Ok(Vec::new());
         };
         for record in records {
-            index.add_record(record)?;
+            index.add_record(record);
         }
         index.finish()
     }

@@ -16,6 +16,7 @@ use super::cbor::{Cbor, copy_renumbered};
 use super::pack::{SHARDS, Word};
 use super::part::{PartIndex, Postings, WordEntry, WordMap};
 use super::words::WORD_SYMBOLS;
+use crate::text::packed::Body;
 
 /// The version of Pagefind whose format this is (its JS checks the meta file's).
 pub const PAGEFIND_VERSION: &str = "1.6.0";
@@ -27,7 +28,7 @@ const SIGNATURE: &[u8] = b"pagefind_dcd";
 const CHUNK_SIZE: usize = 20_000;
 
 /// One file of the bundle: its path under the bundle's folder and its bytes.
-pub type BundleFile = (String, Vec<u8>);
+pub type BundleFile = (String, Body);
 
 /// A word of the whole index: its entry in each part that has it (part number, entry).
 type Merged<'a> = (Word, Vec<(usize, &'a WordEntry)>);
@@ -106,7 +107,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
             fragment_names.insert(name.clone(), page.fragment_hash.clone());
             files.push((
                 format!("fragment/{name}.pf_fragment"),
-                page.fragment.to_vec(),
+                page.fragment.clone(),
             ));
         }
         page_list.push((name, page.word_count));
@@ -129,7 +130,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
     for ((gz, hash), (from, to)) in encoded.into_iter().zip(ranges) {
         let name = unique_name(&hash, language, |n| taken.contains_key(n));
         taken.insert(name.clone(), hash);
-        files.push((format!("index/{name}.pf_index"), gz));
+        files.push((format!("index/{name}.pf_index"), Body::from(gz)));
         chunk_meta.push((from, to, name));
     }
 
@@ -139,7 +140,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
         let cbor = encode_filter(filter, values);
         let name = unique_name(&hash(&cbor), language, |n| taken.contains_key(n));
         taken.insert(name.clone(), String::new());
-        files.push((format!("filter/{name}.pf_filter"), gzip(&cbor)));
+        files.push((format!("filter/{name}.pf_filter"), Body::from(gzip(&cbor))));
         filter_meta.push((filter.clone(), name));
     }
 
@@ -155,7 +156,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
     let meta_name = format!("{language}_{}", &hash(&cbor)[..10]);
     files.push((
         format!("pagefind.{meta_name}.pf_meta"),
-        gzip_at(&cbor, META_LEVEL),
+        Body::from(gzip_at(&cbor, META_LEVEL)),
     ));
 
     let entry = serde_json::json!({
@@ -171,7 +172,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
     });
     files.push((
         "pagefind-entry.json".to_string(),
-        entry.to_string().into_bytes(),
+        Body::from(entry.to_string().into_bytes()),
     ));
     files
 }
@@ -207,10 +208,7 @@ fn encode_filter(filter: &str, values: &BTreeMap<String, Vec<usize>>) -> Vec<u8>
     for (value, pages) in values {
         e.array(2);
         e.str(value);
-        e.array(pages.len());
-        for page in pages {
-            e.unsigned(*page as u64);
-        }
+        e.numbers(pages);
     }
     e.0
 }
@@ -270,10 +268,7 @@ fn encode_meta(
     for (key, pages) in sort_meta {
         e.array(2);
         e.str(key);
-        e.array(pages.len());
-        for page in pages {
-            e.unsigned(*page as u64);
-        }
+        e.numbers(pages);
     }
     e.array(meta_fields.len());
     for field in meta_fields {

@@ -41,6 +41,14 @@ impl Cbor {
         self.head(4, len as u64);
     }
 
+    /// An array of numbers (page numbers).
+    pub fn numbers(&mut self, numbers: &[usize]) {
+        self.array(numbers.len());
+        for &n in numbers {
+            self.unsigned(n as u64);
+        }
+    }
+
     pub fn str(&mut self, text: &str) {
         self.head(3, text.len() as u64);
         self.0.extend_from_slice(text.as_bytes());

@@ -68,9 +68,8 @@ struct Packer {
 
 impl Packer {
     /// The searchable pages of `files`, packed in parallel, in the order of their paths (pages
-    /// are numbered as they come: the same pages give the same bundle); `prefix` is the
-    /// folder they are published under (empty but in tests).
-    fn pages(&self, files: &[OutputFile], prefix: &Path) -> Vec<Packed> {
+    /// are numbered as they come: the same pages give the same bundle).
+    fn pages(&self, files: &[OutputFile]) -> Vec<Packed> {
         let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         pages
@@ -85,7 +84,7 @@ impl Packer {
                     Ok(html) => std::borrow::Cow::Borrowed(html),
                     Err(_) => String::from_utf8_lossy(&bytes),
                 };
-                let url = page_url(&prefix.join(&file.path));
+                let url = page_url(&file.path);
                 Some(self.page(&html, &url))
             })
             .collect()
@@ -145,44 +144,30 @@ pub struct SearchIndex {
     parts: Vec<Arc<PartIndex>>,
     /// Records in since the last part, packed, in order (a part of their own at the end).
     records: Vec<Packed>,
-    /// How many pages and records went in.
-    pub entries: usize,
 }
 
 impl SearchIndex {
     /// An empty index whose words are stemmed as `language` (`id`, `en`).
-    pub fn new(language: &str, base_path: &str) -> Result<SearchIndex, Diagnostics> {
-        Ok(SearchIndex {
+    pub fn new(language: &str, base_path: &str) -> SearchIndex {
+        SearchIndex {
             packer: Packer {
                 language: language.to_string(),
                 base_path: base_path.trim_end_matches('/').to_string(),
             },
             parts: Vec::new(),
             records: Vec::new(),
-            entries: 0,
-        })
-    }
-
-    /// Adds the pages of `files` that the theme marked searchable, in the order of their
-    /// paths, as a part; `prefix` is the folder they are published under (empty but in tests).
-    pub fn add_pages(&mut self, files: &[OutputFile], prefix: &Path) -> Result<(), Diagnostics> {
-        let part = merge_part(self.packer.pages(files, prefix));
-        self.push(Arc::new(part));
-        Ok(())
+        }
     }
 
     /// Adds a part merged already.
     fn push(&mut self, part: Arc<PartIndex>) {
         self.flush_records();
-        self.entries += part.pages.len();
         self.parts.push(part);
     }
 
     /// Adds a record that is not a rendered page.
-    pub fn add_record(&mut self, record: SearchRecord) -> Result<(), Diagnostics> {
+    pub fn add_record(&mut self, record: SearchRecord) {
         self.records.push(self.packer.record(&record));
-        self.entries += 1;
-        Ok(())
     }
 
     /// Makes the records in so far a part.
@@ -213,7 +198,7 @@ impl SearchIndex {
                 .into_iter()
                 .map(|(path, bytes)| OutputFile {
                     path: Path::new(BUNDLE_DIR).join(path),
-                    bytes: Body::from(bytes),
+                    bytes,
                 }),
         );
         out.push(OutputFile::text(
@@ -363,18 +348,18 @@ pub struct SharedIndex {
 
 impl SharedIndex {
     /// Parts from number 0 go into `index`.
-    pub fn start(index: SearchIndex) -> Result<SharedIndex, Diagnostics> {
-        Ok(SharedIndex {
+    pub fn start(index: SearchIndex) -> SharedIndex {
+        SharedIndex {
             packer: index.packer.clone(),
             state: Mutex::new(Some((index, BTreeMap::new()))),
-        })
+        }
     }
 
     /// Part `number` is done with these files (none for a part with no pages here); every
     /// part must say so once. Its searchable pages are packed and merged here, on the calling
     /// thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let part = merge_part(self.packer.pages(files, Path::new("")));
+        let part = merge_part(self.packer.pages(files));
         if let Ok(mut state) = self.state.lock()
             && let Some((_, parts)) = state.as_mut()
         {
@@ -551,7 +536,7 @@ pub fn index_files(
     records: Vec<SearchRecord>,
     memo: &mut IndexMemo,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let mut index = SearchIndex::new(language, base_path)?;
+    let mut index = SearchIndex::new(language, base_path);
     let packer = Some((
         index.packer.language.clone(),
         index.packer.base_path.clone(),
@@ -573,14 +558,14 @@ pub fn index_files(
         });
         let part = match known {
             Some((_, part)) => Arc::clone(part),
-            None => Arc::new(merge_part(index.packer.pages(files, Path::new("")))),
+            None => Arc::new(merge_part(index.packer.pages(files))),
         };
         index.push(Arc::clone(&part));
         kept.push((key, part));
     }
     memo.parts = kept;
     for record in records {
-        index.add_record(record)?;
+        index.add_record(record);
     }
     index.finish()
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::cbor::Cbor;
 use super::pack::{Packed, SHARDS, Span, Word};
+use crate::text::packed::Body;
 
 /// A word's (or one of its forms') pages in a part, encoded as they are merged: each page's
 /// entry is `[page delta, [text positions], [meta positions]]`, the first delta from 0.
@@ -100,14 +101,15 @@ pub type WordMap<V> = HashMap<Word, V, BuildHasherDefault<Prehashed>>;
 #[derive(Debug)]
 pub struct PageEntry {
     /// Its fragment's JSON gzipped, and the hash that names it.
-    pub fragment: Arc<[u8]>,
+    pub fragment: Body,
     pub fragment_hash: String,
     pub word_count: u32,
     pub filters: Vec<(String, String)>,
     pub sort: Vec<(String, String)>,
 }
 
-/// One part's pages merged.
+/// One part's pages merged (the preview keeps it while the part does not change, and serves
+/// its fragments from it).
 #[derive(Debug, Default)]
 pub struct PartIndex {
     /// Its pages, in order (their numbers in the postings).
@@ -140,7 +142,7 @@ pub fn merge_part(pages: Vec<Packed>) -> PartIndex {
     let pages = pages
         .into_iter()
         .map(|p| PageEntry {
-            fragment: p.fragment.into(),
+            fragment: Body::from(p.fragment),
             fragment_hash: p.fragment_hash,
             word_count: p.word_count,
             filters: p.filters,
