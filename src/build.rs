@@ -646,11 +646,6 @@ impl ProvinceBuild {
         })
     }
 
-    /// Whether the regency at `index` was built or fetched without errors the last time.
-    pub fn regency_loaded(&self, index: usize) -> bool {
-        self.loaded.get(index).is_some_and(|l| l.errors.is_none())
-    }
-
     /// Builds the regency at `index` again, handing its files to `sink`.
     pub fn reload(&mut self, index: usize, sink: &dyn Sink) {
         if index < self.loaded.len() {

@@ -256,6 +256,11 @@ struct MemorySink<'a> {
     parts: Mutex<HashMap<Part, Files>>,
     photos: &'a PhotoMaker,
     memos: &'a Mutex<HashMap<Part, Arc<PartMemo>>>,
+    /// Once set, the next regency accepted goes to this at once instead of into `parts`: a
+    /// save inside one regency of a province is served as soon as that regency's files are
+    /// made, before what is left of its build (the province's share of it, dropping the old
+    /// model) and before the province's own pages.
+    serve_regency: Mutex<Option<&'a (dyn Fn(Part, Files) + Sync)>>,
 }
 
 impl Sink for MemorySink<'_> {
@@ -276,13 +281,23 @@ impl Sink for MemorySink<'_> {
         files: Vec<OutputFile>,
         copies: Vec<CopiedFile>,
     ) -> Result<(), Diagnostics> {
-        if let Ok(mut parts) = self.parts.lock() {
-            let map = parts.entry(part).or_default();
-            for f in files {
-                map.insert(key_of(&f.path), Entry::Bytes(f.bytes.compact()));
-            }
-            for c in copies {
-                map.insert(key_of(&c.to), Entry::File(c.from));
+        let mut map = Files::default();
+        for f in files {
+            map.insert(key_of(&f.path), Entry::Bytes(f.bytes.compact()));
+        }
+        for c in copies {
+            map.insert(key_of(&c.to), Entry::File(c.from));
+        }
+        let serve_now = match part {
+            Part::Regency(_) => self.serve_regency.lock().ok().and_then(|mut s| s.take()),
+            Part::Main => None,
+        };
+        match serve_now {
+            Some(serve) => serve(part, map),
+            None => {
+                if let Ok(mut parts) = self.parts.lock() {
+                    parts.entry(part).or_default().extend(map);
+                }
             }
         }
         Ok(())
@@ -408,18 +423,23 @@ impl Server {
             base_url: Some(self.base_url.clone()),
             ..BuildOptions::default()
         };
+        let told = Mutex::new(None);
+        let serve_regency = |part: Part, files: Files| {
+            self.serve_regency_first(part, files);
+            self.notify(css_only);
+            if let Ok(mut told) = told.lock() {
+                *told = Some(started.elapsed());
+            }
+        };
+        let province = opts.input.join("province.yaml").is_file();
         let sink = MemorySink {
             parts: Mutex::default(),
             photos: &self.photos,
             memos: &self.memos,
+            serve_regency: Mutex::new(None),
         };
-        let mut told = None;
-        let (result, replace_all) = if opts.input.join("province.yaml").is_file() {
-            self.rebuild_province(&opts, changed, &sink, &mut || {
-                self.serve_regency_first(&sink);
-                self.notify(css_only);
-                told = Some(started.elapsed());
-            })
+        let (result, replace_all) = if province {
+            self.rebuild_province(&opts, changed, &sink, &serve_regency)
         } else {
             (build_to(&opts, &sink), true)
         };
@@ -427,23 +447,19 @@ impl Server {
         let failed = result.is_err();
         self.take_build(result, new_parts, replace_all);
         self.province_pages.open();
+        let told = told.into_inner().ok().flatten();
         if told.is_none() || failed {
             self.notify(css_only);
         }
         told.unwrap_or_else(|| started.elapsed())
     }
 
-    /// Serves what `sink` holds so far (one regency of a province, built again) and holds
-    /// requests for the province's own pages until the rest of the build is served.
-    fn serve_regency_first(&self, sink: &MemorySink<'_>) {
-        let parts = sink
-            .parts
-            .lock()
-            .map(|mut p| std::mem::take(&mut *p))
-            .unwrap_or_default();
+    /// Serves `files`, one regency of a province built again, and holds requests for the
+    /// province's own pages until the rest of the build is served.
+    fn serve_regency_first(&self, part: Part, files: Files) {
         self.province_pages.close();
         if let Ok(mut state) = self.state.write() {
-            state.take_parts(parts, false);
+            state.take_parts(HashMap::from([(part, files)]), false);
             state.errors = None;
         }
     }
@@ -484,15 +500,15 @@ impl Server {
     }
 
     /// A province: only the changed regency and the aggregate pages when the change is inside
-    /// one regency's folder and a build is kept (calling `regency_built` in between when that
-    /// regency built without errors); everything otherwise. Says whether the result replaces
-    /// every part.
-    fn rebuild_province(
+    /// one regency's folder and a build is kept (handing that regency's files to
+    /// `serve_regency` as soon as they are made, when it builds without errors); everything
+    /// otherwise. Says whether the result replaces every part.
+    fn rebuild_province<'a>(
         &self,
         opts: &BuildOptions,
         changed: &[PathBuf],
-        sink: &MemorySink<'_>,
-        regency_built: &mut dyn FnMut(),
+        sink: &MemorySink<'a>,
+        serve_regency: &'a (dyn Fn(Part, Files) + Sync),
     ) -> (Result<Summary, Diagnostics>, bool) {
         let Ok(mut kept) = self.province.lock() else {
             return (build_to(opts, sink), true);
@@ -507,9 +523,12 @@ impl Server {
             indexes.all(|i| i == Some(first)).then_some(first)
         });
         if let (Some(index), Some(pb)) = (regency, kept.as_mut()) {
+            if let Ok(mut first) = sink.serve_regency.lock() {
+                *first = Some(serve_regency);
+            }
             pb.reload(index, sink);
-            if pb.regency_loaded(index) {
-                regency_built();
+            if let Ok(mut first) = sink.serve_regency.lock() {
+                *first = None;
             }
             return (pb.aggregate(sink), false);
         }
