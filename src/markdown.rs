@@ -124,11 +124,17 @@ impl LinkTargets for Recording<'_> {
 }
 
 impl MarkdownMemo {
-    /// [`render_markdown`] of `body` of `file` (relative to the site folder), taken from what
+    /// [`render_markdown`] of the body of `file` (relative to the site folder), whose text
+    /// hashes to `text` and is asked of `body` only when it has to be rendered: taken from what
     /// was kept when neither the text nor any answer of `targets` changed.
-    pub fn render(&self, file: &Path, body: &str, targets: &dyn LinkTargets) -> RenderedMarkdown {
+    pub fn render<'b>(
+        &self,
+        file: &Path,
+        text: u128,
+        body: impl FnOnce() -> &'b str,
+        targets: &dyn LinkTargets,
+    ) -> RenderedMarkdown {
         let dir = file.parent().unwrap_or(Path::new(""));
-        let text = xxhash_rust::xxh3::xxh3_128(body.as_bytes());
         if let Some(rendered) = self.reuse(file, text, targets) {
             return rendered;
         }
@@ -136,7 +142,7 @@ impl MarkdownMemo {
             targets,
             asked: RefCell::new(Vec::new()),
         };
-        let rendered = render_markdown(body, dir, &recording);
+        let rendered = render_markdown(body(), dir, &recording);
         if let Ok(mut kept) = self.0.write() {
             let body = KeptBody {
                 text,
@@ -1046,28 +1052,33 @@ mod tests {
         let memo = MarkdownMemo::default();
         let file = Path::new("berita/a.md");
         let body = "Lihat [berita lain](lain.md).\n\n![Foto](foto.jpg)\n";
+        let hash = |text: &str| xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        let render = |text: &'static str, targets: &dyn LinkTargets| {
+            memo.render(file, hash(text), || text, targets)
+        };
         let first = moved("/berita/lain/", "<picture>1</picture>");
-        let html = memo.render(file, body, &first).html.to_string();
+        let html = render(body, &first).html.to_string();
         assert!(html.contains("href=\"/berita/lain/\""), "{html}");
         assert!(html.contains("<picture>1</picture>"), "{html}");
 
         let same = moved("/berita/lain/", "<picture>1</picture>");
-        assert_eq!(memo.render(file, body, &same).html.to_string(), html);
+        let unread = memo.render(file, hash(body), || panic!("the text was read"), &same);
+        assert_eq!(unread.html.to_string(), html);
         assert_eq!(same.pictures_asked.get(), 1, "the picture is planned again");
 
-        let renamed = memo.render(file, body, &moved("/berita/baru/", "<picture>1</picture>"));
+        let renamed = render(body, &moved("/berita/baru/", "<picture>1</picture>"));
         assert!(
             renamed.html.text().contains("href=\"/berita/baru/\""),
             "{}",
             renamed.html
         );
-        let redrawn = memo.render(file, body, &moved("/berita/baru/", "<picture>2</picture>"));
+        let redrawn = render(body, &moved("/berita/baru/", "<picture>2</picture>"));
         assert!(
             redrawn.html.text().contains("<picture>2</picture>"),
             "{}",
             redrawn.html
         );
-        let edited = memo.render(file, "Teks baru.\n", &same);
+        let edited = render("Teks baru.\n", &same);
         assert_eq!(edited.html.to_string(), "<p>Teks baru.</p>\n");
     }
 }

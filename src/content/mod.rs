@@ -15,7 +15,7 @@ pub mod yaml_mistakes;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -36,11 +36,13 @@ pub struct Doc<M> {
     /// The slug taken from the file or bundle folder name.
     pub slug: Slug,
     /// The whole text of the file, kept to point at lines in later errors.
-    pub source: String,
+    pub source: SourceText,
     /// The typed front matter.
     pub meta: M,
     /// Where the Markdown body starts in `source`.
     pub body_offset: usize,
+    /// A hash of the Markdown body, which tells whether it changed without reading it.
+    pub body_hash: u128,
     /// Files beside `index.md` in a bundle, relative to the bundle folder.
     pub assets: Vec<PathBuf>,
     /// The bundle folder (relative to the site folder), when this is `<slug>/index.md`.
@@ -50,7 +52,10 @@ pub struct Doc<M> {
 impl<M> Doc<M> {
     /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
-        &self.source[self.body_offset..]
+        self.source
+            .as_str()
+            .get(self.body_offset..)
+            .unwrap_or_default()
     }
 
     /// The folder the file's relative links start from, relative to the site folder.
@@ -60,8 +65,64 @@ impl<M> Doc<M> {
 
     /// A diagnostic at the place `key` / `value` is written in this file.
     pub fn error_at(&self, key: &str, value: &str, message: Text) -> Diagnostic {
-        Diagnostic::at_key(&self.path, &self.source, key, value, message)
+        Diagnostic::at_key(&self.path, self.source.as_str(), key, value, message)
     }
+}
+
+/// The text of a document's file. A build reads every file; the preview leaves a file it
+/// found unchanged since it last read it (same size and time) unread until something asks for
+/// its text: an error to point at, or a body to render again because a page it links to
+/// changed. A save then reads one file, not every file of the regency.
+#[derive(Clone, Debug, Default)]
+pub struct SourceText {
+    /// The text, once read.
+    text: OnceLock<String>,
+    /// Where to read it from when asked, and the hash of the text it was parsed from. Should
+    /// the file have changed since, it reads as empty: the watcher saw that change, and the
+    /// rebuild for it follows.
+    unread: Option<(PathBuf, u128)>,
+}
+
+impl SourceText {
+    /// Text already read.
+    pub fn read(text: String) -> SourceText {
+        SourceText {
+            text: OnceLock::from(text),
+            unread: None,
+        }
+    }
+
+    /// The text of the file at `full`, to be read when asked; `hash` is that of the text it
+    /// had when parsed.
+    fn unread(full: PathBuf, hash: u128) -> SourceText {
+        SourceText {
+            text: OnceLock::new(),
+            unread: Some((full, hash)),
+        }
+    }
+
+    /// The text, taken out (empty if it was not read).
+    fn take(&mut self) -> String {
+        self.text.take().unwrap_or_default()
+    }
+
+    /// The text, read now if it was not yet.
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| {
+            let Some((full, hash)) = &self.unread else {
+                return String::new();
+            };
+            read_text_file(full, full)
+                .ok()
+                .filter(|text| text_hash(text) == *hash)
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// The hash documents' texts are compared by.
+fn text_hash(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
 /// Everything in one regency folder, checked, before any rendering.
@@ -90,10 +151,11 @@ pub struct Content {
 /// The sections of a regency folder that hold Markdown.
 const SECTIONS: [&str; 4] = ["berita", "program", "masterplan", "halaman"];
 
-/// Markdown files of one regency as last checked, so that a rebuild parses again only the
-/// files whose text changed since: the preview server keeps one per regency. Their text is not
-/// kept (it is most of what they weigh; 70 MB on a province of 19 x 1000 news items) but read
-/// again, which costs little next to parsing the front matter, and tells a change surely.
+/// Markdown files of one regency as last checked, so that a rebuild reads again only the files
+/// whose size or time changed since (or that changed within [`STAMP_GRAIN`] of being read), and
+/// parses again only those whose text did: the preview server keeps one per regency. Their
+/// text is not kept (it is most of what they weigh; 70 MB on a province of 19 x 1000 news
+/// items): an unchanged file's is read when something asks for it ([`SourceText`]).
 #[derive(Default)]
 pub struct SourceMemo(RwLock<HashMap<PathBuf, Remembered>>);
 
@@ -101,6 +163,8 @@ pub struct SourceMemo(RwLock<HashMap<PathBuf, Remembered>>);
 struct Remembered {
     /// A hash of its text.
     text: u128,
+    /// Its size and time when it was read.
+    stamp: Option<Stamped>,
     /// Its bundle folder and the files beside it then, which the document lists.
     bundle: Option<(PathBuf, Vec<PathBuf>)>,
     /// What it gave, but its text (`source` is empty).
@@ -147,6 +211,16 @@ impl Stamped {
 }
 
 impl SourceMemo {
+    /// What the file at `full` gave, unread, when its stamp `now` says it did not change since
+    /// it was last read, and the files beside it in its bundle did not change either.
+    fn unchanged(&self, full: &Path, found: &Found, now: &Stamped) -> Option<Document> {
+        let files = self.0.read().ok()?;
+        let kept = files.get(full)?;
+        let same =
+            kept.bundle == found.bundle && kept.stamp.is_some_and(|s| now.unchanged_since(&s));
+        same.then(|| kept.parsed.clone())
+    }
+
     /// What the file at `full` gave when its text was last `text` (with that hash), if the
     /// files beside it in its bundle did not change since either.
     fn get(&self, full: &Path, found: &Found, text: u128) -> Option<Document> {
@@ -155,12 +229,20 @@ impl SourceMemo {
         (kept.text == text && kept.bundle == found.bundle).then(|| kept.parsed.clone())
     }
 
-    /// Remembers what the file at `full` gave with the text of hash `text`, but that text:
-    /// `parsed` without its `source`.
-    fn keep(&self, full: &Path, found: &Found, text: u128, parsed: Document) {
+    /// Remembers what the file at `full` gave with the text of hash `text`, read when the file
+    /// had `stamp`: `parsed`, its text left unread.
+    fn keep(
+        &self,
+        full: &Path,
+        found: &Found,
+        text: u128,
+        stamp: Option<Stamped>,
+        parsed: Document,
+    ) {
         if let Ok(mut files) = self.0.write() {
             let kept = Remembered {
                 text,
+                stamp,
                 bundle: found.bundle.clone(),
                 parsed,
             };
@@ -264,7 +346,7 @@ pub enum Document {
 
 impl Document {
     /// The whole text of the file.
-    fn source_mut(&mut self) -> &mut String {
+    fn source_mut(&mut self) -> &mut SourceText {
         match self {
             Document::Berita(d) => &mut d.source,
             Document::Program(d) => &mut d.source,
@@ -578,29 +660,34 @@ fn list_files(inside: &Inside, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<
     files_under(inside, dir, dir, errors)
 }
 
-/// Reads `found`, or takes it from `memo` when it has not changed since it was read there.
+/// Reads `found`, or takes it from `memo` when it has not changed since it was read there:
+/// unread when its size and time say so, parsed again only when its text changed.
 fn read_markdown_with(
     root: &Path,
     found: &Found,
     memo: Option<&SourceMemo>,
 ) -> Result<Document, Diagnostic> {
     let full = root.join(&found.path);
-    let source = read_text_file(&full, &found.path)?;
     let Some(memo) = memo else {
-        return document_from(found, source);
+        return document_from(found, read_text_file(&full, &found.path)?);
     };
-    let text = xxhash_rust::xxh3::xxh3_128(source.as_bytes());
-    let mut parsed = match memo.get(&full, found, text) {
-        Some(kept) => kept,
+    let stamp = Stamped::take(&full);
+    if let Some(kept) = stamp.and_then(|now| memo.unchanged(&full, found, &now)) {
+        return Ok(kept);
+    }
+    let source = read_text_file(&full, &found.path)?;
+    let text = text_hash(&source);
+    let (mut parsed, source) = match memo.get(&full, found, text) {
+        Some(kept) => (kept, source),
         None => {
             let mut parsed = document_from(found, source)?;
-            let source = std::mem::take(parsed.source_mut());
-            memo.keep(&full, found, text, parsed.clone());
-            *parsed.source_mut() = source;
-            return Ok(parsed);
+            let source = parsed.source_mut().take();
+            (parsed, source)
         }
     };
-    *parsed.source_mut() = source;
+    *parsed.source_mut() = SourceText::unread(full.clone(), text);
+    memo.keep(&full, found, text, stamp, parsed.clone());
+    *parsed.source_mut() = SourceText::read(source);
     Ok(parsed)
 }
 
@@ -618,6 +705,7 @@ fn make_doc<M: DeserializeOwned>(found: &Found, source: String) -> Result<Doc<M>
     let split = split_front_matter(&found.path, &source)?;
     let meta = parse_yaml(&found.path, &source, split.yaml, split.yaml_line)?;
     let body_offset = source.len() - split.body.len();
+    let body_hash = text_hash(split.body);
     let (bundle_dir, assets) = match &found.bundle {
         Some((dir, assets)) => (Some(dir.clone()), assets.clone()),
         None => (None, Vec::new()),
@@ -625,9 +713,10 @@ fn make_doc<M: DeserializeOwned>(found: &Found, source: String) -> Result<Doc<M>
     Ok(Doc {
         path: found.path.clone(),
         slug: found.slug.clone(),
-        source,
+        source: SourceText::read(source),
         meta,
         body_offset,
+        body_hash,
         assets,
         bundle_dir,
     })
@@ -695,7 +784,7 @@ mod tests {
     }
 
     #[test]
-    fn the_memo_gives_what_a_file_gave_until_its_text_changes_whatever_its_stamp() {
+    fn the_memo_leaves_a_settled_unchanged_file_unread_and_reads_any_other() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir(root.join("berita")).unwrap();
@@ -711,27 +800,47 @@ mod tests {
         };
         let memo = SourceMemo::default();
         let read = || match read_markdown_with(root, &found, Some(&memo)) {
-            Ok(Document::Berita(doc)) => (doc.meta.title.clone(), doc.body().to_string()),
+            Ok(Document::Berita(doc)) => doc,
             _ => panic!("not read as news"),
         };
-        fs::write(&file, news("Satu")).unwrap();
-        assert_eq!(read(), ("Satu".to_string(), "Isi.\n".to_string()));
-        // Taken from the memo: the text it does not keep is there again.
-        assert_eq!(read(), ("Satu".to_string(), "Isi.\n".to_string()));
-        let kept = memo.0.read().unwrap();
-        assert!(matches!(&kept[&file].parsed, Document::Berita(d) if d.source.is_empty()));
-        drop(kept);
-        // Saved again with the same size and (backdated) modification time: still seen.
         let hour_ago = SystemTime::now() - Duration::from_secs(3600);
         let backdate = || {
             let f = fs::File::options().write(true).open(&file).unwrap();
             f.set_modified(hour_ago).unwrap();
         };
+        fs::write(&file, news("Satu")).unwrap();
+        // Just saved: read, and read again while its time may not tell a new save yet.
+        for _ in 0..2 {
+            let doc = read();
+            assert!(doc.source.text.get().is_some(), "read from disk");
+            assert_eq!((doc.meta.title.as_str(), doc.body()), ("Satu", "Isi.\n"));
+        }
+        let kept = memo.0.read().unwrap();
+        assert!(
+            matches!(&kept[&file].parsed, Document::Berita(d) if d.source.text.get().is_none()),
+            "the memo does not keep the text"
+        );
+        drop(kept);
+        // Settled (changed an hour before it was read), then unchanged: taken unread, its text
+        // read when asked.
+        backdate();
+        assert!(read().source.text.get().is_some(), "its time changed");
+        let doc = read();
+        assert!(doc.source.text.get().is_none(), "unchanged, so not read");
+        assert_eq!((doc.meta.title.as_str(), doc.body()), ("Satu", "Isi.\n"));
+        // Saved again, the same size: its time tells.
         fs::write(&file, news("Dua!")).unwrap();
-        backdate();
-        assert_eq!(read().0, "Dua!");
+        assert_eq!(read().meta.title, "Dua!");
         fs::write(&file, news("Tiga")).unwrap();
+        assert_eq!(read().meta.title, "Tiga");
+        // Taken unread, then changed before its text was asked: empty rather than another
+        // file's text, until the rebuild for that change.
         backdate();
-        assert_eq!(read().0, "Tiga");
+        read();
+        let unread = read();
+        assert!(unread.source.text.get().is_none());
+        fs::write(&file, news("Empat")).unwrap();
+        assert_eq!(unread.body(), "");
+        assert_eq!(read().meta.title, "Empat");
     }
 }

@@ -8,7 +8,7 @@ use crate::config::SiteConfig;
 use crate::content::kinds::{BeritaMeta, MasterplanMeta};
 use crate::content::redirects::{REDIRECTS_FILE, Redirect, Redirects};
 use crate::content::types::{RESERVED_SLUGS, Slug, TOOL_PATHS};
-use crate::content::{Content, Doc};
+use crate::content::{Content, Doc, SourceText};
 use crate::error::{Diagnostic, Text, locate_in_source, nearest};
 use crate::markdown::RenderedMarkdown;
 
@@ -25,10 +25,11 @@ pub(super) fn broken_ref_errors<M>(
     md.broken
         .iter()
         .map(|b| {
-            let offset = doc.body_offset + b.offset;
-            let line = doc.source[..offset].matches('\n').count() + 1;
-            let line_start = doc.source[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let column = doc.source[line_start..offset].chars().count() + 1;
+            let source = doc.source.as_str();
+            let before = source.get(..doc.body_offset + b.offset).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[line_start..].chars().count() + 1;
             let (message, hint) = if let Some((message, hint)) = &b.problem {
                 (
                     Text::new(
@@ -59,7 +60,7 @@ pub(super) fn broken_ref_errors<M>(
                     ),
                 )
             };
-            Diagnostic::at(&doc.path, &doc.source, line, column, message).with_hint(hint)
+            Diagnostic::at(&doc.path, source, line, column, message).with_hint(hint)
         })
         .collect()
 }
@@ -292,37 +293,38 @@ pub(super) fn check_masterplan_refs(
 /// Two files that would be published at the same URL, or a page taking a reserved one.
 pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |url: String, path: &Path, source: &str, errors: &mut Vec<Diagnostic>| {
-        if let Some(first) = seen.get(&url) {
-            errors.push(
-                Diagnostic::at(
-                    path,
-                    source,
-                    1,
-                    1,
-                    Text::new(
-                        format!(
-                            "berkas ini dan {} sama-sama menjadi halaman /{url}",
-                            first.display()
+    let mut claim =
+        |url: String, path: &Path, source: &SourceText, errors: &mut Vec<Diagnostic>| {
+            if let Some(first) = seen.get(&url) {
+                errors.push(
+                    Diagnostic::at(
+                        path,
+                        source.as_str(),
+                        1,
+                        1,
+                        Text::new(
+                            format!(
+                                "berkas ini dan {} sama-sama menjadi halaman /{url}",
+                                first.display()
+                            ),
+                            format!(
+                                "this file and {} both become the page /{url}",
+                                first.display()
+                            ),
                         ),
-                        format!(
-                            "this file and {} both become the page /{url}",
-                            first.display()
-                        ),
-                    ),
-                )
-                .with_hint(Text::new(
-                    "ganti nama salah satu berkas",
-                    "rename one of the files",
-                )),
-            );
-        } else {
-            seen.insert(url, path.to_path_buf());
-        }
-    };
+                    )
+                    .with_hint(Text::new(
+                        "ganti nama salah satu berkas",
+                        "rename one of the files",
+                    )),
+                );
+            } else {
+                seen.insert(url, path.to_path_buf());
+            }
+        };
     for d in &content.news {
         if d.slug.as_str() == "page" {
-            errors.push(reserved_error(&d.path, &d.source, "berita/page/"));
+            errors.push(reserved_error(&d.path, d.source.as_str(), "berita/page/"));
         }
         claim(format!("berita/{}/", d.slug), &d.path, &d.source, errors);
     }
@@ -331,7 +333,11 @@ pub(super) fn check_url_collisions(content: &Content, errors: &mut Vec<Diagnosti
     }
     for d in &content.pages {
         if RESERVED_SLUGS.contains(&d.slug.as_str()) {
-            errors.push(reserved_error(&d.path, &d.source, &format!("{}/", d.slug)));
+            errors.push(reserved_error(
+                &d.path,
+                d.source.as_str(),
+                &format!("{}/", d.slug),
+            ));
         }
         claim(format!("{}/", d.slug), &d.path, &d.source, errors);
     }

@@ -206,10 +206,12 @@ struct Modeller<'a> {
 
 impl Modeller<'_> {
     /// The body of a document as HTML, from the memo when its text and links did not change.
-    fn markdown(&self, file: &Path, body: &str, dir: &Path) -> RenderedMarkdown {
+    fn markdown<M>(&self, doc: &Doc<M>) -> RenderedMarkdown {
         match self.memo {
-            Some(memo) => memo.markdown.render(file, body, self.index),
-            None => render_markdown(body, dir, self.index),
+            Some(memo) => memo
+                .markdown
+                .render(&doc.path, doc.body_hash, || doc.body(), self.index),
+            None => render_markdown(doc.body(), doc.dir(), self.index),
         }
     }
 
@@ -220,7 +222,7 @@ impl Modeller<'_> {
         let rendered: Vec<(NewsPage, Vec<Diagnostic>)> = published
             .par_iter()
             .map(|doc| {
-                let md = self.markdown(&doc.path, doc.body(), doc.dir());
+                let md = self.markdown(doc);
                 let mut errs = broken_ref_errors(doc, &md, self.index);
                 let (ref_errors, images) = check_news_refs(doc, &self.programs, self.index);
                 errs.extend(ref_errors);
@@ -246,7 +248,7 @@ impl Modeller<'_> {
             .programs
             .par_iter()
             .map(|doc| {
-                let md = self.markdown(&doc.path, doc.body(), doc.dir());
+                let md = self.markdown(doc);
                 let errs = broken_ref_errors(doc, &md, self.index);
                 (program_page(doc, md.html, self.urls), errs)
             })
@@ -268,7 +270,7 @@ impl Modeller<'_> {
         errors: &mut Vec<Diagnostic>,
     ) -> Option<MasterplanPage> {
         let doc = self.content.masterplan.as_ref()?;
-        let md = self.markdown(&doc.path, doc.body(), doc.dir());
+        let md = self.markdown(doc);
         errors.extend(broken_ref_errors(doc, &md, self.index));
         errors.extend(check_masterplan_refs(doc, &self.programs));
         Some(masterplan_page(
@@ -287,7 +289,7 @@ impl Modeller<'_> {
             .pages
             .iter()
             .map(|doc| {
-                let md = self.markdown(&doc.path, doc.body(), doc.dir());
+                let md = self.markdown(doc);
                 errors.extend(broken_ref_errors(doc, &md, self.index));
                 halaman_page(doc, md, self.urls)
             })
