@@ -257,6 +257,17 @@ struct Occurrence {
     position: u32,
 }
 
+impl Occurrence {
+    /// A number that orders occurrences as their fields do, in order.
+    fn key(&self) -> u128 {
+        (u128::from(self.stem) << 96)
+            | (u128::from(self.variant) << 64)
+            | (u128::from(self.field) << 48)
+            | (u128::from(self.rank) << 32)
+            | u128::from(self.position)
+    }
+}
+
 /// An occurrence in the text, not in a meta field.
 const TEXT: u8 = 0;
 const META: u8 = 1;
@@ -415,7 +426,8 @@ fn file_words(
     vocabulary: &Vocabulary,
     mut occurrences: Vec<Occurrence>,
 ) -> (Vec<PackedWord>, [u32; SHARDS + 1], Vec<i32>) {
-    occurrences.sort_unstable();
+    // By one number: the order of the fields, compared at once.
+    occurrences.sort_unstable_by_key(Occurrence::key);
     let mut words: Vec<PackedWord> = Vec::new();
     let mut positions: Vec<i32> = Vec::with_capacity(occurrences.len() + occurrences.len() / 2);
     let mut rest = occurrences.as_slice();

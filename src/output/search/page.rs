@@ -74,8 +74,8 @@ const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
 #[derive(Default)]
 struct Open {
     name: String,
-    /// Its text so far (its children's text is added when they end).
-    pieces: Vec<Piece>,
+    /// Where its text starts in the reader's pieces (its text is what follows).
+    start: Mark,
     filter: Vec<String>,
     meta: Vec<String>,
     sort: Vec<String>,
@@ -87,10 +87,24 @@ struct Open {
     anchors: Vec<usize>,
 }
 
+/// Where an element's text starts in the pieces read so far: at a piece, or inside the text
+/// it continues (text is joined across element boundaries as it is read).
+#[derive(Clone, Copy, Default)]
+struct Mark {
+    piece: usize,
+    /// The length the text piece had when the element started; 0 when the element starts a
+    /// piece of its own (text pieces are never empty).
+    byte: usize,
+}
+
 /// What has been read so far.
 #[derive(Default)]
 struct Reader {
     stack: Vec<Open>,
+    /// The text of the page so far, in document order: each element's text is written once,
+    /// where it is read; an element whose text is not searched gives its own back when it
+    /// ends, the marked element moves its own to the page.
+    pieces: Vec<Piece>,
     page: PageText,
     auto_title: Option<String>,
     page_title: Option<String>,
@@ -157,10 +171,22 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
     reader.finish()
 }
 
-/// A start tag: its name, attributes (values decoded) and whether it ends in `/>`.
+/// The attributes the index reads (others are skipped, not decoded).
+const READ_ATTRIBUTES: &[&str] = &[
+    "id",
+    "src",
+    "alt",
+    "data-pagefind-body",
+    "data-pagefind-filter",
+    "data-pagefind-meta",
+    "data-pagefind-sort",
+];
+
+/// A start tag: its name, the attributes the index reads (values decoded) and whether it
+/// ends in `/>`.
 struct Tag {
     name: String,
-    attributes: Vec<(String, String)>,
+    attributes: Vec<(&'static str, String)>,
     self_closing: bool,
 }
 
@@ -168,7 +194,7 @@ impl Tag {
     fn get(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
     }
 }
@@ -206,7 +232,9 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
         let name_end = html[at..]
             .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '=' || c == '/')
             .map_or(html.len(), |i| at + i);
-        let name = html[at..name_end].to_ascii_lowercase();
+        let name = READ_ATTRIBUTES
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(&html[at..name_end]));
         at = name_end;
         while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
             at += 1;
@@ -231,10 +259,12 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
                     (&html[at..end], end)
                 }
             };
-            value = html_escape::decode_html_entities(raw).into_owned();
+            if name.is_some() {
+                value = html_escape::decode_html_entities(raw).into_owned();
+            }
             at = next;
         }
-        if !name.is_empty() {
+        if let Some(name) = name {
             tag.attributes.push((name, value));
         }
     }
@@ -282,16 +312,30 @@ fn attribute_list(value: &str) -> Vec<String> {
 
 impl Reader {
     fn text(&mut self, text: &str) {
-        let Some(node) = self.stack.last_mut() else {
+        let Some(node) = self.stack.last() else {
             return;
         };
-        push_text(&mut node.pieces, text);
+        push_text(&mut self.pieces, text);
         if !node.unsearched {
             for &anchor in &node.anchors {
                 if let Some(a) = self.page.anchors.get_mut(anchor) {
                     a.text.push_str(text);
                 }
             }
+        }
+    }
+
+    /// Where text read next starts.
+    fn mark(&self) -> Mark {
+        match self.pieces.last() {
+            Some(Piece::Text(t)) => Mark {
+                piece: self.pieces.len() - 1,
+                byte: t.len(),
+            },
+            _ => Mark {
+                piece: self.pieces.len(),
+                byte: 0,
+            },
         }
     }
 
@@ -314,8 +358,7 @@ impl Reader {
             body,
             ..Open::default()
         };
-        let parent = self.stack.last_mut();
-        if let Some(parent) = parent {
+        if let Some(parent) = self.stack.last() {
             if INLINE.contains(&tag.name.as_str()) {
                 node.anchors = parent.anchors.clone();
             }
@@ -327,7 +370,8 @@ impl Reader {
                     id,
                     text: String::new(),
                 });
-                parent.pieces.push(Piece::Anchor(number));
+                // The anchor is the parent's: it comes before this element's text.
+                self.pieces.push(Piece::Anchor(number));
                 node.anchors.push(number);
             }
         }
@@ -340,9 +384,13 @@ impl Reader {
                 self.auto_image = Some((normalize(src), tag.get("alt").map(normalize)));
             }
         }
+        node.start = self.mark();
+        if let Some(level) = heading_level(&tag.name) {
+            self.pieces.push(Piece::Heading(level));
+        }
         if BLOCKS.contains(&tag.name.as_str()) {
             // A block's text is set apart from the text before it.
-            node.pieces.push(Piece::Text(" ".into()));
+            push_text(&mut self.pieces, " ");
         }
         node.name = tag.name;
         self.stack.push(node);
@@ -364,54 +412,104 @@ impl Reader {
         }
     }
 
-    fn end(&mut self, mut node: Open) {
-        for item in &node.filter {
-            if let Some((name, value)) = pair(item, &node.pieces) {
-                self.page.filters.entry(name).or_default().push(value);
+    /// The text of the element that started at `start`, headings and anchors as spaces.
+    fn plain_text(&self, start: Mark) -> String {
+        let mut out = String::new();
+        for (n, piece) in self.pieces.iter().enumerate().skip(start.piece) {
+            match piece {
+                Piece::Text(t) if n == start.piece => out.push_str(&t[start.byte..]),
+                Piece::Text(t) => out.push_str(t),
+                _ => out.push(' '),
             }
         }
-        for item in &node.sort {
-            if let Some((name, value)) = pair(item, &node.pieces) {
-                self.page.sort.insert(name, value);
+        out
+    }
+
+    /// Drops the text read since `start`.
+    fn truncate(&mut self, start: Mark) {
+        if start.byte > 0 {
+            self.pieces.truncate(start.piece + 1);
+            if let Some(Piece::Text(t)) = self.pieces.last_mut() {
+                t.truncate(start.byte);
+            }
+        } else {
+            self.pieces.truncate(start.piece);
+        }
+    }
+
+    /// Takes the text read since `start` out.
+    fn take(&mut self, start: Mark) -> Vec<Piece> {
+        let mut own = self.pieces.split_off(start.piece.min(self.pieces.len()));
+        if start.byte > 0
+            && let Some(Piece::Text(t)) = own.first_mut()
+        {
+            let rest = t.split_off(start.byte);
+            let before = std::mem::replace(t, rest);
+            self.pieces.push(Piece::Text(before));
+            if matches!(own.first(), Some(Piece::Text(t)) if t.is_empty()) {
+                own.remove(0);
             }
         }
-        for item in &node.meta {
-            if let Some((name, value)) = pair(item, &node.pieces) {
-                self.page.meta.insert(name, value);
+        own
+    }
+
+    fn end(&mut self, node: Open) {
+        let mut text: Option<String> = None;
+        let items = [
+            (&node.filter, Field::Filter),
+            (&node.sort, Field::Sort),
+            (&node.meta, Field::Meta),
+        ];
+        for (list, field) in items {
+            for item in list {
+                let pair = match item.split_once(':') {
+                    Some((name, value)) => Some((name.to_string(), normalize(value))),
+                    None => {
+                        let text = text.get_or_insert_with(|| self.plain_text(node.start));
+                        (!text.is_empty()).then(|| (item.clone(), normalize(text)))
+                    }
+                };
+                if let Some((name, value)) = pair {
+                    match field {
+                        Field::Filter => self.page.filters.entry(name).or_default().push(value),
+                        Field::Sort => {
+                            self.page.sort.insert(name, value);
+                        }
+                        Field::Meta => {
+                            self.page.meta.insert(name, value);
+                        }
+                    }
+                }
             }
         }
         if node.name == "h1" && self.auto_title.is_none() {
-            let text = normalize(&plain_text(&node.pieces));
+            let text = normalize(text.get_or_insert_with(|| self.plain_text(node.start)));
             if !text.is_empty() {
                 self.auto_title = Some(text);
             }
         }
         if node.name == "title" && self.page_title.is_none() {
-            self.page_title = Some(normalize(&plain_text(&node.pieces)));
+            let text = text.get_or_insert_with(|| self.plain_text(node.start));
+            self.page_title = Some(normalize(text));
         }
         if node.unsearched {
+            self.truncate(node.start);
             return;
         }
         if BLOCKS.contains(&node.name.as_str()) {
-            // Its text was set apart before by the space it started with (see `open`).
-            let ends_in_word = matches!(node.pieces.last(), Some(Piece::Text(t))
+            // Its text was set apart before by the space it started with (see `open`), so the
+            // last piece is its own.
+            let ends_in_word = matches!(self.pieces.last(), Some(Piece::Text(t))
                 if t.chars().last().is_some_and(|c| c.is_alphanumeric() || "_'\")$*".contains(c)));
-            push_text(&mut node.pieces, if ends_in_word { ". " } else { " " });
+            push_text(&mut self.pieces, if ends_in_word { ". " } else { " " });
         }
-        if let Some(level) = node
-            .name
-            .strip_prefix('h')
-            .and_then(|l| l.parse::<u8>().ok())
-            && (1..=6).contains(&level)
-        {
-            node.pieces.insert(0, Piece::Heading(level));
-            node.pieces.push(Piece::EndHeading);
+        if heading_level(&node.name).is_some() {
+            self.pieces.push(Piece::EndHeading);
         }
         if node.body {
             // Only the marked element's text is searched (one or more marked elements).
-            self.page.pieces.append(&mut node.pieces);
-        } else if let Some(parent) = self.stack.last_mut() {
-            append_pieces(&mut parent.pieces, node.pieces);
+            let mut own = self.take(node.start);
+            self.page.pieces.append(&mut own);
         }
     }
 
@@ -436,6 +534,21 @@ impl Reader {
     }
 }
 
+/// Which of a page's lists an item of a `data-pagefind-*` attribute goes to.
+#[derive(Clone, Copy)]
+enum Field {
+    Filter,
+    Sort,
+    Meta,
+}
+
+/// The level of a heading element (`h2` -> 2).
+fn heading_level(name: &str) -> Option<u8> {
+    name.strip_prefix('h')
+        .and_then(|l| l.parse::<u8>().ok())
+        .filter(|l| (1..=6).contains(l))
+}
+
 /// Adds text to pieces, joined to the text before it.
 fn push_text(pieces: &mut Vec<Piece>, text: &str) {
     if text.is_empty() {
@@ -445,18 +558,6 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) {
         Some(Piece::Text(t)) => t.push_str(text),
         _ => pieces.push(Piece::Text(text.to_string())),
     }
-}
-
-/// Adds the pieces of an element that ended to those of the element around it (moved, not
-/// copied; only its first text is joined to the text before it).
-fn append_pieces(to: &mut Vec<Piece>, pieces: Vec<Piece>) {
-    let mut pieces = pieces.into_iter();
-    match (to.last_mut(), pieces.next()) {
-        (Some(Piece::Text(before)), Some(Piece::Text(first))) => before.push_str(&first),
-        (_, Some(first)) => to.push(first),
-        (_, None) => {}
-    }
-    to.extend(pieces);
 }
 
 /// The text of pieces, headings and anchors as spaces.
@@ -469,18 +570,6 @@ fn plain_text(pieces: &[Piece]) -> String {
         }
     }
     out
-}
-
-/// The name and value of a `name:value` item, or of a bare `name` whose value is the
-/// element's text (none when it has no text).
-fn pair(item: &str, pieces: &[Piece]) -> Option<(String, String)> {
-    match item.split_once(':') {
-        Some((name, value)) => Some((name.to_string(), normalize(value))),
-        None => {
-            let text = plain_text(pieces);
-            (!text.is_empty()).then(|| (item.to_string(), normalize(&text)))
-        }
-    }
 }
 
 /// Text as shown: character references decoded, white space at the ends dropped, line breaks
