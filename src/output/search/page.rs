@@ -204,7 +204,8 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
     let bytes = html.as_bytes();
     let mut at = lt + 1;
     let name_end = html[at..]
-        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .bytes()
+        .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
         .map_or(html.len(), |i| at + i);
     let mut tag = Tag {
         name: html[at..name_end].to_ascii_lowercase(),
@@ -230,7 +231,8 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
             Some(_) => {}
         }
         let name_end = html[at..]
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '=' || c == '/')
+            .bytes()
+            .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'=' || c == b'/')
             .map_or(html.len(), |i| at + i);
         let name = READ_ATTRIBUTES
             .iter()
@@ -247,14 +249,14 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
             }
             let (raw, next) = match bytes.get(at) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    let end = html[at + 1..]
-                        .find(q as char)
+                    let end = memchr::memchr(q, &bytes[at + 1..])
                         .map_or(html.len(), |i| at + 1 + i);
                     (&html[at + 1..end], (end + 1).min(html.len()))
                 }
                 _ => {
                     let end = html[at..]
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .bytes()
+                        .position(|c| c.is_ascii_whitespace() || c == b'>')
                         .map_or(html.len(), |i| at + i);
                     (&html[at..end], end)
                 }
@@ -273,7 +275,8 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
 /// The name of an end tag from what follows `</`.
 fn tag_name(text: &str) -> String {
     let end = text
-        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .bytes()
+        .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
         .unwrap_or(text.len());
     text[..end].to_ascii_lowercase()
 }
