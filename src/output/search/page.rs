@@ -249,8 +249,8 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
             }
             let (raw, next) = match bytes.get(at) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    let end = memchr::memchr(q, &bytes[at + 1..])
-                        .map_or(html.len(), |i| at + 1 + i);
+                    let end =
+                        memchr::memchr(q, &bytes[at + 1..]).map_or(html.len(), |i| at + 1 + i);
                     (&html[at + 1..end], (end + 1).min(html.len()))
                 }
                 _ => {
@@ -563,18 +563,6 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) {
     }
 }
 
-/// The text of pieces, headings and anchors as spaces.
-fn plain_text(pieces: &[Piece]) -> String {
-    let mut out = String::new();
-    for piece in pieces {
-        match piece {
-            Piece::Text(t) => out.push_str(t),
-            _ => out.push(' '),
-        }
-    }
-    out
-}
-
 /// Text as shown: character references decoded, white space at the ends dropped, line breaks
 /// and runs of white space made one space.
 pub fn normalize(text: &str) -> String {
@@ -604,6 +592,18 @@ pub fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text of pieces, headings and anchors as spaces.
+    fn plain_text(pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                _ => out.push(' '),
+            }
+        }
+        out
+    }
 
     fn text(page: &PageText) -> String {
         plain_text(&page.pieces)
