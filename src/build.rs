@@ -400,9 +400,17 @@ pub fn build_regency(
     )?;
     let mut site = build_site_with(regency, &base, &prefix, memo.map(|m| &m.site))?;
     site.parent = parent;
-    let mut files = render_site(&site, &theme, memo.map(|m| &m.pages))?;
-    let export = export_site(&site);
-    files.extend(site_files(&site, &export));
+    // The feeds, sitemap and `data.json` are made while the pages render.
+    let (pages, (export, others)) = rayon::join(
+        || render_site(&site, &theme, memo.map(|m| &m.pages)),
+        || {
+            let export = export_site(&site);
+            let files = site_files(&site, &export);
+            (export, files)
+        },
+    );
+    let mut files = pages?;
+    files.extend(others);
     let mut copies = site.copies.clone();
     copies.extend(theme.static_files.iter().map(|(from, to)| CopiedFile {
         from: from.clone(),
