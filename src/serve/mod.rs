@@ -108,12 +108,16 @@ impl State {
             }
             self.parts.insert(part, files);
         }
-        // Until the index of this build is ready, the last one stays searchable.
-        for (key, entry) in &self.search {
-            self.served
-                .files
-                .entry(key.clone())
-                .or_insert_with(|| entry.clone());
+        // Until the index of this build is ready, the last one stays searchable. (A part
+        // replaced alone removed none of its files: they are under `/pagefind/`, which no part
+        // holds.)
+        if replace_all {
+            for (key, entry) in &self.search {
+                self.served
+                    .files
+                    .entry(key.clone())
+                    .or_insert_with(|| entry.clone());
+            }
         }
     }
 
