@@ -167,7 +167,7 @@ struct Remembered {
     stamp: Option<Stamped>,
     /// Its bundle folder and the files beside it then, which the document lists.
     bundle: Option<(PathBuf, Vec<PathBuf>)>,
-    /// What it gave, but its text (`source` is empty).
+    /// What it gave, its text left unread (read again from the file when asked).
     parsed: Document,
 }
 
@@ -214,19 +214,28 @@ impl SourceMemo {
     /// What the file at `full` gave, unread, when its stamp `now` says it did not change since
     /// it was last read, and the files beside it in its bundle did not change either.
     fn unchanged(&self, full: &Path, found: &Found, now: &Stamped) -> Option<Document> {
-        let files = self.0.read().ok()?;
-        let kept = files.get(full)?;
-        let same =
-            kept.bundle == found.bundle && kept.stamp.is_some_and(|s| now.unchanged_since(&s));
-        same.then(|| kept.parsed.clone())
+        self.kept_if(full, found, |kept| {
+            kept.stamp.is_some_and(|s| now.unchanged_since(&s))
+        })
     }
 
     /// What the file at `full` gave when its text was last `text` (with that hash), if the
     /// files beside it in its bundle did not change since either.
     fn get(&self, full: &Path, found: &Found, text: u128) -> Option<Document> {
+        self.kept_if(full, found, |kept| kept.text == text)
+    }
+
+    /// What the file at `full` gave, if `same` holds of what was kept and its bundle's files are
+    /// those of `found`.
+    fn kept_if(
+        &self,
+        full: &Path,
+        found: &Found,
+        same: impl FnOnce(&Remembered) -> bool,
+    ) -> Option<Document> {
         let files = self.0.read().ok()?;
         let kept = files.get(full)?;
-        (kept.text == text && kept.bundle == found.bundle).then(|| kept.parsed.clone())
+        (kept.bundle == found.bundle && same(kept)).then(|| kept.parsed.clone())
     }
 
     /// Remembers what the file at `full` gave with the text of hash `text`, read when the file

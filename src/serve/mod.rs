@@ -108,9 +108,9 @@ impl State {
             }
             self.parts.insert(part, files);
         }
-        // Until the index of this build is ready, the last one stays searchable. (A part
-        // replaced alone removed none of its files: they are under `/pagefind/`, which no part
-        // holds.)
+        // Until the index of this build is ready, the last one stays searchable. Replacing
+        // some parts only removed none of its files (they are under `/pagefind/`, which no
+        // part holds), so only replacing all of them puts them back.
         if replace_all {
             for (key, entry) in &self.search {
                 self.served

@@ -417,15 +417,8 @@ impl Reader {
 
     /// The text of the element that started at `start`, headings and anchors as spaces.
     fn plain_text(&self, start: Mark) -> String {
-        let mut out = String::new();
-        for (n, piece) in self.pieces.iter().enumerate().skip(start.piece) {
-            match piece {
-                Piece::Text(t) if n == start.piece => out.push_str(&t[start.byte..]),
-                Piece::Text(t) => out.push_str(t),
-                _ => out.push(' '),
-            }
-        }
-        out
+        let own = self.pieces.get(start.piece..).unwrap_or_default();
+        plain_text(own, start.byte)
     }
 
     /// Drops the text read since `start`.
@@ -552,6 +545,19 @@ fn heading_level(name: &str) -> Option<u8> {
         .filter(|l| (1..=6).contains(l))
 }
 
+/// The text of `pieces` from byte `skip` of the first on, headings and anchors as spaces.
+fn plain_text(pieces: &[Piece], skip: usize) -> String {
+    let mut out = String::new();
+    for (n, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Text(t) if n == 0 => out.push_str(t.get(skip..).unwrap_or_default()),
+            Piece::Text(t) => out.push_str(t),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
 /// Adds text to pieces, joined to the text before it.
 fn push_text(pieces: &mut Vec<Piece>, text: &str) {
     if text.is_empty() {
@@ -593,20 +599,8 @@ pub fn normalize(text: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The text of pieces, headings and anchors as spaces.
-    fn plain_text(pieces: &[Piece]) -> String {
-        let mut out = String::new();
-        for piece in pieces {
-            match piece {
-                Piece::Text(t) => out.push_str(t),
-                _ => out.push(' '),
-            }
-        }
-        out
-    }
-
     fn text(page: &PageText) -> String {
-        plain_text(&page.pieces)
+        plain_text(&page.pieces, 0)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
