@@ -95,18 +95,15 @@ impl Packed {
         let mut deflated = Vec::with_capacity(bytes.len() / 4 + 64);
         let (primed, status) = COMPRESSOR.with(|kept| {
             let mut kept = kept.borrow_mut();
-            let compressor = match &mut *kept {
-                Some((made_for, compressor)) if *made_for == effort => {
-                    compressor.reset();
-                    compressor
-                }
-                slot => {
+            let compressor = reused(
+                &mut kept,
+                effort,
+                |c| c.reset(),
+                || {
                     let flags = create_comp_flags_from_zip_params(effort.level(), -15, 0);
-                    &mut slot
-                        .insert((effort, Box::new(CompressorOxide::new(flags))))
-                        .1
-                }
-            };
+                    Box::new(CompressorOxide::new(flags))
+                },
+            );
             let (primed, _) =
                 compress_to_output(compressor, &dictionary.0, TDEFLFlush::Sync, |_| true);
             let (status, _) = compress_to_output(compressor, bytes, TDEFLFlush::Finish, |out| {
@@ -315,9 +312,41 @@ impl serde::Serialize for Html {
     }
 }
 
+/// The value `slot` keeps when it was made for `key`, made ready again by `reset`, or else a
+/// new one from `make`, kept for next time: for a thread's compressor, which costs more to make
+/// than a small input costs to compress.
+pub(crate) fn reused<K: PartialEq, V>(
+    slot: &mut Option<(K, V)>,
+    key: K,
+    reset: impl FnOnce(&mut V),
+    make: impl FnOnce() -> V,
+) -> &mut V {
+    if !matches!(slot, Some((made_for, _)) if *made_for == key) {
+        *slot = None;
+    }
+    let mut made = false;
+    let (_, value) = slot.get_or_insert_with(|| {
+        made = true;
+        (key, make())
+    });
+    if !made {
+        reset(value);
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_value_is_reset_for_its_key_and_made_again_for_another() {
+        let mut slot = None;
+        let made = |n: u32| move || vec![n];
+        assert_eq!(*reused(&mut slot, 1, |v| v.push(0), made(7)), vec![7]);
+        assert_eq!(*reused(&mut slot, 1, |v| v.push(0), made(8)), vec![7, 0]);
+        assert_eq!(*reused(&mut slot, 2, |v| v.push(0), made(9)), vec![9]);
+    }
 
     #[test]
     fn packed_bytes_come_back_the_same() {

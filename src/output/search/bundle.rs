@@ -16,7 +16,7 @@ use super::cbor::{Cbor, copy_renumbered};
 use super::pack::{SHARDS, Word};
 use super::part::{PartIndex, Postings, WordEntry, WordMap};
 use super::words::WORD_SYMBOLS;
-use crate::text::packed::Body;
+use crate::text::packed::{Body, reused};
 
 /// The version of Pagefind whose format this is (its JS checks the meta file's).
 pub const PAGEFIND_VERSION: &str = "1.6.0";
@@ -444,17 +444,9 @@ fn gzip_at(bytes: &[u8], level: u32) -> Vec<u8> {
     }
     COMPRESSOR.with(|compressor| {
         let mut compressor = compressor.borrow_mut();
-        let compress = match &mut *compressor {
-            Some((made_at, compress)) if *made_at == level => {
-                compress.reset();
-                compress
-            }
-            slot => {
-                &mut slot
-                    .insert((level, Compress::new_gzip(Compression::new(level), 15)))
-                    .1
-            }
-        };
+        let compress = reused(&mut compressor, level, Compress::reset, || {
+            Compress::new_gzip(Compression::new(level), 15)
+        });
         let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
         let fed = deflate_into(compress, SIGNATURE, FlushCompress::None, &mut out)
             && deflate_into(compress, bytes, FlushCompress::Finish, &mut out);
