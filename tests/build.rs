@@ -475,3 +475,38 @@ fn a_tag_without_letters_is_an_error_on_its_line() {
     let text = assert_fails_at(&site, &out, "berita/b.md:6:");
     assert!(text.contains("tidak memuat huruf atau angka"), "{text}");
 }
+
+/// The bytes of every file under `dir`.
+fn folder_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| match e.file_type().unwrap().is_dir() {
+            true => folder_bytes(&e.path()),
+            false => e.metadata().unwrap().len(),
+        })
+        .sum()
+}
+
+#[test]
+fn the_summary_gives_the_size_of_the_output_folder() {
+    let body = "---\ntitle: Bundel\ndate: 2023-02-01\nauthor: Humas\ncover: sampul.jpg\ncover_alt: \"Aula\"\n---\nLihat [notulen](notulen.pdf).\n";
+    let site = TestSite::new()
+        .file("berita/bundel/index.md", body)
+        .bytes("berita/bundel/sampul.jpg", &jpeg_photo(1200, 675))
+        .bytes("berita/bundel/notulen.pdf", b"%PDF-1.4 notulen");
+    for round in ["first build", "again, every file unchanged"] {
+        let out = site.build_en();
+        let said = assert_ok(&out);
+        let bytes = folder_bytes(&site.out());
+        assert!(bytes > 20 * 1024, "pages, photos and the document");
+        let shown = match bytes {
+            b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1u32 << 20)),
+            b => format!("{:.1} KB", b as f64 / 1024.0),
+        };
+        assert!(
+            said.contains(&format!("({shown})")),
+            "{round}: {bytes} bytes, {said}"
+        );
+    }
+}

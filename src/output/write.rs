@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -129,6 +129,9 @@ pub struct Staging {
     copied: AtomicUsize,
     /// Files whose bytes equal the previous output's, linked instead of written.
     unchanged: AtomicUsize,
+    /// The bytes of the files placed so far (counted as they are placed: walking the folder
+    /// at the end took a quarter of a second at 19 x 1000, on one core, after all else).
+    bytes: AtomicU64,
     /// The previous output, when it is ours: unchanged files are hard-linked from it, so they
     /// keep their mtime (rsync and deploy tools skip them) and cost no writing.
     previous: Option<PathBuf>,
@@ -155,6 +158,7 @@ impl Staging {
             rendered: AtomicUsize::new(0),
             copied: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            bytes: AtomicU64::new(MARKER_TEXT.len() as u64),
             previous,
             committed: false,
         })
@@ -196,6 +200,7 @@ impl Staging {
     fn place_file(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let dest = self.dir.join(rel);
         make_parent(&dest)?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         match self.unchanged_previous(rel, bytes) {
             Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
             _ => fs::write(&dest, bytes).map_err(|e| Diagnostic::io(&dest, &e)),
@@ -208,6 +213,7 @@ impl Staging {
         let read = fs::read(&copy.from).map_err(|e| Diagnostic::io(&copy.from, &e))?;
         let source = strip_metadata(&read)
             .map_err(|(message, hint)| Diagnostic::file(&copy.from, message).with_hint(hint))?;
+        self.bytes.fetch_add(source.len() as u64, Ordering::Relaxed);
         match self.unchanged_previous(&copy.to, &source) {
             Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
             _ => fs::write(&dest, &source).map_err(|e| Diagnostic::io(&dest, &e)),
@@ -216,7 +222,7 @@ impl Staging {
 
     /// Swaps the new output in place of the old one.
     pub fn commit(mut self) -> Result<WriteReport, Diagnostics> {
-        let bytes = folder_size(&self.dir);
+        let bytes = self.bytes.load(Ordering::Relaxed);
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
         Ok(WriteReport {
@@ -226,21 +232,6 @@ impl Staging {
             bytes,
         })
     }
-}
-
-/// The bytes of every file under `dir` (links not followed).
-fn folder_size(dir: &Path) -> u64 {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| match e.file_type() {
-            Ok(t) if t.is_dir() => folder_size(&e.path()),
-            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
-            _ => 0,
-        })
-        .sum()
 }
 
 impl Drop for Staging {

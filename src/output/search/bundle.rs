@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
+use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -424,63 +424,56 @@ pub fn hash(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
-/// How hard the many files of the index are compressed: zlib-rs's level 2 costs what
-/// miniz_oxide's fastest level did and gives 15% less (within 2% of the best level).
-const LEVEL: u32 = 2;
+/// How hard the many files of the index are compressed: libdeflate's fastest level
+/// compresses them in half the time zlib-rs's level 2 took, and a little smaller (measured on
+/// the 19 x 1000 benchmark's 19,405 files: 0.80 s against 1.55 s, 44.3 MB against 44.6 MB).
+const LEVEL: i32 = 1;
 
 /// How hard the meta file is compressed: the one file every query fetches first.
-const META_LEVEL: u32 = 9;
+const META_LEVEL: i32 = 12;
 
 /// `bytes` gzipped after Pagefind's signature (see [`LEVEL`]).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     gzip_at(bytes, LEVEL)
 }
 
-fn gzip_at(bytes: &[u8], level: u32) -> Vec<u8> {
-    thread_local! {
-        /// This thread's compressor and its level: made once, reset for each file (making
-        /// one zeroes a third of a megabyte, more than a small file costs to compress).
-        static COMPRESSOR: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
-    }
-    COMPRESSOR.with(|compressor| {
-        let mut compressor = compressor.borrow_mut();
-        let compress = reused(&mut compressor, level, Compress::reset, || {
-            Compress::new_gzip(Compression::new(level), 15)
-        });
-        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
-        let fed = deflate_into(compress, SIGNATURE, FlushCompress::None, &mut out)
-            && deflate_into(compress, bytes, FlushCompress::Finish, &mut out);
-        if fed { out } else { Vec::new() }
-    })
+/// A thread's gzip: its compressor and the level it was made for (made once: its tables cost
+/// more to make than a small file costs to compress), the signed input and the room it writes
+/// into.
+#[derive(Default)]
+struct ThreadGzip {
+    compressor: Option<(i32, Compressor)>,
+    input: Vec<u8>,
+    room: Vec<u8>,
 }
 
-/// Compresses all of `input` into `out`, growing it as needed; false when the compressor
-/// fails (never for data in memory).
-fn deflate_into(
-    compress: &mut Compress,
-    input: &[u8],
-    flush: FlushCompress,
-    out: &mut Vec<u8>,
-) -> bool {
-    let start = compress.total_in();
-    // Each round doubles the room left: a few rounds take any file in memory.
-    for _ in 0..48 {
-        if out.capacity() - out.len() < 64 {
-            out.reserve(out.capacity().max(256));
-        }
-        let done = (compress.total_in() - start) as usize;
-        match compress.compress_vec(&input[done.min(input.len())..], out, flush) {
-            Ok(Status::StreamEnd) => return true,
-            Ok(_) => {
-                let all_in = (compress.total_in() - start) as usize >= input.len();
-                if all_in && flush == FlushCompress::None {
-                    return true;
-                }
-            }
-            Err(_) => return false,
-        }
+fn gzip_at(bytes: &[u8], level: i32) -> Vec<u8> {
+    thread_local! {
+        static GZIP: RefCell<ThreadGzip> = RefCell::default();
     }
-    false
+    GZIP.with(|kept| {
+        let ThreadGzip {
+            compressor,
+            input,
+            room,
+        } = &mut *kept.borrow_mut();
+        let compressor = reused(
+            compressor,
+            level,
+            |_| {},
+            || Compressor::new(CompressionLvl::new(level).unwrap_or_default()),
+        );
+        // libdeflate compresses one whole buffer: the signature goes in front of the bytes.
+        input.clear();
+        input.extend_from_slice(SIGNATURE);
+        input.extend_from_slice(bytes);
+        room.resize(compressor.gzip_compress_bound(input.len()), 0);
+        match compressor.gzip_compress(input, room) {
+            Ok(written) => room[..written].to_vec(),
+            // The room is the bound libdeflate gives: it cannot run out.
+            Err(_) => Vec::new(),
+        }
+    })
 }
 
 #[cfg(test)]
