@@ -124,6 +124,27 @@ pub fn copy_renumbered(mut bytes: &[u8], fields: &[i32], out: &mut Cbor) -> Opti
     Some(())
 }
 
+/// The arrays of integers `bytes` holds one after another (for tests of what was encoded).
+#[cfg(test)]
+pub fn integer_arrays(mut bytes: &[u8]) -> Option<Vec<Vec<i64>>> {
+    let mut arrays = Vec::new();
+    while !bytes.is_empty() {
+        let (major, count, head) = read_head(bytes)?;
+        if major != 4 {
+            return None;
+        }
+        bytes = &bytes[head..];
+        let mut values = Vec::new();
+        for _ in 0..count {
+            let (value, len) = read_integer(bytes)?;
+            values.push(value);
+            bytes = &bytes[len..];
+        }
+        arrays.push(values);
+    }
+    Some(arrays)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

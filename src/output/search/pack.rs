@@ -15,6 +15,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Serialize;
 
 use super::bundle::{gzip, hash};
+use super::cbor::Cbor;
 use super::page::{Anchor, Piece};
 use super::words;
 
@@ -70,19 +71,27 @@ impl Hash for Word {
     }
 }
 
-/// Where one form of a word's positions are in [`Packed::positions`]: its text positions,
-/// then its meta positions.
+/// Where one form of a word's positions are in [`Packed::postings`], already encoded: its
+/// text positions' array, then its meta positions' array (meta field markers numbered as the
+/// page's own fields).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Span {
+    /// Where its bytes start, and how many.
     pub start: u32,
-    pub text_len: u32,
-    pub meta_len: u32,
+    pub len: u32,
+    /// How many values it holds (what a chunk's size counts).
+    pub values: u32,
+    /// Whether it has meta positions (whose field numbers a part may renumber).
+    pub has_meta: bool,
 }
 
 impl Span {
-    /// How many values it spans.
-    pub fn len(&self) -> usize {
-        (self.text_len + self.meta_len) as usize
+    /// Its bytes in `postings`.
+    pub fn bytes<'p>(&self, postings: &'p [u8]) -> &'p [u8] {
+        let start = self.start as usize;
+        postings
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
     }
 }
 
@@ -105,8 +114,8 @@ pub struct Packed {
     pub words: Vec<PackedWord>,
     /// Where each shard's words start in `words` (and where the last ends).
     pub shard_starts: [u32; SHARDS + 1],
-    /// Every word's positions, one after another (see [`Span`]).
-    pub positions: Vec<i32>,
+    /// Every word's positions, encoded, one after another (see [`Span`]).
+    pub postings: Vec<u8>,
     pub filters: Vec<(String, String)>,
     pub sort: Vec<(String, String)>,
     /// The names of its meta fields, in order (the numbers in its words' meta positions).
@@ -398,14 +407,14 @@ fn pack_with(
     let json = serde_json::to_vec(&fragment).unwrap_or_default();
     let fragment_hash = format!("{language}_{}", hash(&json));
 
-    let (words, shard_starts, positions) = file_words(vocabulary, occurrences);
+    let (words, shard_starts, postings) = file_words(vocabulary, occurrences);
     Packed {
         fragment: gzip(&json),
         fragment_hash,
         word_count,
         words,
         shard_starts,
-        positions,
+        postings,
         filters: source
             .filters
             .iter()
@@ -425,11 +434,12 @@ fn pack_with(
 fn file_words(
     vocabulary: &Vocabulary,
     mut occurrences: Vec<Occurrence>,
-) -> (Vec<PackedWord>, [u32; SHARDS + 1], Vec<i32>) {
+) -> (Vec<PackedWord>, [u32; SHARDS + 1], Vec<u8>) {
     // By one number: the order of the fields, compared at once.
     occurrences.sort_unstable_by_key(Occurrence::key);
     let mut words: Vec<PackedWord> = Vec::new();
-    let mut positions: Vec<i32> = Vec::with_capacity(occurrences.len() + occurrences.len() / 2);
+    let mut postings = Cbor(Vec::with_capacity(occurrences.len() * 2));
+    let mut values: Vec<i32> = Vec::new();
     let mut rest = occurrences.as_slice();
     while let Some(first) = rest.first() {
         let same_form = rest
@@ -438,7 +448,7 @@ fn file_words(
             .unwrap_or(rest.len());
         let (form, after) = rest.split_at(same_form);
         rest = after;
-        let span = pack_form(form, &mut positions);
+        let span = pack_form(form, &mut values, &mut postings);
         let new_word = words.last().is_none_or(|w: &PackedWord| {
             !Arc::ptr_eq(&w.word.text, &vocabulary.stems[first.stem as usize].text)
         });
@@ -470,52 +480,64 @@ fn file_words(
     for shard in 1..=SHARDS {
         shard_starts[shard] += shard_starts[shard - 1];
     }
-    (words, shard_starts, positions)
+    (words, shard_starts, postings.0)
 }
 
 /// One form's occurrences (sorted: text by weight then position, then meta by field then
-/// position) packed at the end of `positions`: a change of weight is written as
-/// `-(weight + 1)` followed by the absolute position, else text positions are deltas; each
-/// meta field starts with `-(field + 1)`, positions within it are deltas from 0.
-fn pack_form(form: &[Occurrence], positions: &mut Vec<i32>) -> Span {
-    let start = positions.len();
+/// position) encoded at the end of `out`: an array of its text positions, where a change of
+/// weight is written as `-(weight + 1)` followed by the absolute position, else positions are
+/// deltas; then an array of its meta positions, where each field starts with `-(field + 1)`
+/// and positions within it are deltas from 0. `values` is room to gather them in.
+fn pack_form(form: &[Occurrence], values: &mut Vec<i32>, out: &mut Cbor) -> Span {
+    let start = out.0.len();
     let text_count = form.iter().take_while(|o| o.field == TEXT).count();
     let (text, meta) = form.split_at(text_count);
+    values.clear();
     let mut current: Option<u16> = None;
     let mut last = 0u32;
     for o in text {
         if current != Some(o.rank) {
-            positions.push(-i32::from(o.rank) - 1);
-            positions.push(o.position as i32);
+            values.push(-i32::from(o.rank) - 1);
+            values.push(o.position as i32);
             current = Some(o.rank);
         } else {
-            positions.push((o.position - last) as i32);
+            values.push((o.position - last) as i32);
         }
         last = o.position;
     }
-    let text_len = positions.len() - start;
+    let text_len = values.len();
     let mut current: Option<u16> = None;
     for o in meta {
         if current != Some(o.rank) {
-            positions.push(-i32::from(o.rank) - 1);
+            values.push(-i32::from(o.rank) - 1);
             current = Some(o.rank);
             last = 0;
         }
-        positions.push((o.position - last) as i32);
+        values.push((o.position - last) as i32);
         last = o.position;
+    }
+    let (text_values, meta_values) = values.split_at(text_len);
+    for list in [text_values, meta_values] {
+        out.array(list.len());
+        for &v in list {
+            out.signed(i64::from(v));
+        }
     }
     Span {
         start: start as u32,
-        text_len: text_len as u32,
-        meta_len: (positions.len() - start - text_len) as u32,
+        len: (out.0.len() - start) as u32,
+        values: values.len() as u32,
+        has_meta: !meta_values.is_empty(),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::cbor::integer_arrays;
     use super::*;
 
-    fn packed(occurrences: &[(u8, u16, u32)]) -> Vec<i32> {
+    /// The text and meta positions a form's occurrences are encoded as.
+    fn packed(occurrences: &[(u8, u16, u32)]) -> Vec<Vec<i64>> {
         let mut form: Vec<Occurrence> = occurrences
             .iter()
             .map(|&(field, rank, position)| Occurrence {
@@ -527,21 +549,27 @@ mod tests {
             })
             .collect();
         form.sort_unstable();
-        let mut out = Vec::new();
-        let span = pack_form(&form, &mut out);
-        assert_eq!(span.len(), out.len());
-        out
+        let mut out = Cbor(vec![0xff]);
+        let span = pack_form(&form, &mut Vec::new(), &mut out);
+        assert_eq!((span.start, span.len as usize), (1, out.0.len() - 1));
+        let arrays = integer_arrays(span.bytes(&out.0)).unwrap_or_default();
+        assert_eq!(
+            span.values as usize,
+            arrays.iter().map(Vec::len).sum::<usize>()
+        );
+        assert_eq!(span.has_meta, !arrays[1].is_empty());
+        arrays
     }
 
     #[test]
     fn positions_are_packed_by_weight_then_delta() {
         assert_eq!(
             packed(&[(TEXT, 24, 5), (TEXT, 168, 1), (TEXT, 24, 2)]),
-            vec![-25, 2, 3, -169, 1]
+            vec![vec![-25, 2, 3, -169, 1], vec![]]
         );
         assert_eq!(
             packed(&[(META, 1, 4), (META, 0, 2), (META, 1, 1)]),
-            vec![-1, 2, -2, 1, 3]
+            vec![vec![], vec![-1, 2, -2, 1, 3]]
         );
     }
 
@@ -571,9 +599,9 @@ mod tests {
         };
         let bimtek = find("bimtek");
         let main = bimtek.main.unwrap_or_default();
-        let values = &page.positions[main.start as usize..][..main.len()];
+        let values = integer_arrays(main.bytes(&page.postings));
         // Text at 0 and 2 (weight 24), meta field 0 at position 1.
-        assert_eq!(values, &[-25, 0, 2, -1, 1]);
+        assert_eq!(values, Some(vec![vec![-25, 0, 2], vec![-1, 1]]));
         let cafe = find("cafe");
         assert!(cafe.main.is_none());
         assert_eq!(cafe.variants.len(), 1);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::cbor::Cbor;
+use super::cbor::{Cbor, copy_renumbered};
 use super::pack::{Packed, SHARDS, Span, Word};
 use crate::text::packed::Body;
 
@@ -34,9 +34,10 @@ pub struct Postings {
 }
 
 impl Postings {
-    /// Adds page `page`'s `values` (text positions, then meta positions with the page's own
-    /// field numbers, which `fields` turns into the part's).
-    fn add(&mut self, page: u32, span: Span, positions: &[i32], fields: &[i32]) {
+    /// Adds page `page`'s positions of one form, encoded in `postings` where `span` says
+    /// (their meta field markers numbered as the page's own fields, which `fields` turns into
+    /// the part's when they differ).
+    fn add(&mut self, page: u32, span: Span, postings: &[u8], fields: Option<&[i32]>) {
         let e = &mut self.cbor;
         e.array(3);
         e.unsigned(u64::from(page - self.last_page));
@@ -46,25 +47,18 @@ impl Postings {
         }
         self.last_page = page;
         self.count += 1;
-        self.size += span.len() + 1;
-        let values = positions
-            .get(span.start as usize..span.start as usize + span.len())
-            .unwrap_or_default();
-        let (text, meta) = values.split_at((span.text_len as usize).min(values.len()));
-        e.array(text.len());
-        for &v in text {
-            e.signed(i64::from(v));
-        }
-        e.array(meta.len());
-        self.has_meta |= !meta.is_empty();
-        for &v in meta {
-            // A field's marker, `-(field + 1)`, renumbered.
-            let v = if v < 0 {
-                -fields.get((-v - 1) as usize).copied().unwrap_or_default() - 1
-            } else {
-                v
-            };
-            e.signed(i64::from(v));
+        self.size += span.values as usize + 1;
+        self.has_meta |= span.has_meta;
+        let bytes = span.bytes(postings);
+        let before = e.0.len();
+        let renumbered = match fields {
+            Some(fields) if span.has_meta => copy_renumbered(bytes, fields, e).is_some(),
+            _ => false,
+        };
+        if !renumbered {
+            // As encoded (nothing to renumber, or not postings: then left as they are).
+            e.0.truncate(before);
+            e.0.extend_from_slice(bytes);
         }
     }
 }
@@ -126,13 +120,16 @@ pub fn merge_part(pages: Vec<Packed>) -> PartIndex {
     let mut fields: Vec<String> = pages.iter().flat_map(|p| p.meta_fields.clone()).collect();
     fields.sort();
     fields.dedup();
-    let of_page: Vec<Vec<i32>> = pages
+    // Each page's field numbers in the part's, where they differ.
+    let of_page: Vec<Option<Vec<i32>>> = pages
         .iter()
         .map(|p| {
-            p.meta_fields
-                .iter()
-                .map(|f| fields.binary_search(f).unwrap_or_default() as i32)
-                .collect()
+            (p.meta_fields != fields).then(|| {
+                p.meta_fields
+                    .iter()
+                    .map(|f| fields.binary_search(f).unwrap_or_default() as i32)
+                    .collect()
+            })
         })
         .collect();
     let shards = (0..SHARDS)
@@ -157,10 +154,14 @@ pub fn merge_part(pages: Vec<Packed>) -> PartIndex {
 }
 
 /// The words of shard `shard` of `pages`, with their postings.
-fn merge_shard(pages: &[Packed], of_page: &[Vec<i32>], shard: usize) -> Vec<(Word, WordEntry)> {
+fn merge_shard(
+    pages: &[Packed],
+    of_page: &[Option<Vec<i32>>],
+    shard: usize,
+) -> Vec<(Word, WordEntry)> {
     let mut words: WordMap<WordEntry> = WordMap::default();
     for (number, page) in pages.iter().enumerate() {
-        let page_fields = &of_page[number];
+        let page_fields = of_page[number].as_deref();
         let number = number as u32;
         for packed in page.shard(shard) {
             let entry = match words.get_mut(&packed.word) {
@@ -168,7 +169,7 @@ fn merge_shard(pages: &[Packed], of_page: &[Vec<i32>], shard: usize) -> Vec<(Wor
                 None => words.entry(packed.word.clone()).or_default(),
             };
             if let Some(main) = packed.main {
-                entry.pages.add(number, main, &page.positions, page_fields);
+                entry.pages.add(number, main, &page.postings, page_fields);
             }
             for (form, span) in &packed.variants {
                 let at = match entry.variants.iter().position(|(f, _)| f == form) {
@@ -180,7 +181,7 @@ fn merge_shard(pages: &[Packed], of_page: &[Vec<i32>], shard: usize) -> Vec<(Wor
                 };
                 entry.variants[at]
                     .1
-                    .add(number, *span, &page.positions, page_fields);
+                    .add(number, *span, &page.postings, page_fields);
             }
         }
     }
