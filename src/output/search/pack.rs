@@ -185,6 +185,11 @@ struct Vocabulary {
     stem_numbers: FxHashMap<Arc<str>, u32>,
     variants: Vec<Arc<str>>,
     variant_numbers: FxHashMap<Arc<str>, u32>,
+    /// For each stem (by number), the page it was last seen on (see `page`) and its number
+    /// among that page's stems: a page's occurrences are grouped by stem without sorting them.
+    seen: Vec<(u32, u32)>,
+    /// The page being grouped, counted from 1.
+    page: u32,
 }
 
 impl Vocabulary {
@@ -228,6 +233,53 @@ impl Vocabulary {
         (start, self.keys.len() as u32 - start)
     }
 
+    /// `occurrences` grouped by stem, each stem's in key order ([`Occurrence::key`]): they
+    /// come in order of position already (text, then meta by field), so a stem's are sorted
+    /// only when its weights or forms differ, and the page's are never sorted as a whole.
+    fn grouped_by_stem(&mut self, occurrences: &[Occurrence]) -> Vec<Occurrence> {
+        self.page = self.page.wrapping_add(1);
+        if self.page == 0 {
+            self.seen.clear();
+            self.page = 1;
+        }
+        self.seen.resize(self.stems.len(), (0, 0));
+        let mut starts: Vec<u32> = Vec::new();
+        for o in occurrences {
+            let Some(slot) = self.seen.get_mut(o.stem as usize) else {
+                continue;
+            };
+            if slot.0 != self.page {
+                *slot = (self.page, starts.len() as u32);
+                starts.push(0);
+            }
+            starts[slot.1 as usize] += 1;
+        }
+        let mut next = 0;
+        for start in &mut starts {
+            let count = *start;
+            *start = next;
+            next += count;
+        }
+        let mut grouped = vec![Occurrence::default(); next as usize];
+        for o in occurrences {
+            if let Some(&(_, local)) = self.seen.get(o.stem as usize) {
+                let at = &mut starts[local as usize];
+                grouped[*at as usize] = *o;
+                *at += 1;
+            }
+        }
+        // `starts` now holds where each stem's occurrences end.
+        let mut from = 0;
+        for &end in &starts {
+            let group = &mut grouped[from..end as usize];
+            if !group.is_sorted_by_key(Occurrence::key) {
+                group.sort_unstable_by_key(Occurrence::key);
+            }
+            from = end as usize;
+        }
+        grouped
+    }
+
     fn stem_number(&mut self, stem: &str) -> u32 {
         if let Some(&n) = self.stem_numbers.get(stem) {
             return n;
@@ -257,7 +309,7 @@ thread_local! {
 
 /// Where a word is on a page: in the text (`field` is [`TEXT`], `rank` its weight) or in a
 /// meta field (`rank` the field's number).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Occurrence {
     stem: u32,
     variant: u32,
@@ -432,11 +484,10 @@ fn pack_with(
 /// A page's words from its occurrences: grouped by word and form, each form's positions
 /// packed; the words in shard order.
 fn file_words(
-    vocabulary: &Vocabulary,
-    mut occurrences: Vec<Occurrence>,
+    vocabulary: &mut Vocabulary,
+    occurrences: Vec<Occurrence>,
 ) -> (Vec<PackedWord>, [u32; SHARDS + 1], Vec<u8>) {
-    // By one number: the order of the fields, compared at once.
-    occurrences.sort_unstable_by_key(Occurrence::key);
+    let occurrences = vocabulary.grouped_by_stem(&occurrences);
     let mut words: Vec<PackedWord> = Vec::new();
     let mut postings = Cbor(Vec::with_capacity(occurrences.len() * 2));
     let mut values: Vec<i32> = Vec::new();
