@@ -624,6 +624,42 @@ mod tests {
         );
     }
 
+    #[test]
+    fn occurrences_are_grouped_by_stem_in_key_order() {
+        let mut vocabulary = Vocabulary::default();
+        for stem in ["a", "b", "c"] {
+            vocabulary.stem_number(stem);
+        }
+        let o = |stem, variant, field, rank, position| Occurrence {
+            stem,
+            variant,
+            field,
+            rank,
+            position,
+        };
+        // In page order: a heading word (weight 168) later seen in the text, a stem in two
+        // forms, a meta word.
+        let page = [
+            o(1, PLAIN, TEXT, 168, 0),
+            o(0, PLAIN, TEXT, 24, 1),
+            o(2, 3, TEXT, 24, 2),
+            o(1, PLAIN, TEXT, 24, 3),
+            o(2, PLAIN, TEXT, 24, 4),
+            o(0, PLAIN, TEXT, 24, 5),
+            o(0, PLAIN, META, 0, 0),
+        ];
+        for _ in 0..2 {
+            let grouped = vocabulary.grouped_by_stem(&page);
+            let stems: Vec<u32> = grouped.iter().map(|o| o.stem).collect();
+            assert_eq!(stems, [1, 1, 0, 0, 0, 2, 2], "in order of first sight");
+            for stem in 0..3 {
+                let own: Vec<Occurrence> =
+                    grouped.iter().filter(|o| o.stem == stem).copied().collect();
+                assert!(own.is_sorted_by_key(Occurrence::key), "stem {stem}");
+            }
+        }
+    }
+
     fn source<'a>(pieces: &'a [Piece], empty: &'a BTreeMap<String, String>) -> Source<'a> {
         static NO_FILTERS: BTreeMap<String, Vec<String>> = BTreeMap::new();
         Source {
