@@ -3,8 +3,11 @@
 //! result can link to), the filters, meta and sort keys its `data-pagefind-filter`,
 //! `-meta` and `-sort` attributes carry, its title (its first `<h1>`, else `<title>`) and its
 //! first picture after the title. The reader knows the HTML cerdas renders: well-formed
-//! elements, attributes in quotes; it does not build a document tree.
+//! elements, attributes in quotes; it does not build a document tree. Tag names and attribute
+//! values are borrowed from the page while it is read (copied only when a name has capitals
+//! or a value character references).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A piece of a page's searchable text, in order.
@@ -70,21 +73,55 @@ const VOID: &[&str] = &[
 /// Elements whose content is text up to their end tag, never tags.
 const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
 
-/// An element being read.
+/// What the reader does with an element, found once from its name when it starts.
+#[derive(Clone, Copy, Default)]
+struct Kind {
+    /// One of [`BLOCKS`].
+    block: bool,
+    /// One of [`INLINE`].
+    inline: bool,
+    /// One of [`UNSEARCHED`].
+    unsearched: bool,
+    /// One of [`VOID`].
+    void: bool,
+    /// One of [`RAW`].
+    raw: bool,
+    /// The level of a heading (`h2` -> 2).
+    heading: Option<u8>,
+}
+
+impl Kind {
+    /// The kind of the element named `name` (lower case).
+    fn of(name: &str) -> Kind {
+        Kind {
+            block: BLOCKS.contains(&name),
+            inline: INLINE.contains(&name),
+            unsearched: UNSEARCHED.contains(&name),
+            void: VOID.contains(&name),
+            raw: RAW.contains(&name),
+            heading: heading_level(name),
+        }
+    }
+}
+
+/// An element being read (`'a`: the page).
 #[derive(Default)]
-struct Open {
-    name: String,
+struct Open<'a> {
+    /// Its tag name, lower case.
+    name: Cow<'a, str>,
+    kind: Kind,
     /// Where its text starts in the reader's pieces (its text is what follows).
     start: Mark,
-    filter: Vec<String>,
-    meta: Vec<String>,
-    sort: Vec<String>,
+    /// Its `data-pagefind-filter`, `-meta` and `-sort` attributes, decoded (see
+    /// [`attribute_list`]).
+    filter: Option<Cow<'a, str>>,
+    meta: Option<Cow<'a, str>>,
+    sort: Option<Cow<'a, str>>,
     /// The marked element.
     body: bool,
-    /// An element whose text is not searched.
-    unsearched: bool,
-    /// Anchors whose text this element's text belongs to.
-    anchors: Vec<usize>,
+    /// The number of its own anchor (it has an id). Its text also belongs to the anchors of
+    /// the element around it when it is inline (see [`Reader::text`]).
+    anchor: Option<usize>,
 }
 
 /// Where an element's text starts in the pieces read so far: at a piece, or inside the text
@@ -99,8 +136,8 @@ struct Mark {
 
 /// What has been read so far.
 #[derive(Default)]
-struct Reader {
-    stack: Vec<Open>,
+struct Reader<'a> {
+    stack: Vec<Open<'a>>,
     /// The text of the page so far, in document order: each element's text is written once,
     /// where it is read; an element whose text is not searched gives its own back when it
     /// ends, the marked element moves its own to the page.
@@ -120,6 +157,8 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
     };
     reader.stack.push(Open::default());
     let bytes = html.as_bytes();
+    // Where the first `>` at or after `from` ends (the end of `html` if none).
+    let past_gt = |from: usize| memchr::memchr(b'>', &bytes[from..]).map_or(html.len(), |e| from + e + 1);
     let mut at = 0;
     while at < html.len() {
         let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
@@ -129,31 +168,31 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
         if lt > at {
             reader.text(&html[at..lt]);
         }
-        let rest = &html[lt..];
-        if rest.starts_with("<!--") {
-            at = rest.find("-->").map_or(html.len(), |e| lt + e + 3);
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            at = rest.find('>').map_or(html.len(), |e| lt + e + 1);
-        } else if rest.starts_with("</") {
-            let end = rest.find('>').map_or(html.len(), |e| lt + e + 1);
-            let name = tag_name(&html[lt + 2..end]);
-            reader.close(&name);
+        let rest = &bytes[lt..];
+        if rest.starts_with(b"<!--") {
+            at = memchr::memmem::find(rest, b"-->").map_or(html.len(), |e| lt + e + 3);
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            at = past_gt(lt);
+        } else if rest.starts_with(b"</") {
+            let end = past_gt(lt);
+            reader.close(&tag_name(&html[lt + 2..end]));
             at = end;
-        } else if bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+        } else if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
             let (tag, end) = start_tag(html, lt);
             at = end;
-            let name = tag.name.clone();
+            let kind = Kind::of(&tag.name);
             let self_closing = tag.self_closing;
-            reader.open(tag);
-            if VOID.contains(&name.as_str()) || self_closing {
-                reader.close(&name);
-            } else if RAW.contains(&name.as_str()) {
-                let close = find_end_tag(html, at, &name);
+            reader.open(tag, kind);
+            if kind.void || self_closing {
+                reader.close_last();
+            } else if kind.raw {
+                let close = reader
+                    .stack
+                    .last()
+                    .map_or(html.len(), |open| find_end_tag(html, at, &open.name));
                 reader.text(&html[at..close]);
-                reader.close(&name);
-                at = html[close..]
-                    .find('>')
-                    .map_or(html.len(), |e| close + e + 1);
+                reader.close_last();
+                at = past_gt(close);
             }
         } else {
             reader.text("<");
@@ -161,18 +200,13 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
         }
     }
     while reader.stack.len() > 1 {
-        let name = reader
-            .stack
-            .last()
-            .map(|o| o.name.clone())
-            .unwrap_or_default();
-        reader.close(&name);
+        reader.close_last();
     }
     reader.finish()
 }
 
 /// The attributes the index reads (others are skipped, not decoded).
-const READ_ATTRIBUTES: &[&str] = &[
+const READ_ATTRIBUTES: [&str; 7] = [
     "id",
     "src",
     "alt",
@@ -182,34 +216,37 @@ const READ_ATTRIBUTES: &[&str] = &[
     "data-pagefind-sort",
 ];
 
-/// A start tag: its name, the attributes the index reads (values decoded) and whether it
-/// ends in `/>`.
-struct Tag {
-    name: String,
-    attributes: Vec<(&'static str, String)>,
+/// A start tag: its name (lower case), the attributes the index reads (values decoded, by
+/// their place in [`READ_ATTRIBUTES`]; the first of a name counts) and whether it ends in `/>`.
+struct Tag<'a> {
+    name: Cow<'a, str>,
+    values: [Option<Cow<'a, str>>; READ_ATTRIBUTES.len()],
     self_closing: bool,
 }
 
-impl Tag {
+impl<'a> Tag<'a> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+        let i = READ_ATTRIBUTES.iter().position(|n| *n == name)?;
+        self.values[i].as_deref()
+    }
+
+    fn take(&mut self, name: &str) -> Option<Cow<'a, str>> {
+        let i = READ_ATTRIBUTES.iter().position(|n| *n == name)?;
+        self.values[i].take()
     }
 }
 
 /// The start tag at `lt`, and where it ends.
-fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
+fn start_tag(html: &str, lt: usize) -> (Tag<'_>, usize) {
     let bytes = html.as_bytes();
     let mut at = lt + 1;
-    let name_end = html[at..]
-        .bytes()
-        .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
+    let name_end = bytes[at..]
+        .iter()
+        .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
         .map_or(html.len(), |i| at + i);
     let mut tag = Tag {
-        name: html[at..name_end].to_ascii_lowercase(),
-        attributes: Vec::new(),
+        name: lower_case(&html[at..name_end]),
+        values: Default::default(),
         self_closing: false,
     };
     at = name_end;
@@ -230,62 +267,71 @@ fn start_tag(html: &str, lt: usize) -> (Tag, usize) {
             }
             Some(_) => {}
         }
-        let name_end = html[at..]
-            .bytes()
-            .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'=' || c == b'/')
-            .map_or(html.len(), |i| at + i);
-        let name = READ_ATTRIBUTES
+        let name_end = bytes[at..]
             .iter()
-            .find(|n| n.eq_ignore_ascii_case(&html[at..name_end]));
+            .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'=' || c == b'/')
+            .map_or(html.len(), |i| at + i);
+        let read = READ_ATTRIBUTES
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(&html[at..name_end]));
         at = name_end;
         while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
             at += 1;
         }
-        let mut value = String::new();
+        let mut raw = "";
         if bytes.get(at) == Some(&b'=') {
             at += 1;
             while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
                 at += 1;
             }
-            let (raw, next) = match bytes.get(at) {
+            let next;
+            (raw, next) = match bytes.get(at) {
                 Some(&q) if q == b'"' || q == b'\'' => {
                     let end =
                         memchr::memchr(q, &bytes[at + 1..]).map_or(html.len(), |i| at + 1 + i);
                     (&html[at + 1..end], (end + 1).min(html.len()))
                 }
                 _ => {
-                    let end = html[at..]
-                        .bytes()
-                        .position(|c| c.is_ascii_whitespace() || c == b'>')
+                    let end = bytes[at..]
+                        .iter()
+                        .position(|&c| c.is_ascii_whitespace() || c == b'>')
                         .map_or(html.len(), |i| at + i);
                     (&html[at..end], end)
                 }
             };
-            if name.is_some() {
-                value = html_escape::decode_html_entities(raw).into_owned();
-            }
             at = next;
         }
-        if let Some(name) = name {
-            tag.attributes.push((name, value));
+        if let Some(slot) = read.map(|i| &mut tag.values[i])
+            && slot.is_none()
+        {
+            *slot = Some(html_escape::decode_html_entities(raw));
         }
     }
 }
 
-/// The name of an end tag from what follows `</`.
-fn tag_name(text: &str) -> String {
+/// The name of an end tag from what follows `</`, lower case.
+fn tag_name(text: &str) -> Cow<'_, str> {
     let end = text
         .bytes()
         .position(|c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
         .unwrap_or(text.len());
-    text[..end].to_ascii_lowercase()
+    lower_case(&text[..end])
+}
+
+/// `name` in lower case (ASCII letters only), copied only if it has capitals.
+fn lower_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// Where `</name` starts at or after `from` (any letter case); the end of `html` if nowhere.
 fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     let bytes = html.as_bytes();
     let mut at = from;
-    while let Some(i) = html[at..].find("</") {
+    while let Some(i) = memchr::memmem::find(&bytes[at..], b"</") {
         let start = at + i;
         let candidate = &bytes[start + 2..];
         if candidate.len() >= name.len()
@@ -298,32 +344,38 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// The `a, b:literal` list of a `data-pagefind-filter`, `-meta` or `-sort` attribute: names,
-/// the last of which may carry a value after `:` (the value may hold commas and colons).
-fn attribute_list(value: &str) -> Vec<String> {
+/// The `a, b:literal` list of a `data-pagefind-filter`, `-meta` or `-sort` attribute: names
+/// (white space around them dropped), the last of which may carry a value after `:` (the
+/// value may hold commas and colons).
+fn attribute_list(value: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     let (names, literal) = match value.split_once(':') {
         Some((names, literal)) => (names, Some(literal)),
         None => (value, None),
     };
-    let mut list: Vec<String> = names.split(',').map(|n| n.trim().to_string()).collect();
-    if let (Some(literal), Some(last)) = (literal, list.last_mut()) {
-        last.push(':');
-        last.push_str(literal);
-    }
-    list
+    let mut names = names.split(',').map(str::trim).peekable();
+    std::iter::from_fn(move || {
+        let name = names.next()?;
+        Some((name, if names.peek().is_none() { literal } else { None }))
+    })
 }
 
-impl Reader {
+impl<'a> Reader<'a> {
+    /// Adds text read in the innermost open element (and to the anchors it belongs to).
     fn text(&mut self, text: &str) {
         let Some(node) = self.stack.last() else {
             return;
         };
         push_text(&mut self.pieces, text);
-        if !node.unsearched {
-            for &anchor in &node.anchors {
-                if let Some(a) = self.page.anchors.get_mut(anchor) {
-                    a.text.push_str(text);
-                }
+        if node.kind.unsearched {
+            return;
+        }
+        // The element's own anchor, then, while elements are inline, those around it.
+        for node in self.stack.iter().rev() {
+            if let Some(a) = node.anchor.and_then(|a| self.page.anchors.get_mut(a)) {
+                a.text.push_str(text);
+            }
+            if !node.kind.inline {
+                break;
             }
         }
     }
@@ -342,41 +394,26 @@ impl Reader {
         }
     }
 
-    fn open(&mut self, tag: Tag) {
-        let body = tag.get("data-pagefind-body").is_some();
+    fn open(&mut self, mut tag: Tag<'a>, kind: Kind) {
         let mut node = Open {
-            unsearched: UNSEARCHED.contains(&tag.name.as_str()),
-            filter: tag
-                .get("data-pagefind-filter")
-                .map(attribute_list)
-                .unwrap_or_default(),
-            meta: tag
-                .get("data-pagefind-meta")
-                .map(attribute_list)
-                .unwrap_or_default(),
-            sort: tag
-                .get("data-pagefind-sort")
-                .map(attribute_list)
-                .unwrap_or_default(),
-            body,
+            kind,
+            filter: tag.take("data-pagefind-filter"),
+            meta: tag.take("data-pagefind-meta"),
+            sort: tag.take("data-pagefind-sort"),
+            body: tag.get("data-pagefind-body").is_some(),
             ..Open::default()
         };
-        if let Some(parent) = self.stack.last() {
-            if INLINE.contains(&tag.name.as_str()) {
-                node.anchors = parent.anchors.clone();
-            }
-            if let Some(id) = tag.get("id") {
-                let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
-                let number = self.page.anchors.len();
-                self.page.anchors.push(Anchor {
-                    element: tag.name.clone(),
-                    id,
-                    text: String::new(),
-                });
-                // The anchor is the parent's: it comes before this element's text.
-                self.pieces.push(Piece::Anchor(number));
-                node.anchors.push(number);
-            }
+        if let Some(id) = tag.get("id") {
+            let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
+            let number = self.page.anchors.len();
+            self.page.anchors.push(Anchor {
+                element: tag.name.to_string(),
+                id,
+                text: String::new(),
+            });
+            // The anchor is the parent's: it comes before this element's text.
+            self.pieces.push(Piece::Anchor(number));
+            node.anchor = Some(number);
         }
         if tag.name == "img" {
             let titled = self.auto_title.is_some() || self.page.meta.contains_key("title");
@@ -388,10 +425,10 @@ impl Reader {
             }
         }
         node.start = self.mark();
-        if let Some(level) = heading_level(&tag.name) {
+        if let Some(level) = kind.heading {
             self.pieces.push(Piece::Heading(level));
         }
-        if BLOCKS.contains(&tag.name.as_str()) {
+        if kind.block {
             // A block's text is set apart from the text before it.
             push_text(&mut self.pieces, " ");
         }
@@ -409,9 +446,14 @@ impl Reader {
             return;
         }
         while self.stack.len() > depth {
-            if let Some(node) = self.stack.pop() {
-                self.end(node);
-            }
+            self.close_last();
+        }
+    }
+
+    /// Ends the innermost open element.
+    fn close_last(&mut self) {
+        if let Some(node) = self.stack.pop() {
+            self.end(node);
         }
     }
 
@@ -449,7 +491,7 @@ impl Reader {
         own
     }
 
-    fn end(&mut self, node: Open) {
+    fn end(&mut self, node: Open<'a>) {
         let mut text: Option<String> = None;
         let items = [
             (&node.filter, Field::Filter),
@@ -457,23 +499,30 @@ impl Reader {
             (&node.meta, Field::Meta),
         ];
         for (list, field) in items {
-            for item in list {
-                let pair = match item.split_once(':') {
-                    Some((name, value)) => Some((name.to_string(), normalize(value))),
+            let Some(list) = list else { continue };
+            for (name, literal) in attribute_list(list) {
+                let value = match literal {
+                    Some(value) => normalize(value),
                     None => {
                         let text = text.get_or_insert_with(|| self.plain_text(node.start));
-                        (!text.is_empty()).then(|| (item.clone(), normalize(text)))
+                        if text.is_empty() {
+                            continue;
+                        }
+                        normalize(text)
                     }
                 };
-                if let Some((name, value)) = pair {
-                    match field {
-                        Field::Filter => self.page.filters.entry(name).or_default().push(value),
-                        Field::Sort => {
-                            self.page.sort.insert(name, value);
+                match field {
+                    Field::Filter => match self.page.filters.get_mut(name) {
+                        Some(values) => values.push(value),
+                        None => {
+                            self.page.filters.insert(name.to_string(), vec![value]);
                         }
-                        Field::Meta => {
-                            self.page.meta.insert(name, value);
-                        }
+                    },
+                    Field::Sort => {
+                        self.page.sort.insert(name.to_string(), value);
+                    }
+                    Field::Meta => {
+                        self.page.meta.insert(name.to_string(), value);
                     }
                 }
             }
@@ -488,18 +537,18 @@ impl Reader {
             let text = text.get_or_insert_with(|| self.plain_text(node.start));
             self.page_title = Some(normalize(text));
         }
-        if node.unsearched {
+        if node.kind.unsearched {
             self.truncate(node.start);
             return;
         }
-        if BLOCKS.contains(&node.name.as_str()) {
+        if node.kind.block {
             // Its text was set apart before by the space it started with (see `open`), so the
             // last piece is its own.
             let ends_in_word = matches!(self.pieces.last(), Some(Piece::Text(t))
                 if t.chars().last().is_some_and(|c| c.is_alphanumeric() || "_'\")$*".contains(c)));
             push_text(&mut self.pieces, if ends_in_word { ". " } else { " " });
         }
-        if heading_level(&node.name).is_some() {
+        if node.kind.heading.is_some() {
             self.pieces.push(Piece::EndHeading);
         }
         if node.body {
@@ -573,25 +622,18 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) {
 /// and runs of white space made one space.
 pub fn normalize(text: &str) -> String {
     let decoded = html_escape::decode_html_entities(text);
-    let mut out = String::with_capacity(decoded.len());
-    let mut chars = decoded.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_whitespace() {
-            let mut run = 1;
-            let mut newline = c == '\n' || c == '\r';
-            while let Some(&next) = chars.peek() {
-                if !next.is_whitespace() {
-                    break;
-                }
-                newline |= next == '\n' || next == '\r';
-                run += 1;
-                chars.next();
-            }
-            out.push(if run > 1 || newline { ' ' } else { c });
-        } else {
-            out.push(c);
-        }
+    let mut rest = decoded.trim();
+    let mut out = String::with_capacity(rest.len());
+    while let Some(start) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        // The text was trimmed: a run of white space ends before its end.
+        let run = &run[..run.find(|c: char| !c.is_whitespace()).unwrap_or(run.len())];
+        let one = run.chars().nth(1).is_none() && run != "\n" && run != "\r";
+        out.push_str(if one { run } else { " " });
+        rest = &rest[start + run.len()..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -641,11 +683,20 @@ mod tests {
     }
 
     #[test]
+    fn normalized_text_keeps_a_lone_space_and_makes_runs_and_line_breaks_one() {
+        assert_eq!(normalize(" a\u{a0}b\tc  d\ne \r\n f&nbsp; "), "a\u{a0}b\tc d e f");
+        assert_eq!(normalize("&amp;\u{2003}\u{2003}x"), "& x");
+        assert_eq!(normalize("  "), "");
+    }
+
+    #[test]
     fn attribute_lists_keep_colons_and_commas_of_the_value() {
+        let list = |value| attribute_list(value).collect::<Vec<_>>();
         assert_eq!(
-            attribute_list("Dimensi:Ekonomi, Sosial"),
-            vec!["Dimensi:Ekonomi, Sosial"]
+            list("Dimensi:Ekonomi, Sosial"),
+            vec![("Dimensi", Some("Ekonomi, Sosial"))]
         );
-        assert_eq!(attribute_list("a, b"), vec!["a", "b"]);
+        assert_eq!(list("a, b"), vec![("a", None), ("b", None)]);
+        assert_eq!(list(" a , b:x:y"), vec![("a", None), ("b", Some("x:y"))]);
     }
 }
