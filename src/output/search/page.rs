@@ -51,40 +51,119 @@ pub struct PageText {
 
 /// Elements whose end closes a sentence: their text is set apart, with a full stop when it
 /// ends in a word.
-const BLOCKS: &[&str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section",
-];
-/// Elements whose text belongs to the id of the element around them.
-const INLINE: &[&str] = &[
-    "a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em", "i",
-    "img", "input", "kbd", "label", "map", "object", "output", "q", "samp", "script", "select",
-    "small", "span", "strong", "sub", "sup", "textarea", "time", "tt", "var",
-];
-/// Elements whose text is not searched (forms, menus, scripts...).
-const UNSEARCHED: &[&str] = &[
-    "head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe",
-    "template",
-];
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-/// Elements whose content is text up to their end tag, never tags.
-const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "h1" | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "p"
+            | "td"
+            | "div"
+            | "ul"
+            | "li"
+            | "article"
+            | "section"
+    )
+}
 
-/// What the reader does with an element, found once from its name when it starts.
+/// Elements whose text belongs to the id of the element around them.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "acronym"
+            | "b"
+            | "bdo"
+            | "big"
+            | "br"
+            | "button"
+            | "cite"
+            | "code"
+            | "dfn"
+            | "em"
+            | "i"
+            | "img"
+            | "input"
+            | "kbd"
+            | "label"
+            | "map"
+            | "object"
+            | "output"
+            | "q"
+            | "samp"
+            | "script"
+            | "select"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "textarea"
+            | "time"
+            | "tt"
+            | "var"
+    )
+}
+
+/// Elements whose text is not searched (forms, menus, scripts...).
+fn is_unsearched(name: &str) -> bool {
+    matches!(
+        name,
+        "head"
+            | "style"
+            | "script"
+            | "noscript"
+            | "label"
+            | "form"
+            | "svg"
+            | "footer"
+            | "nav"
+            | "iframe"
+            | "template"
+    )
+}
+
+/// Elements without an end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Elements whose content is text up to their end tag, never tags.
+fn is_raw(name: &str) -> bool {
+    matches!(name, "script" | "style" | "textarea" | "title" | "xmp")
+}
+
+/// What the reader does with an element, found once from its name when it starts (the names
+/// are matched, not searched in lists: a page has many tags).
 #[derive(Clone, Copy, Default)]
 struct Kind {
-    /// One of [`BLOCKS`].
+    /// See [`is_block`].
     block: bool,
-    /// One of [`INLINE`].
+    /// See [`is_inline`].
     inline: bool,
-    /// One of [`UNSEARCHED`].
+    /// See [`is_unsearched`].
     unsearched: bool,
-    /// One of [`VOID`].
+    /// See [`is_void`].
     void: bool,
-    /// One of [`RAW`].
+    /// See [`is_raw`].
     raw: bool,
     /// The level of a heading (`h2` -> 2).
     heading: Option<u8>,
@@ -94,11 +173,11 @@ impl Kind {
     /// The kind of the element named `name` (lower case).
     fn of(name: &str) -> Kind {
         Kind {
-            block: BLOCKS.contains(&name),
-            inline: INLINE.contains(&name),
-            unsearched: UNSEARCHED.contains(&name),
-            void: VOID.contains(&name),
-            raw: RAW.contains(&name),
+            block: is_block(name),
+            inline: is_inline(name),
+            unsearched: is_unsearched(name),
+            void: is_void(name),
+            raw: is_raw(name),
             heading: heading_level(name),
         }
     }
@@ -158,7 +237,8 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
     reader.stack.push(Open::default());
     let bytes = html.as_bytes();
     // Where the first `>` at or after `from` ends (the end of `html` if none).
-    let past_gt = |from: usize| memchr::memchr(b'>', &bytes[from..]).map_or(html.len(), |e| from + e + 1);
+    let past_gt =
+        |from: usize| memchr::memchr(b'>', &bytes[from..]).map_or(html.len(), |e| from + e + 1);
     let mut at = 0;
     while at < html.len() {
         let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) else {
@@ -355,7 +435,14 @@ fn attribute_list(value: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     let mut names = names.split(',').map(str::trim).peekable();
     std::iter::from_fn(move || {
         let name = names.next()?;
-        Some((name, if names.peek().is_none() { literal } else { None }))
+        Some((
+            name,
+            if names.peek().is_none() {
+                literal
+            } else {
+                None
+            },
+        ))
     })
 }
 
@@ -607,6 +694,10 @@ fn plain_text(pieces: &[Piece], skip: usize) -> String {
     out
 }
 
+/// The room a text piece starts with: most of the text a marked element gives between two
+/// headings.
+const PIECE_ROOM: usize = 4096;
+
 /// Adds text to pieces, joined to the text before it.
 fn push_text(pieces: &mut Vec<Piece>, text: &str) {
     if text.is_empty() {
@@ -614,7 +705,12 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) {
     }
     match pieces.last_mut() {
         Some(Piece::Text(t)) => t.push_str(text),
-        _ => pieces.push(Piece::Text(text.to_string())),
+        _ => {
+            // Room for the text to come (grown a few bytes at a time otherwise).
+            let mut piece = String::with_capacity(text.len().max(PIECE_ROOM));
+            piece.push_str(text);
+            pieces.push(Piece::Text(piece));
+        }
     }
 }
 
@@ -684,7 +780,10 @@ mod tests {
 
     #[test]
     fn normalized_text_keeps_a_lone_space_and_makes_runs_and_line_breaks_one() {
-        assert_eq!(normalize(" a\u{a0}b\tc  d\ne \r\n f&nbsp; "), "a\u{a0}b\tc d e f");
+        assert_eq!(
+            normalize(" a\u{a0}b\tc  d\ne \r\n f&nbsp; "),
+            "a\u{a0}b\tc d e f"
+        );
         assert_eq!(normalize("&amp;\u{2003}\u{2003}x"), "& x");
         assert_eq!(normalize("  "), "");
     }
