@@ -12,7 +12,7 @@ use libdeflater::{CompressionLvl, Compressor};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::cbor::{Cbor, copy_renumbered};
+use super::cbor::{Cbor, copy_postings};
 use super::pack::{SHARDS, Word};
 use super::part::{PartIndex, Postings, WordEntry, WordMap};
 use super::words::WORD_SYMBOLS;
@@ -392,16 +392,8 @@ fn encode_postings(e: &mut Cbor, list: &[(usize, &Postings)], renumbering: &Renu
             .0
             .get(postings.first_head..)
             .unwrap_or_default();
-        match renumbering.fields.get(part) {
-            Some(Some(fields)) if postings.has_meta => {
-                let mut renumbered = Cbor::default();
-                match copy_renumbered(rest, fields, &mut renumbered) {
-                    Some(()) => e.0.extend_from_slice(&renumbered.0),
-                    None => e.0.extend_from_slice(rest),
-                }
-            }
-            _ => e.0.extend_from_slice(rest),
-        }
+        let fields = renumbering.fields.get(part).and_then(Option::as_deref);
+        copy_postings(rest, fields.filter(|_| postings.has_meta), e);
     }
 }
 

@@ -1,6 +1,7 @@
 //! The CBOR of the index: a writer for what it holds (arrays, text, integers, in their
 //! shortest forms, as Pagefind's own encoder writes them), and a reader of the postings this
-//! writer wrote, to renumber their meta fields when parts of an index are put together.
+//! writer wrote, to renumber their meta fields when pages are merged into a part and parts
+//! into the whole index.
 
 /// A CBOR writer.
 #[derive(Default, Debug)]
@@ -88,7 +89,7 @@ fn read_integer(bytes: &[u8]) -> Option<(i64, usize)> {
 /// meta positions, followed by whole entries: `[page delta, [text], [meta]]`) to `out` with
 /// each meta field marker `-(n + 1)` made `-(fields[n] + 1)`. `None` when `bytes` are not
 /// such postings (then nothing is trusted of what was copied).
-pub fn copy_renumbered(mut bytes: &[u8], fields: &[i32], out: &mut Cbor) -> Option<()> {
+fn copy_renumbered(mut bytes: &[u8], fields: &[i32], out: &mut Cbor) -> Option<()> {
     let mut first = true;
     while !bytes.is_empty() {
         if !first {
@@ -124,25 +125,18 @@ pub fn copy_renumbered(mut bytes: &[u8], fields: &[i32], out: &mut Cbor) -> Opti
     Some(())
 }
 
-/// The arrays of integers `bytes` holds one after another (for tests of what was encoded).
-#[cfg(test)]
-pub fn integer_arrays(mut bytes: &[u8]) -> Option<Vec<Vec<i64>>> {
-    let mut arrays = Vec::new();
-    while !bytes.is_empty() {
-        let (major, count, head) = read_head(bytes)?;
-        if major != 4 {
-            return None;
-        }
-        bytes = &bytes[head..];
-        let mut values = Vec::new();
-        for _ in 0..count {
-            let (value, len) = read_integer(bytes)?;
-            values.push(value);
-            bytes = &bytes[len..];
-        }
-        arrays.push(values);
+/// Copies the postings `bytes` (as [`copy_renumbered`] takes them) to `out`, their meta field
+/// markers renumbered by `fields` when given; as they are when not, or when `bytes` are not
+/// such postings.
+pub fn copy_postings(bytes: &[u8], fields: Option<&[i32]>, out: &mut Cbor) {
+    let before = out.0.len();
+    if let Some(fields) = fields
+        && copy_renumbered(bytes, fields, out).is_some()
+    {
+        return;
     }
-    Some(arrays)
+    out.0.truncate(before);
+    out.0.extend_from_slice(bytes);
 }
 
 #[cfg(test)]
@@ -193,5 +187,26 @@ mod tests {
         assert_eq!(copy_renumbered(&written.0, &[2, 30], &mut out), Some(()));
         assert_eq!(out.0, postings([-3, -31, -3]).0);
         assert_eq!(copy_renumbered(&[0xff], &[0], &mut Cbor::default()), None);
+    }
+
+    #[test]
+    fn postings_are_copied_renumbered_or_as_they_are() {
+        let written = postings([-1, -2, -1]);
+        let copied = |fields: Option<&[i32]>, bytes: &[u8]| {
+            let mut out = Cbor(vec![0x80]);
+            copy_postings(bytes, fields, &mut out);
+            out.0
+        };
+        assert_eq!(
+            copied(Some(&[2, 30]), &written.0)[1..],
+            postings([-3, -31, -3]).0
+        );
+        assert_eq!(copied(None, &written.0)[1..], written.0);
+        assert_eq!(
+            copied(Some(&[2]), &written.0)[1..],
+            written.0,
+            "a field it does not know"
+        );
+        assert_eq!(copied(Some(&[0]), &[0xff]), vec![0x80, 0xff]);
     }
 }

@@ -2,8 +2,9 @@
 //! with their positions and weights in Pagefind's packing, and its fragment (the JSON a result
 //! shows, gzipped). Each thread keeps the words it has filed already (`Vocabulary`): a word is
 //! split and stemmed once, not at every occurrence, and its key's text is shared by every page
-//! the thread packs. A page's occurrences are gathered in one flat list and sorted, not filed
-//! word by word.
+//! the thread packs. A page's occurrences are gathered in one flat list and grouped by stem
+//! in one pass, not filed word by word; each form's positions are encoded there, while they are
+//! in cache, for the part's merge to copy.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -459,7 +460,7 @@ fn pack_with(
     let json = serde_json::to_vec(&fragment).unwrap_or_default();
     let fragment_hash = format!("{language}_{}", hash(&json));
 
-    let (words, shard_starts, postings) = file_words(vocabulary, occurrences);
+    let (words, shard_starts, postings) = file_words(vocabulary, &occurrences);
     Packed {
         fragment: gzip(&json),
         fragment_hash,
@@ -485,9 +486,9 @@ fn pack_with(
 /// packed; the words in shard order.
 fn file_words(
     vocabulary: &mut Vocabulary,
-    occurrences: Vec<Occurrence>,
+    occurrences: &[Occurrence],
 ) -> (Vec<PackedWord>, [u32; SHARDS + 1], Vec<u8>) {
-    let occurrences = vocabulary.grouped_by_stem(&occurrences);
+    let occurrences = vocabulary.grouped_by_stem(occurrences);
     let mut words: Vec<PackedWord> = Vec::new();
     let mut postings = Cbor(Vec::with_capacity(occurrences.len() * 2));
     let mut values: Vec<i32> = Vec::new();
@@ -584,8 +585,17 @@ fn pack_form(form: &[Occurrence], values: &mut Vec<i32>, out: &mut Cbor) -> Span
 
 #[cfg(test)]
 mod tests {
-    use super::super::cbor::integer_arrays;
     use super::*;
+
+    /// The arrays of integers `bytes` holds one after another.
+    fn integer_arrays(bytes: &[u8]) -> Option<Vec<Vec<i64>>> {
+        let mut decoder = minicbor::Decoder::new(bytes);
+        let mut arrays = Vec::new();
+        while decoder.position() < bytes.len() {
+            arrays.push(decoder.decode::<Vec<i64>>().ok()?);
+        }
+        Some(arrays)
+    }
 
     /// The text and meta positions a form's occurrences are encoded as.
     fn packed(occurrences: &[(u8, u16, u32)]) -> Vec<Vec<i64>> {

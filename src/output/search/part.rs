@@ -1,6 +1,6 @@
 //! The index of one part of a portal (a regency's pages, the province's own, the records of
-//! regencies hosted elsewhere): its pages packed (`pack`) and merged, word by word, into
-//! postings already encoded. The whole index puts the parts together (`bundle`) without
+//! regencies hosted elsewhere): its pages packed (`pack`, which encodes each page's positions)
+//! and merged, word by word, into postings. The whole index puts the parts together (`bundle`) without
 //! reading a page again, so a part is merged on the thread that built it, while other parts
 //! are still being built, and the preview keeps each part's index until that part changes.
 
@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::cbor::{Cbor, copy_renumbered};
+use super::cbor::{Cbor, copy_postings};
 use super::pack::{Packed, SHARDS, Span, Word};
 use crate::text::packed::Body;
 
@@ -49,17 +49,11 @@ impl Postings {
         self.count += 1;
         self.size += span.values as usize + 1;
         self.has_meta |= span.has_meta;
-        let bytes = span.bytes(postings);
-        let before = e.0.len();
-        let renumbered = match fields {
-            Some(fields) if span.has_meta => copy_renumbered(bytes, fields, e).is_some(),
-            _ => false,
-        };
-        if !renumbered {
-            // As encoded (nothing to renumber, or not postings: then left as they are).
-            e.0.truncate(before);
-            e.0.extend_from_slice(bytes);
-        }
+        copy_postings(
+            span.bytes(postings),
+            fields.filter(|_| span.has_meta),
+            &mut self.cbor,
+        );
     }
 }
 
