@@ -285,34 +285,66 @@ pub fn read(html: &str, title: Option<&str>) -> PageText {
     reader.finish()
 }
 
-/// The attributes the index reads (others are skipped, not decoded).
-const READ_ATTRIBUTES: [&str; 7] = [
-    "id",
-    "src",
-    "alt",
-    "data-pagefind-body",
-    "data-pagefind-filter",
-    "data-pagefind-meta",
-    "data-pagefind-sort",
-];
+/// The attributes the index reads (others are skipped, not decoded), by their place in a
+/// [`Tag`]'s values.
+#[derive(Clone, Copy)]
+enum Attribute {
+    Id,
+    Src,
+    Alt,
+    Body,
+    Filter,
+    Meta,
+    Sort,
+}
+
+impl Attribute {
+    const ALL: [Attribute; 7] = [
+        Attribute::Id,
+        Attribute::Src,
+        Attribute::Alt,
+        Attribute::Body,
+        Attribute::Filter,
+        Attribute::Meta,
+        Attribute::Sort,
+    ];
+
+    /// Its name as written in a tag (lower case).
+    fn name(self) -> &'static str {
+        match self {
+            Attribute::Id => "id",
+            Attribute::Src => "src",
+            Attribute::Alt => "alt",
+            Attribute::Body => "data-pagefind-body",
+            Attribute::Filter => "data-pagefind-filter",
+            Attribute::Meta => "data-pagefind-meta",
+            Attribute::Sort => "data-pagefind-sort",
+        }
+    }
+
+    /// The attribute named `name` (any letter case), if the index reads it.
+    fn named(name: &str) -> Option<Attribute> {
+        Attribute::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
+    }
+}
 
 /// A start tag: its name (lower case), the attributes the index reads (values decoded, by
-/// their place in [`READ_ATTRIBUTES`]; the first of a name counts) and whether it ends in `/>`.
+/// [`Attribute`]; the first of a name counts) and whether it ends in `/>`.
 struct Tag<'a> {
     name: Cow<'a, str>,
-    values: [Option<Cow<'a, str>>; READ_ATTRIBUTES.len()],
+    values: [Option<Cow<'a, str>>; Attribute::ALL.len()],
     self_closing: bool,
 }
 
 impl<'a> Tag<'a> {
-    fn get(&self, name: &str) -> Option<&str> {
-        let i = READ_ATTRIBUTES.iter().position(|n| *n == name)?;
-        self.values[i].as_deref()
+    fn get(&self, attribute: Attribute) -> Option<&str> {
+        self.values[attribute as usize].as_deref()
     }
 
-    fn take(&mut self, name: &str) -> Option<Cow<'a, str>> {
-        let i = READ_ATTRIBUTES.iter().position(|n| *n == name)?;
-        self.values[i].take()
+    fn take(&mut self, attribute: Attribute) -> Option<Cow<'a, str>> {
+        self.values[attribute as usize].take()
     }
 }
 
@@ -351,9 +383,7 @@ fn start_tag(html: &str, lt: usize) -> (Tag<'_>, usize) {
             .iter()
             .position(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'=' || c == b'/')
             .map_or(html.len(), |i| at + i);
-        let read = READ_ATTRIBUTES
-            .iter()
-            .position(|n| n.eq_ignore_ascii_case(&html[at..name_end]));
+        let read = Attribute::named(&html[at..name_end]);
         at = name_end;
         while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
             at += 1;
@@ -381,7 +411,7 @@ fn start_tag(html: &str, lt: usize) -> (Tag<'_>, usize) {
             };
             at = next;
         }
-        if let Some(slot) = read.map(|i| &mut tag.values[i])
+        if let Some(slot) = read.map(|a| &mut tag.values[a as usize])
             && slot.is_none()
         {
             *slot = Some(html_escape::decode_html_entities(raw));
@@ -432,18 +462,12 @@ fn attribute_list(value: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
         Some((names, literal)) => (names, Some(literal)),
         None => (value, None),
     };
-    let mut names = names.split(',').map(str::trim).peekable();
-    std::iter::from_fn(move || {
-        let name = names.next()?;
-        Some((
-            name,
-            if names.peek().is_none() {
-                literal
-            } else {
-                None
-            },
-        ))
-    })
+    let last = names.split(',').count() - 1;
+    names
+        .split(',')
+        .map(str::trim)
+        .enumerate()
+        .map(move |(n, name)| (name, if n == last { literal } else { None }))
 }
 
 impl<'a> Reader<'a> {
@@ -484,13 +508,13 @@ impl<'a> Reader<'a> {
     fn open(&mut self, mut tag: Tag<'a>, kind: Kind) {
         let mut node = Open {
             kind,
-            filter: tag.take("data-pagefind-filter"),
-            meta: tag.take("data-pagefind-meta"),
-            sort: tag.take("data-pagefind-sort"),
-            body: tag.get("data-pagefind-body").is_some(),
+            filter: tag.take(Attribute::Filter),
+            meta: tag.take(Attribute::Meta),
+            sort: tag.take(Attribute::Sort),
+            body: tag.get(Attribute::Body).is_some(),
             ..Open::default()
         };
-        if let Some(id) = tag.get("id") {
+        if let Some(id) = tag.get(Attribute::Id) {
             let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
             let number = self.page.anchors.len();
             self.page.anchors.push(Anchor {
@@ -506,9 +530,9 @@ impl<'a> Reader<'a> {
             let titled = self.auto_title.is_some() || self.page.meta.contains_key("title");
             if self.auto_image.is_none()
                 && titled
-                && let Some(src) = tag.get("src")
+                && let Some(src) = tag.get(Attribute::Src)
             {
-                self.auto_image = Some((normalize(src), tag.get("alt").map(normalize)));
+                self.auto_image = Some((normalize(src), tag.get(Attribute::Alt).map(normalize)));
             }
         }
         node.start = self.mark();
