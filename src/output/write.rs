@@ -130,7 +130,7 @@ pub struct Staging {
     /// Files whose bytes equal the previous output's, linked instead of written.
     unchanged: AtomicUsize,
     /// The bytes of the files placed so far (counted as they are placed: walking the folder
-    /// at the end took a quarter of a second at 19 x 1000, on one core, after all else).
+    /// at the end took 373 of 12,873 profile samples at 19 x 1000, on one core, after all else).
     bytes: AtomicU64,
     /// The previous output, when it is ours: unchanged files are hard-linked from it, so they
     /// keep their mtime (rsync and deploy tools skip them) and cost no writing.
