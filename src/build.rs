@@ -17,7 +17,9 @@ use crate::export::{Export, export_site};
 use crate::output::hosting::nginx_conf;
 use crate::output::images::{ImageCache, default_cache_dir, make_images};
 use crate::output::province::province_files;
-use crate::output::search::{BUNDLE_DIR, SearchIndex, SearchLabels, SearchRecord, SharedIndex};
+use crate::output::search::{
+    BUNDLE_DIR, KeptParts, SearchIndex, SearchLabels, SearchRecord, SharedIndex,
+};
 use crate::output::write::{Staging, check_output_location};
 use crate::output::{netlify_redirects_of, nginx_map, site_files};
 use crate::progress::{ProgressSink, Work};
@@ -154,11 +156,14 @@ impl Sink for Publish {
 
 /// Opens the picture cache `opts` names.
 pub fn open_image_cache(opts: &BuildOptions) -> Result<ImageCache, Diagnostics> {
-    let dir = opts
-        .cache_dir
+    Ok(ImageCache::open(&cache_dir_of(opts))?.with_progress(opts.progress.clone()))
+}
+
+/// The cache folder `opts` names, or the site's own.
+fn cache_dir_of(opts: &BuildOptions) -> PathBuf {
+    opts.cache_dir
         .clone()
-        .unwrap_or_else(|| default_cache_dir(&opts.input));
-    Ok(ImageCache::open(&dir)?.with_progress(opts.progress.clone()))
+        .unwrap_or_else(|| default_cache_dir(&opts.input))
 }
 
 /// The copies that publish `site`'s resized pictures, as the sink makes them.
@@ -334,7 +339,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     let search = (site.config.search && sink.wants_search_index())
         .then(|| SearchIndex::new(site.config.language.code(), &site.urls.base_path))
-        .map(SharedIndex::start);
+        .map(|index| SharedIndex::start(index, Some(KeptParts::in_cache(&cache_dir_of(opts)))));
     // The index is made while the photos are.
     let ((), pictures) = rayon::join(
         || add_search_part(search.as_ref(), 0, &files),
@@ -572,7 +577,10 @@ impl ProvinceBuild {
         };
         let search = if config.search && sink.wants_search_index() {
             let index = SearchIndex::new(config.language.code(), config.base_url.path());
-            Some(SharedIndex::start(index))
+            Some(SharedIndex::start(
+                index,
+                Some(KeptParts::in_cache(&cache_dir_of(opts))),
+            ))
         } else {
             None
         };
@@ -583,10 +591,7 @@ impl ProvinceBuild {
             config,
             portal,
             keep_going: opts.keep_going,
-            cache_dir: opts
-                .cache_dir
-                .clone()
-                .unwrap_or_else(|| default_cache_dir(&opts.input)),
+            cache_dir: cache_dir_of(opts),
             loaded: Vec::new(),
             search,
             records: Mutex::default(),

@@ -96,8 +96,8 @@ enum Command {
         /// (province: build the regencies that load, list the others as unavailable).
         #[arg(long)]
         keep_going: bool,
-        /// Folder cache gambar; bawaan: .cerdas-cache di dalam folder situs
-        /// (picture cache folder; default: .cerdas-cache inside the site folder).
+        /// Folder cache gambar dan indeks pencarian; bawaan: .cerdas-cache di dalam folder situs
+        /// (picture and search index cache folder; default: .cerdas-cache inside the site folder).
         #[arg(long)]
         cache_dir: Option<PathBuf>,
     },

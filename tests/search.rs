@@ -259,3 +259,102 @@ fn issue_16_search_false_in_province_yaml_turns_it_off_for_every_regency() {
             .contains("pagefind")
     );
 }
+
+/// Every file of the bundle by path, as written (compressed files as they are).
+fn bundle_files(bundle: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![bundle.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let rel = path.strip_prefix(bundle).unwrap();
+                files.push((rel.to_string_lossy().into_owned(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The words of the bundle's word index, unpacked and joined.
+fn indexed_words(bundle: &Path) -> String {
+    let mut text = String::new();
+    for entry in fs::read_dir(bundle.join("index")).unwrap().flatten() {
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&fs::read(entry.path()).unwrap()[..])
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&unpacked));
+    }
+    text
+}
+
+/// The kept parts' files in the province's cache folder, with when each was written.
+fn kept_parts(site: &TestSite) -> Vec<(String, std::time::SystemTime)> {
+    let dir = site.dir.path().join("prov/.cerdas-cache/cari");
+    let mut parts: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let written = e.metadata().and_then(|m| m.modified()).unwrap();
+            (e.file_name().to_string_lossy().into_owned(), written)
+        })
+        .collect();
+    parts.sort();
+    parts
+}
+
+#[test]
+fn issue_16_a_second_build_keeps_the_index_of_unchanged_regencies_and_reads_an_edit() {
+    let site = province();
+    let build = || {
+        let out = site.run(&["build", "prov", "-o", "public"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let bundle = site.out().join("pagefind");
+    build();
+    let first = bundle_files(&bundle);
+    let kept = kept_parts(&site);
+    assert_eq!(
+        kept.len(),
+        2,
+        "one kept index per regency built here: {kept:?}"
+    );
+
+    // Nothing changed: the same bundle, from the kept parts (not written again).
+    build();
+    assert_eq!(bundle_files(&bundle), first);
+    assert_eq!(kept_parts(&site), kept);
+
+    // A news item of `uji` is edited: the word it gains is found, `kota-uji` is kept as it
+    // was, and the part kept for `uji`'s old pages is gone.
+    let news = site.dir.path().join("prov/uji/berita/pertama.md");
+    let text = read(&news);
+    fs::write(
+        &news,
+        format!("{text}\nWarga menanam zamrudkatulistiwa di sawah.\n"),
+    )
+    .unwrap();
+    assert!(!indexed_words(&bundle).contains("zamrudkatulistiwa"));
+    build();
+    assert!(indexed_words(&bundle).contains("zamrudkatulistiwa"));
+    assert_eq!(page_count(&bundle), 5);
+    let after = kept_parts(&site);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after.iter().filter(|p| kept.contains(p)).count(), 1);
+
+    // Kept parts that are damaged are read again, not trusted.
+    let edited = bundle_files(&bundle);
+    for (name, _) in &after {
+        fs::write(
+            site.dir.path().join("prov/.cerdas-cache/cari").join(name),
+            "rusak",
+        )
+        .unwrap();
+    }
+    build();
+    assert_eq!(bundle_files(&bundle), edited);
+}

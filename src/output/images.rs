@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::content::image_info::{MAX_PIXELS, MAX_SIDE, jpeg_orientation};
 use crate::error::{Diagnostic, Diagnostics, Text};
+use crate::output::write::write_whole;
 use crate::progress::{ProgressSink, Work};
 use crate::site::CopiedFile;
 use crate::site::images::{Fit, IMAGE_DIR, ImageJob, VariantFormat, lock};
@@ -232,7 +233,7 @@ fn process_source(
     resize_all(&picture, &sizes, |size, resized| {
         for job in jobs.iter().filter(|j| size_of(j) == size) {
             let encoded = encode(resized, job.format)?;
-            store(&cache.path_of(job), &encoded).map_err(|e| unreadable(&e.to_string()))?;
+            write_whole(&cache.path_of(job), &encoded).map_err(|e| unreadable(&e.to_string()))?;
         }
         Ok(())
     })
@@ -262,18 +263,6 @@ fn resize_all(
         }
     }
     Ok(())
-}
-
-/// Writes a cache file whole or not at all (a temporary file renamed into place). The
-/// temporary name is unique per write: two bundles holding the same photo (an imported
-/// WordPress site reuses photos across posts) make the same cache file at once, on two
-/// threads, and one must not rename the other's temporary file away.
-fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp-{}-{n}", std::process::id()));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path)
 }
 
 /// Pixels ready to resize: 8-bit RGB, or RGBA when the picture has transparency.

@@ -31,6 +31,18 @@ pub struct WriteReport {
     pub bytes: u64,
 }
 
+/// Writes a file whole or not at all (a temporary file renamed into place): what a cache keeps
+/// is never read half-written. The temporary name is unique per write: two bundles holding the
+/// same photo (an imported WordPress site reuses photos across posts) make the same cache file
+/// at once, on two threads, and one must not rename the other's temporary file away.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp-{}-{n}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
 /// Refuses an output folder that is, contains or is inside the content folder.
 pub fn check_output_location(content: &Path, out: &Path) -> Result<(), Diagnostics> {
     let content_abs = absolute(content);

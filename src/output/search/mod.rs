@@ -9,6 +9,7 @@
 
 mod bundle;
 mod cbor;
+mod kept;
 mod pack;
 mod page;
 mod part;
@@ -28,6 +29,7 @@ use crate::render::OutputFile;
 use crate::render::theme::Theme;
 use crate::text::packed::Body;
 
+pub use kept::KeptParts;
 use pack::{Packed, Source};
 use part::{PartIndex, merge_part};
 
@@ -342,15 +344,19 @@ type Filling = (SearchIndex, BTreeMap<usize, PartIndex>);
 /// so a pool thread can never wait for work queued behind itself.
 pub struct SharedIndex {
     packer: Packer,
+    /// Where parts' indexes are kept between builds, when they are.
+    kept: Option<KeptParts>,
     /// The index, and the parts merged so far by number; taken by `finish`.
     state: Mutex<Option<Filling>>,
 }
 
 impl SharedIndex {
-    /// Parts from number 0 go into `index`.
-    pub fn start(index: SearchIndex) -> SharedIndex {
+    /// Parts from number 0 go into `index`; a part whose pages were indexed by an earlier
+    /// build is taken from `kept`, when given.
+    pub fn start(index: SearchIndex, kept: Option<KeptParts>) -> SharedIndex {
         SharedIndex {
             packer: index.packer.clone(),
+            kept,
             state: Mutex::new(Some((index, BTreeMap::new()))),
         }
     }
@@ -359,7 +365,11 @@ impl SharedIndex {
     /// part must say so once. Its searchable pages are packed and merged here, on the calling
     /// thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let part = merge_part(self.packer.pages(files));
+        let make = || merge_part(self.packer.pages(files));
+        let part = match &self.kept {
+            Some(kept) => kept.part(&self.packer, files, make),
+            None => make(),
+        };
         if let Ok(mut state) = self.state.lock()
             && let Some((_, parts)) = state.as_mut()
         {
@@ -368,13 +378,16 @@ impl SharedIndex {
     }
 
     /// The index with every part in, in order (to add records to); `None` when it was taken
-    /// before.
+    /// before. Kept parts no part used this time are removed.
     pub fn finish(&self) -> Result<Option<SearchIndex>, Diagnostics> {
         let taken = self
             .state
             .lock()
             .map_err(|_| search_error("a thread filling the index stopped"))?
             .take();
+        if let Some(kept) = &self.kept {
+            kept.prune();
+        }
         Ok(taken.map(|(mut index, parts)| {
             for (_, part) in parts {
                 index.push(Arc::new(part));
@@ -589,7 +602,7 @@ fn search_error(message: &str) -> Diagnostics {
 mod tests {
     use super::*;
 
-    fn news_page(path: &str, title: &str, regency: &str) -> OutputFile {
+    pub(super) fn news_page(path: &str, title: &str, regency: &str) -> OutputFile {
         OutputFile::text(
             PathBuf::from(path),
             format!(

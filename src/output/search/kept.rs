@@ -1,0 +1,418 @@
+//! Parts' indexes kept between builds, in the cache folder (`<cache>/cari/`): a regency whose
+//! pages are the very same bytes as at an earlier build (with the same cerdas program, the
+//! same language and sub-path) takes its index from there instead of reading its pages again.
+//! A humas team builds again after changing one news item; only that item's regency is read.
+//!
+//! A kept part is one file, named by a hash of everything its index is made from, and holds a
+//! checksum of its content: a file that is damaged, cut short or written by another version
+//! is not used (its part is indexed again and the file replaced), never an error. Files no
+//! build used last time are removed.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use super::bundle::PAGEFIND_VERSION;
+use super::cbor::Cbor;
+use super::pack::{SHARDS, Word};
+use super::part::{PageEntry, PartIndex, Postings, WordEntry};
+use super::{Packer, is_html};
+use crate::output::write::write_whole;
+use crate::render::OutputFile;
+use crate::text::packed::Body;
+
+/// The folder inside the cache folder.
+pub const KEPT_DIR: &str = "cari";
+
+/// What a kept part's file starts with (changed whenever what it holds changes).
+const MAGIC: &[u8] = b"cerdas search part 1\n";
+
+/// The ending of a kept part's file name.
+const EXTENSION: &str = "part";
+
+/// Parts' indexes kept in a cache folder.
+#[derive(Debug)]
+pub struct KeptParts {
+    /// `<cache dir>/cari`.
+    dir: PathBuf,
+    /// The names of the files this build used or wrote (the others are pruned).
+    used: Mutex<HashSet<String>>,
+}
+
+impl KeptParts {
+    /// Parts kept under `cache_dir` (the folder is made when a part is first written).
+    pub fn in_cache(cache_dir: &Path) -> KeptParts {
+        KeptParts {
+            dir: cache_dir.join(KEPT_DIR),
+            used: Mutex::default(),
+        }
+    }
+
+    /// The index of the part made of `files`: the kept one when these very pages were
+    /// indexed before, else made by `make` and kept for the next build.
+    pub(super) fn part(
+        &self,
+        packer: &Packer,
+        files: &[OutputFile],
+        make: impl FnOnce() -> PartIndex,
+    ) -> PartIndex {
+        let Some(key) = part_key(packer, files) else {
+            return make();
+        };
+        let name = format!("{key:032x}.{EXTENSION}");
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(name.clone());
+        }
+        let path = self.dir.join(&name);
+        if let Some(part) = fs::read(&path).ok().and_then(|b| decode(&b, key)) {
+            return part;
+        }
+        let part = make();
+        // A part that cannot be kept is made again next time: nothing to tell the user.
+        let _ =
+            fs::create_dir_all(&self.dir).and_then(|()| write_whole(&path, &encode(&part, key)));
+        part
+    }
+
+    /// Removes the kept parts this build did not use (a regency changed or left the
+    /// province). Only this folder's `.part` files are touched.
+    pub fn prune(&self) {
+        let Ok(used) = self.used.lock() else {
+            return;
+        };
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = Path::new(&name).extension().is_some_and(|e| e == EXTENSION);
+            if ours && !used.contains(&name) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// What a part's index is made from, hashed: this cerdas program, the language and sub-path,
+/// and every HTML page of the part (path and bytes, in order of path). `None` for a part
+/// without pages, or when the program's own file cannot be read (nothing is kept then).
+fn part_key(packer: &Packer, files: &[OutputFile]) -> Option<u128> {
+    let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
+    if pages.is_empty() {
+        return None;
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hasher = Xxh3::new();
+    hasher.update(program_stamp()?);
+    for text in [packer.language.as_str(), packer.base_path.as_str()] {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    for page in pages {
+        let path = page.path.to_string_lossy();
+        let bytes = page.bytes.plain();
+        hasher.update(&(path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Some(hasher.digest128())
+}
+
+/// What tells this cerdas program from any other: its version, Pagefind's format version, and
+/// the size and time of its own file (a program built again indexes differently, perhaps,
+/// under the same version number).
+fn program_stamp() -> Option<&'static [u8]> {
+    static STAMP: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    STAMP
+        .get_or_init(|| {
+            let meta = fs::metadata(std::env::current_exe().ok()?).ok()?;
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            let mut stamp = Vec::from(MAGIC);
+            stamp.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+            stamp.push(b' ');
+            stamp.extend_from_slice(PAGEFIND_VERSION.as_bytes());
+            stamp.extend_from_slice(&meta.len().to_le_bytes());
+            stamp.extend_from_slice(&modified.as_nanos().to_le_bytes());
+            Some(stamp)
+        })
+        .as_deref()
+}
+
+/// A part's file: [`MAGIC`], its key, a checksum of the rest, then the rest.
+fn encode(part: &PartIndex, key: u128) -> Vec<u8> {
+    let mut body = Writer::default();
+    body.count(part.fields.len());
+    for field in &part.fields {
+        body.str(field);
+    }
+    body.count(part.pages.len());
+    for page in &part.pages {
+        body.bytes(&page.fragment.plain());
+        body.str(&page.fragment_hash);
+        body.u64(u64::from(page.word_count));
+        for pairs in [&page.filters, &page.sort] {
+            body.count(pairs.len());
+            for (name, value) in pairs {
+                body.str(name);
+                body.str(value);
+            }
+        }
+    }
+    body.count(part.shards.len());
+    for shard in &part.shards {
+        body.count(shard.len());
+        for (word, entry) in shard {
+            body.str(&word.text);
+            body.postings(&entry.pages);
+            body.count(entry.variants.len());
+            for (form, postings) in &entry.variants {
+                body.str(form);
+                body.postings(postings);
+            }
+        }
+    }
+    let mut file = Vec::with_capacity(MAGIC.len() + 24 + body.0.len());
+    file.extend_from_slice(MAGIC);
+    file.extend_from_slice(&key.to_le_bytes());
+    file.extend_from_slice(&xxh3_64(&body.0).to_le_bytes());
+    file.extend_from_slice(&body.0);
+    file
+}
+
+/// The part a file holds, when it is whole and kept for `key`.
+fn decode(file: &[u8], key: u128) -> Option<PartIndex> {
+    let rest = file.strip_prefix(MAGIC)?;
+    let (kept_key, rest) = rest.split_at_checked(16)?;
+    let (checksum, body) = rest.split_at_checked(8)?;
+    if u128::from_le_bytes(kept_key.try_into().ok()?) != key
+        || u64::from_le_bytes(checksum.try_into().ok()?) != xxh3_64(body)
+    {
+        return None;
+    }
+    let mut r = Reader(body);
+    let fields = (0..r.count()?)
+        .map(|_| r.str().map(str::to_string))
+        .collect::<Option<Vec<String>>>()?;
+    let page_count = r.count()?;
+    let mut pages = Vec::with_capacity(page_count);
+    for _ in 0..page_count {
+        pages.push(PageEntry {
+            fragment: Body::from(r.bytes()?.to_vec()),
+            fragment_hash: r.str()?.to_string(),
+            word_count: u32::try_from(r.u64()?).ok()?,
+            filters: r.pairs()?,
+            sort: r.pairs()?,
+        });
+    }
+    let shard_count = r.count()?;
+    if shard_count != SHARDS {
+        return None;
+    }
+    let mut shards = Vec::with_capacity(SHARDS);
+    for _ in 0..shard_count {
+        let word_count = r.count()?;
+        let mut words = Vec::with_capacity(word_count);
+        for _ in 0..word_count {
+            let word = Word::new(r.str()?);
+            let pages = r.postings()?;
+            let variants = (0..r.count()?)
+                .map(|_| Some((Arc::from(r.str()?), r.postings()?)))
+                .collect::<Option<Vec<_>>>()?;
+            words.push((word, WordEntry { pages, variants }));
+        }
+        shards.push(words);
+    }
+    r.0.is_empty().then_some(PartIndex {
+        pages,
+        fields,
+        shards,
+    })
+}
+
+/// Writes numbers (little-endian) and byte strings (their length first).
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u64(&mut self, value: u64) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn count(&mut self, n: usize) {
+        self.u64(n as u64);
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.count(bytes.len());
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn str(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+    }
+
+    fn postings(&mut self, p: &Postings) {
+        for n in [p.count, p.size, p.first_head] {
+            self.count(n);
+        }
+        self.u64(u64::from(p.first_page));
+        self.u64(u64::from(p.last_page));
+        self.u64(u64::from(p.has_meta));
+        self.bytes(&p.cbor.0);
+    }
+}
+
+/// Reads what [`Writer`] wrote; `None` at anything it did not write.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn u64(&mut self) -> Option<u64> {
+        let (head, rest) = self.0.split_first_chunk::<8>()?;
+        self.0 = rest;
+        Some(u64::from_le_bytes(*head))
+    }
+
+    /// A count of items still to read: each takes a byte at least, so a damaged count
+    /// cannot make a reader reserve more than the file holds.
+    fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?)
+            .ok()
+            .filter(|&n| n <= self.0.len())
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let len = self.count()?;
+        let (bytes, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(bytes)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    fn pairs(&mut self) -> Option<Vec<(String, String)>> {
+        (0..self.count()?)
+            .map(|_| Some((self.str()?.to_string(), self.str()?.to_string())))
+            .collect()
+    }
+
+    fn postings(&mut self) -> Option<Postings> {
+        let count = usize::try_from(self.u64()?).ok()?;
+        let size = usize::try_from(self.u64()?).ok()?;
+        let first_head = usize::try_from(self.u64()?).ok()?;
+        Some(Postings {
+            count,
+            size,
+            first_head,
+            first_page: u32::try_from(self.u64()?).ok()?,
+            last_page: u32::try_from(self.u64()?).ok()?,
+            has_meta: self.u64()? != 0,
+            cbor: Cbor(self.bytes()?.to_vec()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::super::bundle;
+    use super::super::part::merge_part;
+    use super::super::tests::news_page;
+    use super::*;
+
+    fn packer() -> Packer {
+        Packer {
+            language: "id".to_string(),
+            base_path: String::new(),
+        }
+    }
+
+    fn agam() -> Vec<OutputFile> {
+        vec![
+            news_page("agam/berita/a/index.html", "Bimtek Tahap I", "Agam"),
+            news_page("agam/berita/b/index.html", "Peluncuran Aplikasi", "Agam"),
+        ]
+    }
+
+    /// The bundle a part gives on its own.
+    fn bundle_of(part: PartIndex) -> Vec<(String, Vec<u8>)> {
+        bundle::write(&[Arc::new(part)], "id", true)
+            .into_iter()
+            .map(|(path, body)| (path, body.plain().into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_kept_part_gives_the_bundle_its_pages_give() {
+        let made = merge_part(packer().pages(&agam()));
+        let file = encode(&made, 7);
+        let kept = decode(&file, 7).unwrap_or_else(|| panic!("the kept part was not read"));
+        assert_eq!(bundle_of(kept), bundle_of(made));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_not_used() {
+        let file = encode(&merge_part(packer().pages(&agam())), 7);
+        assert!(decode(&file, 8).is_none(), "kept for other pages");
+        assert!(decode(&file[..file.len() - 1], 7).is_none(), "cut short");
+        let mut flipped = file.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert!(decode(&flipped, 7).is_none(), "a byte changed");
+        assert!(decode(b"cerdas search part 0\n", 7).is_none());
+    }
+
+    #[test]
+    fn the_same_pages_are_read_once_and_a_changed_page_again() {
+        let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let made = Cell::new(0);
+        let index = |files: &[OutputFile]| {
+            let kept = KeptParts::in_cache(cache.path());
+            let part = kept.part(&packer(), files, || {
+                made.set(made.get() + 1);
+                merge_part(packer().pages(files))
+            });
+            kept.prune();
+            bundle_of(part)
+        };
+        let first = index(&agam());
+        let second = index(&agam());
+        assert_eq!(made.get(), 1, "the unchanged pages were read again");
+        assert_eq!(first, second);
+
+        let mut edited = agam();
+        edited[1] = news_page("agam/berita/b/index.html", "Sosialisasi Satu Data", "Agam");
+        let third = index(&edited);
+        assert_eq!(made.get(), 2, "the changed page was not read");
+        assert_ne!(third, first);
+        let fresh = bundle_of(merge_part(packer().pages(&edited)));
+        assert_eq!(third, fresh);
+        let kept: Vec<_> = fs::read_dir(cache.path().join(KEPT_DIR))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .collect();
+        assert_eq!(kept.len(), 1, "the part kept for the old pages is removed");
+    }
+
+    #[test]
+    fn pruning_leaves_what_is_not_a_kept_part() {
+        let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = cache.path().join(KEPT_DIR);
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.join("old.part"), "x").unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.join("catatan.txt"), "x").unwrap_or_else(|e| panic!("{e}"));
+        KeptParts::in_cache(cache.path()).prune();
+        assert!(!dir.join("old.part").exists());
+        assert!(dir.join("catatan.txt").exists());
+    }
+}
