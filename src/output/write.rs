@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -147,6 +149,9 @@ pub struct Staging {
     /// The previous output, when it is ours: unchanged files are hard-linked from it, so they
     /// keep their mtime (rsync and deploy tools skip them) and cost no writing.
     previous: Option<PathBuf>,
+    /// The folders made in it so far (making a file's folder again costs two system calls,
+    /// 189 of 5,097 profile samples of a 19 x 1000 province's second build).
+    folders: Mutex<HashSet<PathBuf>>,
     /// Whether it has been swapped in.
     committed: bool,
 }
@@ -172,6 +177,7 @@ impl Staging {
             unchanged: AtomicUsize::new(0),
             bytes: AtomicU64::new(MARKER_TEXT.len() as u64),
             previous,
+            folders: Mutex::default(),
             committed: false,
         })
     }
@@ -211,7 +217,7 @@ impl Staging {
 
     fn place_file(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let dest = self.dir.join(rel);
-        make_parent(&dest)?;
+        self.make_parent(&dest)?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         match self.unchanged_previous(rel, bytes) {
             Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
@@ -221,7 +227,7 @@ impl Staging {
 
     fn place_copy(&self, copy: &CopiedFile) -> Result<(), Diagnostic> {
         let dest = self.dir.join(&copy.to);
-        make_parent(&dest)?;
+        self.make_parent(&dest)?;
         let read = fs::read(&copy.from).map_err(|e| Diagnostic::io(&copy.from, &e))?;
         let source = strip_metadata(&read)
             .map_err(|(message, hint)| Diagnostic::file(&copy.from, message).with_hint(hint))?;
@@ -230,6 +236,21 @@ impl Staging {
             Some(old) if self.link_unchanged(&old, &dest) => Ok(()),
             _ => fs::write(&dest, &source).map_err(|e| Diagnostic::io(&dest, &e)),
         }
+    }
+
+    /// Makes the folder `path` goes in, unless this output made it already.
+    fn make_parent(&self, path: &Path) -> Result<(), Diagnostic> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if self.folders.lock().is_ok_and(|made| made.contains(parent)) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+        if let Ok(mut folders) = self.folders.lock() {
+            folders.insert(parent.to_path_buf());
+        }
+        Ok(())
     }
 
     /// Swaps the new output in place of the old one.
@@ -277,13 +298,6 @@ pub fn write_site(
     staging.commit()
 }
 
-fn make_parent(path: &Path) -> Result<(), Diagnostic> {
-    match path.parent() {
-        Some(parent) => fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e)),
-        None => Ok(()),
-    }
-}
-
 /// Moves the old output aside, the new one in, then deletes the old one.
 fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
     if !out.exists() {
@@ -323,6 +337,70 @@ fn remove_stale_siblings(parent: &Path, name: &str) {
 /// Deletes a folder only if it carries our marker.
 fn remove_ours(dir: &Path) {
     if dir.join(MARKER).is_file() {
+        remove_tree(dir);
+        // Whatever the parallel pass could not delete (a file system's own rules).
         let _ = fs::remove_dir_all(dir);
+    }
+}
+
+/// Deletes `dir` and everything in it, its entries in parallel: the previous output of a
+/// 19 x 1000 province is 85,000 files, whose deletion took 1.2 s on one core at the end of
+/// every build. A link is deleted, never followed.
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => remove_tree(&path),
+            _ => {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    });
+    let _ = fs::remove_dir(dir);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_output_is_deleted_whole_and_a_link_in_it_is_not_followed() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let outside = root.path().join("foto-asli");
+        fs::create_dir_all(&outside).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(outside.join("a.jpg"), "x").unwrap_or_else(|e| panic!("{e}"));
+        let old = root.path().join(".public.cerdas-old-1");
+        for dir in ["agam/berita/a", "agam/berita/b", "pagefind/fragment"] {
+            fs::create_dir_all(old.join(dir)).unwrap_or_else(|e| panic!("{e}"));
+            for n in 0..20 {
+                fs::write(old.join(dir).join(format!("{n}.html")), "x")
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap_or_else(|e| panic!("{e}"));
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, old.join("agam/foto"))
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        remove_ours(&old);
+        assert!(!old.exists());
+        assert!(
+            outside.join("a.jpg").is_file(),
+            "a linked folder was emptied"
+        );
+    }
+
+    #[test]
+    fn a_folder_without_the_marker_is_left_alone() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let theirs = root.path().join("public");
+        fs::create_dir_all(theirs.join("a")).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(theirs.join("a/index.html"), "x").unwrap_or_else(|e| panic!("{e}"));
+        remove_ours(&theirs);
+        assert!(theirs.join("a/index.html").is_file());
     }
 }
