@@ -339,7 +339,7 @@ pub fn build_to(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     } = build_regency(&opts.input, base.as_ref(), None, memo.as_deref())?;
     let search = (site.config.search && sink.wants_search_index())
         .then(|| SearchIndex::new(site.config.language.code(), &site.urls.base_path))
-        .map(|index| SharedIndex::start(index, Some(KeptParts::in_cache(&cache_dir_of(opts)))));
+        .map(|index| SharedIndex::start(index, KeptParts::in_cache(&cache_dir_of(opts))));
     // The index is made while the photos are.
     let ((), pictures) = rayon::join(
         || add_search_part(search.as_ref(), 0, &files),
@@ -579,7 +579,7 @@ impl ProvinceBuild {
             let index = SearchIndex::new(config.language.code(), config.base_url.path());
             Some(SharedIndex::start(
                 index,
-                Some(KeptParts::in_cache(&cache_dir_of(opts))),
+                KeptParts::in_cache(&cache_dir_of(opts)),
             ))
         } else {
             None

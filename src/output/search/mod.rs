@@ -344,16 +344,16 @@ type Filling = (SearchIndex, BTreeMap<usize, PartIndex>);
 /// so a pool thread can never wait for work queued behind itself.
 pub struct SharedIndex {
     packer: Packer,
-    /// Where parts' indexes are kept between builds, when they are.
-    kept: Option<KeptParts>,
+    /// Where parts' indexes are kept between builds.
+    kept: KeptParts,
     /// The index, and the parts merged so far by number; taken by `finish`.
     state: Mutex<Option<Filling>>,
 }
 
 impl SharedIndex {
     /// Parts from number 0 go into `index`; a part whose pages were indexed by an earlier
-    /// build is taken from `kept`, when given.
-    pub fn start(index: SearchIndex, kept: Option<KeptParts>) -> SharedIndex {
+    /// build is taken from `kept`.
+    pub fn start(index: SearchIndex, kept: KeptParts) -> SharedIndex {
         SharedIndex {
             packer: index.packer.clone(),
             kept,
@@ -365,11 +365,9 @@ impl SharedIndex {
     /// part must say so once. Its searchable pages are packed and merged here, on the calling
     /// thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
-        let make = || merge_part(self.packer.pages(files));
-        let part = match &self.kept {
-            Some(kept) => kept.part(&self.packer, files, make),
-            None => make(),
-        };
+        let part = self
+            .kept
+            .part(&self.packer, files, || merge_part(self.packer.pages(files)));
         if let Ok(mut state) = self.state.lock()
             && let Some((_, parts)) = state.as_mut()
         {
@@ -385,9 +383,7 @@ impl SharedIndex {
             .lock()
             .map_err(|_| search_error("a thread filling the index stopped"))?
             .take();
-        if let Some(kept) = &self.kept {
-            kept.prune();
-        }
+        self.kept.prune();
         Ok(taken.map(|(mut index, parts)| {
             for (_, part) in parts {
                 index.push(Arc::new(part));
