@@ -78,7 +78,7 @@ impl KeptParts {
     }
 
     /// Removes the kept parts this build did not use (a regency changed or left the
-    /// province). Only this folder's `.part` files are touched.
+    /// province). Only files named as kept parts are touched.
     pub fn prune(&self) {
         let Ok(used) = self.used.lock() else {
             return;
@@ -88,12 +88,18 @@ impl KeptParts {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = Path::new(&name).extension().is_some_and(|e| e == EXTENSION);
-            if ours && !used.contains(&name) {
+            if is_kept_name(&name) && !used.contains(&name) {
                 let _ = fs::remove_file(entry.path());
             }
         }
     }
+}
+
+/// Whether `name` is a kept part's file name: its key in 32 hex digits and [`EXTENSION`].
+fn is_kept_name(name: &str) -> bool {
+    name.strip_suffix(EXTENSION)
+        .and_then(|stem| stem.strip_suffix('.'))
+        .is_some_and(|key| key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// What a part's index is made from, hashed: this cerdas program, the language and sub-path,
@@ -409,10 +415,13 @@ mod tests {
         let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dir = cache.path().join(KEPT_DIR);
         fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        fs::write(dir.join("old.part"), "x").unwrap_or_else(|e| panic!("{e}"));
-        fs::write(dir.join("catatan.txt"), "x").unwrap_or_else(|e| panic!("{e}"));
+        let old = format!("{:032x}.part", 42u128);
+        for name in [old.as_str(), "catatan.txt", "catatan.part"] {
+            fs::write(dir.join(name), "x").unwrap_or_else(|e| panic!("{e}"));
+        }
         KeptParts::in_cache(cache.path()).prune();
-        assert!(!dir.join("old.part").exists());
+        assert!(!dir.join(&old).exists());
         assert!(dir.join("catatan.txt").exists());
+        assert!(dir.join("catatan.part").exists());
     }
 }
