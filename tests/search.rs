@@ -358,3 +358,64 @@ fn issue_16_a_second_build_keeps_the_index_of_unchanged_regencies_and_reads_an_e
     build();
     assert_eq!(bundle_files(&bundle), edited);
 }
+
+/// The text each result shows (its fragment's `content`), by page address.
+fn result_texts(bundle: &Path) -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    for entry in fs::read_dir(bundle.join("fragment")).unwrap().flatten() {
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&fs::read(entry.path()).unwrap()[..])
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        let json = unpacked.strip_prefix(b"pagefind_dcd").unwrap();
+        let fragment: serde_json::Value = serde_json::from_slice(json).unwrap();
+        texts.push((
+            fragment["url"].as_str().unwrap().to_string(),
+            fragment["content"].as_str().unwrap().to_string(),
+        ));
+    }
+    texts.sort();
+    texts
+}
+
+#[test]
+fn issue_16_a_results_text_keeps_labels_and_values_apart() {
+    let site = regency()
+        .file(
+            "program/indikator.md",
+            &PROGRAM.replace(
+                "summary:",
+                "indicators:\n  - { name: \"Desa terhubung\", target: 80, achieved: 60 }\nsummary:",
+            ),
+        )
+        .file(
+            "berita/tabel.md",
+            &news("Rapat Bahan", "2023-01-10", "").replace(
+                "Paragraf kedua.",
+                "| Bahan yang disiapkan | Penanggung jawab |\n|---|---|\n| Data | OPD |\n",
+            ),
+        );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let texts = result_texts(&site.out().join("pagefind"));
+    let text_of = |url: &str| {
+        texts
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("no result for {url}: {texts:?}"))
+    };
+    let program = text_of("/program/indikator/");
+    for words in [
+        "Status Berjalan",
+        "Perangkat daerah Diskominfo",
+        "Indikator Target Capaian",
+    ] {
+        assert!(program.contains(words), "`{words}` not in: {program}");
+    }
+    let news = text_of("/berita/tabel/");
+    assert!(
+        news.contains("Bahan yang disiapkan Penanggung jawab"),
+        "{news}"
+    );
+}

@@ -4,7 +4,9 @@
 //  - `?q=membina` (a form no page has) finds the news item that says "pembinaan" (Indonesian
 //    stemming: both are "bina");
 //  - ticking one regency in the regency filter leaves only that regency's items;
-//  - the search box in the header of a news page leads to results.
+//  - the search box in the header of a news page leads to results;
+//  - on a phone, a result without a cover takes the whole width (no empty picture column) and
+//    one with a cover shows it.
 //   node tools/browser_search_test.mjs CERDAS_BINARY TOOLS_DIR
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -57,6 +59,18 @@ try {
   if (!stemmed.some((h) => h.includes('/agam/berita/pembinaan-smart-city-tahap-i/'))) fail(`?q=membina did not find "pembinaan": ${stemmed}`);
   if ((await page.inputValue('.pagefind-ui__search-input')) !== 'membina') fail('?q= did not fill the box');
 
+  // 1b. Pictures: `bimtek` finds news with covers and without.
+  await page.goto(`${base}/cari/?q=bimtek`);
+  await page.waitForFunction(() => document.querySelector('.pagefind-ui__result-thumb img')
+    && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading'), null, { timeout: 20_000 });
+  const thumbs = await page.$$eval('.pagefind-ui__result', (rs) => rs.map((r) => {
+    const t = r.querySelector('.pagefind-ui__result-thumb');
+    return { img: Boolean(t && t.querySelector('img')), width: t ? t.getBoundingClientRect().width : 0 };
+  }));
+  if (!thumbs.some((t) => t.img && t.width > 0)) fail(`no result shows its cover: ${JSON.stringify(thumbs)}`);
+  if (!thumbs.some((t) => !t.img)) fail(`?q=bimtek found no result without a cover: ${JSON.stringify(thumbs)}`);
+  if (thumbs.some((t) => !t.img && t.width > 0)) fail(`a result without a cover keeps an empty picture column: ${JSON.stringify(thumbs)}`);
+
   // 2. One regency's filter.
   await page.goto(`${base}/cari/?q=smart`);
   await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20_000 });
@@ -81,7 +95,7 @@ try {
   if (fromHeader.length === 0) fail('no results from the header box');
 
   if (problems.length) fail(`errors in the page (CSP?): ${problems.join(' | ')}`);
-  if (!process.exitCode) console.log(`browser search: ?q=membina found ${stemmed.length} item(s) with "pembinaan"; the Agam filter left ${agam.length} of ${all.length}; the header box led to ${fromHeader.length} result(s)`);
+  if (!process.exitCode) console.log(`browser search: ?q=membina found ${stemmed.length} item(s) with "pembinaan"; ?q=bimtek showed ${thumbs.filter((t) => t.img).length} cover(s) and ${thumbs.filter((t) => !t.img).length} result(s) without, at full width; the Agam filter left ${agam.length} of ${all.length}; the header box led to ${fromHeader.length} result(s)`);
 } finally {
   await browser.close();
   server.close();
