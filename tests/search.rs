@@ -12,6 +12,15 @@ use common::*;
 /// The filter names the default theme files pages under, in Indonesian.
 const FILTERS: [&str; 4] = ["Jenis", "Dimensi", "Tahun", "Kegiatan"];
 
+/// A gzipped file of the bundle, unpacked.
+fn unpacked(path: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(&fs::read(path).unwrap()[..])
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
+}
+
 /// Every file of Pagefind's index (`pagefind_dcd` + data, gzipped) under `bundle`, unpacked
 /// and joined, so tests can look for filter names and words in it.
 fn index_text(bundle: &Path) -> String {
@@ -23,12 +32,7 @@ fn index_text(bundle: &Path) -> String {
             if !(name.ends_with(".pf_meta") || name.ends_with(".pf_filter")) {
                 continue;
             }
-            let packed = fs::read(&path).unwrap();
-            let mut unpacked = Vec::new();
-            flate2::read::GzDecoder::new(&packed[..])
-                .read_to_end(&mut unpacked)
-                .unwrap();
-            text.push_str(&String::from_utf8_lossy(&unpacked));
+            text.push_str(&String::from_utf8_lossy(&unpacked(&path)));
         }
     }
     text
@@ -283,11 +287,7 @@ fn bundle_files(bundle: &Path) -> Vec<(String, Vec<u8>)> {
 fn indexed_words(bundle: &Path) -> String {
     let mut text = String::new();
     for entry in fs::read_dir(bundle.join("index")).unwrap().flatten() {
-        let mut unpacked = Vec::new();
-        flate2::read::GzDecoder::new(&fs::read(entry.path()).unwrap()[..])
-            .read_to_end(&mut unpacked)
-            .unwrap();
-        text.push_str(&String::from_utf8_lossy(&unpacked));
+        text.push_str(&String::from_utf8_lossy(&unpacked(&entry.path())));
     }
     text
 }
@@ -363,11 +363,8 @@ fn issue_16_a_second_build_keeps_the_index_of_unchanged_regencies_and_reads_an_e
 fn result_texts(bundle: &Path) -> Vec<(String, String)> {
     let mut texts = Vec::new();
     for entry in fs::read_dir(bundle.join("fragment")).unwrap().flatten() {
-        let mut unpacked = Vec::new();
-        flate2::read::GzDecoder::new(&fs::read(entry.path()).unwrap()[..])
-            .read_to_end(&mut unpacked)
-            .unwrap();
-        let json = unpacked.strip_prefix(b"pagefind_dcd").unwrap();
+        let bytes = unpacked(&entry.path());
+        let json = bytes.strip_prefix(b"pagefind_dcd").unwrap();
         let fragment: serde_json::Value = serde_json::from_slice(json).unwrap();
         texts.push((
             fragment["url"].as_str().unwrap().to_string(),
