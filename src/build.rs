@@ -575,12 +575,10 @@ impl ProvinceBuild {
                 .search
                 .then(|| format!("{}/{BUNDLE_DIR}/", config.base_url.path())),
         };
+        let cache_dir = cache_dir_of(opts);
         let search = if config.search && sink.wants_search_index() {
             let index = SearchIndex::new(config.language.code(), config.base_url.path());
-            Some(SharedIndex::start(
-                index,
-                KeptParts::in_cache(&cache_dir_of(opts)),
-            ))
+            Some(SharedIndex::start(index, KeptParts::in_cache(&cache_dir)))
         } else {
             None
         };
@@ -591,7 +589,7 @@ impl ProvinceBuild {
             config,
             portal,
             keep_going: opts.keep_going,
-            cache_dir: cache_dir_of(opts),
+            cache_dir,
             loaded: Vec::new(),
             search,
             records: Mutex::default(),

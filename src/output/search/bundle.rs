@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::cbor::{Cbor, copy_postings};
 use super::pack::{SHARDS, Word};
-use super::part::{PartIndex, Postings, WordEntry, WordMap};
+use super::part::{PartIndex, Postings, WordEntry, WordMap, joined_fields};
 use super::words::WORD_SYMBOLS;
 use crate::text::packed::{Body, reused};
 
@@ -45,20 +45,8 @@ struct Renumbering {
 
 impl Renumbering {
     fn of(parts: &[Arc<PartIndex>]) -> Renumbering {
-        let mut names: Vec<String> = parts.iter().flat_map(|p| p.fields.clone()).collect();
-        names.sort();
-        names.dedup();
-        let fields = parts
-            .iter()
-            .map(|p| {
-                (p.fields != names).then(|| {
-                    p.fields
-                        .iter()
-                        .map(|f| names.binary_search(f).unwrap_or_default() as i32)
-                        .collect()
-                })
-            })
-            .collect();
+        let lists: Vec<&[String]> = parts.iter().map(|p| p.fields.as_slice()).collect();
+        let (names, fields) = joined_fields(&lists);
         let mut offsets = Vec::with_capacity(parts.len());
         let mut next = 0u32;
         for part in parts {

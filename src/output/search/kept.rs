@@ -15,11 +15,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use super::Packer;
 use super::bundle::PAGEFIND_VERSION;
 use super::cbor::Cbor;
 use super::pack::{SHARDS, Word};
 use super::part::{PageEntry, PartIndex, Postings, WordEntry};
-use super::{Packer, is_html};
 use crate::output::write::write_whole;
 use crate::render::OutputFile;
 use crate::text::packed::Body;
@@ -51,15 +51,16 @@ impl KeptParts {
         }
     }
 
-    /// The index of the part made of `files`: the kept one when these very pages were
-    /// indexed before, else made by `make` and kept for the next build.
+    /// The index of the part made of `pages` (HTML files in order of path): the kept one
+    /// when these very pages were indexed before, else made by `make` and kept for the next
+    /// build.
     pub(super) fn part(
         &self,
         packer: &Packer,
-        files: &[OutputFile],
+        pages: &[&OutputFile],
         make: impl FnOnce() -> PartIndex,
     ) -> PartIndex {
-        let Some(key) = part_key(packer, files) else {
+        let Some(key) = part_key(packer, pages) else {
             return make();
         };
         let name = format!("{key:032x}.{EXTENSION}");
@@ -105,12 +106,10 @@ fn is_kept_name(name: &str) -> bool {
 /// What a part's index is made from, hashed: this cerdas program, the language and sub-path,
 /// and every HTML page of the part (path and bytes, in order of path). `None` for a part
 /// without pages, or when the program's own file cannot be read (nothing is kept then).
-fn part_key(packer: &Packer, files: &[OutputFile]) -> Option<u128> {
-    let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
+fn part_key(packer: &Packer, pages: &[&OutputFile]) -> Option<u128> {
     if pages.is_empty() {
         return None;
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
     let mut hasher = Xxh3::new();
     hasher.update(program_stamp()?);
     for text in [packer.language.as_str(), packer.base_path.as_str()] {
@@ -332,7 +331,7 @@ mod tests {
     use std::cell::Cell;
 
     use super::super::bundle;
-    use super::super::part::merge_part;
+    use super::super::html_in_order;
     use super::super::tests::news_page;
     use super::*;
 
@@ -360,7 +359,7 @@ mod tests {
 
     #[test]
     fn a_kept_part_gives_the_bundle_its_pages_give() {
-        let made = merge_part(packer().pages(&agam()));
+        let made = packer().part(&html_in_order(&agam()));
         let file = encode(&made, 7);
         let kept = decode(&file, 7).unwrap_or_else(|| panic!("the kept part was not read"));
         assert_eq!(bundle_of(kept), bundle_of(made));
@@ -368,7 +367,7 @@ mod tests {
 
     #[test]
     fn a_damaged_or_foreign_file_is_not_used() {
-        let file = encode(&merge_part(packer().pages(&agam())), 7);
+        let file = encode(&packer().part(&html_in_order(&agam())), 7);
         assert!(decode(&file, 8).is_none(), "kept for other pages");
         assert!(decode(&file[..file.len() - 1], 7).is_none(), "cut short");
         let mut flipped = file.clone();
@@ -384,9 +383,10 @@ mod tests {
         let made = Cell::new(0);
         let index = |files: &[OutputFile]| {
             let kept = KeptParts::in_cache(cache.path());
-            let part = kept.part(&packer(), files, || {
+            let pages = html_in_order(files);
+            let part = kept.part(&packer(), &pages, || {
                 made.set(made.get() + 1);
-                merge_part(packer().pages(files))
+                packer().part(&pages)
             });
             kept.prune();
             bundle_of(part)
@@ -401,7 +401,7 @@ mod tests {
         let third = index(&edited);
         assert_eq!(made.get(), 2, "the changed page was not read");
         assert_ne!(third, first);
-        let fresh = bundle_of(merge_part(packer().pages(&edited)));
+        let fresh = bundle_of(packer().part(&html_in_order(&edited)));
         assert_eq!(third, fresh);
         let kept: Vec<_> = fs::read_dir(cache.path().join(KEPT_DIR))
             .unwrap_or_else(|e| panic!("{e}"))

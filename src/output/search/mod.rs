@@ -69,12 +69,11 @@ struct Packer {
 }
 
 impl Packer {
-    /// The searchable pages of `files`, packed in parallel, in the order of their paths (pages
-    /// are numbered as they come: the same pages give the same bundle).
-    fn pages(&self, files: &[OutputFile]) -> Vec<Packed> {
-        let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        pages
+    /// The searchable pages among `pages` (HTML files in order of path, [`html_in_order`]),
+    /// packed in parallel and merged into a part's index, numbered in that order (the same
+    /// pages give the same bundle).
+    fn part(&self, pages: &[&OutputFile]) -> PartIndex {
+        let packed = pages
             .par_iter()
             .filter_map(|file| {
                 // Inflated one at a time (the preview server keeps its pages deflated).
@@ -89,7 +88,8 @@ impl Packer {
                 let url = page_url(&file.path);
                 Some(self.page(&html, &url))
             })
-            .collect()
+            .collect();
+        merge_part(packed)
     }
 
     /// One page, packed.
@@ -365,9 +365,10 @@ impl SharedIndex {
     /// part must say so once. Its searchable pages are packed and merged here, on the calling
     /// thread.
     pub fn add_part(&self, number: usize, files: &[OutputFile]) {
+        let pages = html_in_order(files);
         let part = self
             .kept
-            .part(&self.packer, files, || merge_part(self.packer.pages(files)));
+            .part(&self.packer, &pages, || self.packer.part(&pages));
         if let Ok(mut state) = self.state.lock()
             && let Some((_, parts)) = state.as_mut()
         {
@@ -400,6 +401,13 @@ pub fn is_searchable(file: &OutputFile) -> bool {
 
 fn is_html(file: &OutputFile) -> bool {
     file.path.extension().is_some_and(|e| e == "html")
+}
+
+/// The HTML files of `files`, in order of path: what a part's index is made from.
+fn html_in_order(files: &[OutputFile]) -> Vec<&OutputFile> {
+    let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_html(f)).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages
 }
 
 fn has_marker(bytes: &[u8]) -> bool {
@@ -523,15 +531,12 @@ pub struct IndexMemo {
 /// A part's HTML files by path, with their bytes.
 type PartPages = Vec<(PathBuf, Body)>;
 
-/// A part's pages as its memo knows them.
-fn memo_key(files: &[OutputFile]) -> PartPages {
-    let mut key: PartPages = files
+/// A part's pages (HTML files in order of path) as its memo knows them.
+fn memo_key(pages: &[&OutputFile]) -> PartPages {
+    pages
         .iter()
-        .filter(|f| is_html(f))
         .map(|f| (f.path.clone(), f.bytes.clone()))
-        .collect();
-    key.sort_by(|a, b| a.0.cmp(&b.0));
-    key
+        .collect()
 }
 
 /// Indexes `parts` (the files of each part of the portal as served, in the order a build
@@ -558,7 +563,8 @@ pub fn index_files(
     }
     let mut kept = Vec::with_capacity(parts.len());
     for files in parts {
-        let key = memo_key(files);
+        let pages = html_in_order(files);
+        let key = memo_key(&pages);
         let known = memo.parts.iter().find(|(k, _)| {
             k.len() == key.len()
                 && k.iter()
@@ -567,7 +573,7 @@ pub fn index_files(
         });
         let part = match known {
             Some((_, part)) => Arc::clone(part),
-            None => Arc::new(merge_part(index.packer.pages(files))),
+            None => Arc::new(index.packer.part(&pages)),
         };
         index.push(Arc::clone(&part));
         kept.push((key, part));

@@ -111,21 +111,8 @@ pub struct PartIndex {
 /// Merges packed `pages` (numbered in their order) into a part's index: shard by shard, in
 /// parallel, each shard reading only its own words of each page.
 pub fn merge_part(pages: Vec<Packed>) -> PartIndex {
-    let mut fields: Vec<String> = pages.iter().flat_map(|p| p.meta_fields.clone()).collect();
-    fields.sort();
-    fields.dedup();
-    // Each page's field numbers in the part's, where they differ.
-    let of_page: Vec<Option<Vec<i32>>> = pages
-        .iter()
-        .map(|p| {
-            (p.meta_fields != fields).then(|| {
-                p.meta_fields
-                    .iter()
-                    .map(|f| fields.binary_search(f).unwrap_or_default() as i32)
-                    .collect()
-            })
-        })
-        .collect();
+    let lists: Vec<&[String]> = pages.iter().map(|p| p.meta_fields.as_slice()).collect();
+    let (fields, of_page) = joined_fields(&lists);
     let shards = (0..SHARDS)
         .into_par_iter()
         .map(|shard| merge_shard(&pages, &of_page, shard))
@@ -145,6 +132,26 @@ pub fn merge_part(pages: Vec<Packed>) -> PartIndex {
         fields,
         shards,
     }
+}
+
+/// The meta field names of `lists` together (sorted, each once), and each list's numbers
+/// among them, where they differ from its own (`None` for a list that is all of them, in
+/// order): pages' fields joined into a part's, and parts' into the whole index's.
+pub fn joined_fields(lists: &[&[String]]) -> (Vec<String>, Vec<Option<Vec<i32>>>) {
+    let mut names: Vec<String> = lists.iter().flat_map(|l| l.iter().cloned()).collect();
+    names.sort();
+    names.dedup();
+    let numbers = lists
+        .iter()
+        .map(|list| {
+            (*list != names.as_slice()).then(|| {
+                list.iter()
+                    .map(|f| names.binary_search(f).unwrap_or_default() as i32)
+                    .collect()
+            })
+        })
+        .collect();
+    (names, numbers)
 }
 
 /// The words of shard `shard` of `pages`, with their postings.
@@ -192,4 +199,27 @@ fn merge_shard(
             (word, entry)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_joined_and_renumbered_only_where_they_differ() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let (title_date, title, image) = (
+            words(&["tanggal", "title"]),
+            words(&["title"]),
+            words(&["image", "title"]),
+        );
+        let (names, numbers) = joined_fields(&[&title_date, &title, &image]);
+        assert_eq!(names, words(&["image", "tanggal", "title"]));
+        assert_eq!(
+            numbers,
+            vec![Some(vec![1, 2]), Some(vec![2]), Some(vec![0, 2])]
+        );
+        let (_, same) = joined_fields(&[&title_date, &title_date]);
+        assert_eq!(same, vec![None, None]);
+    }
 }
