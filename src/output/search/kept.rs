@@ -153,43 +153,44 @@ fn program_stamp() -> Option<&'static [u8]> {
 
 /// A part's file: [`MAGIC`], its key, a checksum of the rest, then the rest.
 fn encode(part: &PartIndex, key: u128) -> Vec<u8> {
-    let mut body = Writer::default();
-    body.count(part.fields.len());
+    let mut file = Writer(Vec::from(MAGIC));
+    file.0.extend_from_slice(&key.to_le_bytes());
+    // The checksum's place, filled in at the end (the part is written once, not copied).
+    let checksum_at = file.0.len();
+    file.u64(0);
+    file.count(part.fields.len());
     for field in &part.fields {
-        body.str(field);
+        file.str(field);
     }
-    body.count(part.pages.len());
+    file.count(part.pages.len());
     for page in &part.pages {
-        body.bytes(&page.fragment.plain());
-        body.str(&page.fragment_hash);
-        body.u64(u64::from(page.word_count));
+        file.bytes(&page.fragment.plain());
+        file.str(&page.fragment_hash);
+        file.u64(u64::from(page.word_count));
         for pairs in [&page.filters, &page.sort] {
-            body.count(pairs.len());
+            file.count(pairs.len());
             for (name, value) in pairs {
-                body.str(name);
-                body.str(value);
+                file.str(name);
+                file.str(value);
             }
         }
     }
-    body.count(part.shards.len());
+    file.count(part.shards.len());
     for shard in &part.shards {
-        body.count(shard.len());
+        file.count(shard.len());
         for (word, entry) in shard {
-            body.str(&word.text);
-            body.postings(&entry.pages);
-            body.count(entry.variants.len());
+            file.str(&word.text);
+            file.postings(&entry.pages);
+            file.count(entry.variants.len());
             for (form, postings) in &entry.variants {
-                body.str(form);
-                body.postings(postings);
+                file.str(form);
+                file.postings(postings);
             }
         }
     }
-    let mut file = Vec::with_capacity(MAGIC.len() + 24 + body.0.len());
-    file.extend_from_slice(MAGIC);
-    file.extend_from_slice(&key.to_le_bytes());
-    file.extend_from_slice(&xxh3_64(&body.0).to_le_bytes());
-    file.extend_from_slice(&body.0);
-    file
+    let checksum = xxh3_64(&file.0[checksum_at + 8..]);
+    file.0[checksum_at..checksum_at + 8].copy_from_slice(&checksum.to_le_bytes());
+    file.0
 }
 
 /// The part a file holds, when it is whole and kept for `key`.
@@ -243,7 +244,6 @@ fn decode(file: &[u8], key: u128) -> Option<PartIndex> {
 }
 
 /// Writes numbers (little-endian) and byte strings (their length first).
-#[derive(Default)]
 struct Writer(Vec<u8>);
 
 impl Writer {
