@@ -298,6 +298,7 @@ fn kept_parts(site: &TestSite) -> Vec<(String, std::time::SystemTime)> {
     let mut parts: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
         .map(|e| {
             let written = e.metadata().and_then(|m| m.modified()).unwrap();
             (e.file_name().to_string_lossy().into_owned(), written)
@@ -346,8 +347,14 @@ fn issue_16_a_second_build_keeps_the_index_of_unchanged_regencies_and_reads_an_e
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after.iter().filter(|p| kept.contains(p)).count(), 1);
 
-    // Kept parts that are damaged are read again, not trusted.
+    // Kept parts and compressed files that are damaged are made again, not trusted.
     let edited = bundle_files(&bundle);
+    let compressed = site.dir.path().join("prov/.cerdas-cache/cari/bundle.kept");
+    assert!(
+        compressed.is_file(),
+        "the bundle's compressed files are kept"
+    );
+    fs::write(&compressed, "rusak").unwrap();
     for (name, _) in &after {
         fs::write(
             site.dir.path().join("prov/.cerdas-cache/cari").join(name),

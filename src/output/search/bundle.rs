@@ -61,9 +61,44 @@ impl Renumbering {
     }
 }
 
-/// The index files of the `parts` (their pages numbered in order), and the entry file.
-pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<BundleFile> {
+/// Files of a bundle compressed already, by a hash of what they hold and how hard they were
+/// compressed: what one bundle compressed, for the next to take instead of compressing the
+/// same bytes again (a second build compresses none of the word index, a build after an edit
+/// the chunks holding the words that changed).
+#[derive(Clone, Debug, Default)]
+pub struct Compressed(pub(super) FxHashMap<CompressedKey, Body>);
+
+/// What a compressed file is known by: the [`hash_of`] the bytes it holds, and its level.
+pub type CompressedKey = (u128, i32);
+
+impl Compressed {
+    /// `bytes` (whose [`hash_of`] is `hash`) gzipped at `level`, with the key they are known
+    /// by: taken from here when they were compressed before, else compressed.
+    fn gzip(&self, bytes: &[u8], hash: u128, level: i32) -> (CompressedKey, Body) {
+        let key = (hash, level);
+        match self.0.get(&key) {
+            Some(body) => (key, body.clone()),
+            None => (key, Body::from(gzip_at(bytes, level))),
+        }
+    }
+
+    /// Whether both hold the same files.
+    pub fn same_files(&self, other: &Compressed) -> bool {
+        self.0.len() == other.0.len() && self.0.keys().all(|k| other.0.contains_key(k))
+    }
+}
+
+/// The index files of the `parts` (their pages numbered in order) and the entry file,
+/// compressed or taken from `last` when they hold what they held there; and what this bundle
+/// compressed, for the next.
+pub fn write(
+    parts: &[Arc<PartIndex>],
+    language: &str,
+    wasm: bool,
+    last: &Compressed,
+) -> (Vec<BundleFile>, Compressed) {
     let mut files: Vec<BundleFile> = Vec::new();
+    let mut made = Compressed::default();
     let renumbering = Renumbering::of(parts);
 
     let mut filters: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
@@ -105,20 +140,21 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
     // The word index, in chunks of words in order.
     let chunks = chunk(merge(parts));
     let ranges = chunk_ranges(&chunks);
-    let encoded: Vec<(Vec<u8>, String)> = chunks
+    let encoded: Vec<(CompressedKey, Body)> = chunks
         .into_par_iter()
         .map(|chunk| {
             let cbor = encode_words(&chunk, &renumbering);
-            let hash = hash(&cbor);
-            (gzip(&cbor), hash)
+            last.gzip(&cbor, hash_of(&cbor), LEVEL)
         })
         .collect();
     let mut chunk_meta = Vec::new();
     let mut taken: FxHashMap<String, String> = FxHashMap::default();
-    for ((gz, hash), (from, to)) in encoded.into_iter().zip(ranges) {
+    for ((key, gz), (from, to)) in encoded.into_iter().zip(ranges) {
+        let hash = hex(key.0);
         let name = unique_name(&hash, language, |n| taken.contains_key(n));
         taken.insert(name.clone(), hash);
-        files.push((format!("index/{name}.pf_index"), Body::from(gz)));
+        made.0.insert(key, gz.clone());
+        files.push((format!("index/{name}.pf_index"), gz));
         chunk_meta.push((from, to, name));
     }
 
@@ -126,9 +162,12 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
     let mut filter_meta = Vec::new();
     for (filter, values) in &filters {
         let cbor = encode_filter(filter, values);
-        let name = unique_name(&hash(&cbor), language, |n| taken.contains_key(n));
+        let hash = hash_of(&cbor);
+        let name = unique_name(&hex(hash), language, |n| taken.contains_key(n));
         taken.insert(name.clone(), String::new());
-        files.push((format!("filter/{name}.pf_filter"), Body::from(gzip(&cbor))));
+        let (key, gz) = last.gzip(&cbor, hash, LEVEL);
+        made.0.insert(key, gz.clone());
+        files.push((format!("filter/{name}.pf_filter"), gz));
         filter_meta.push((filter.clone(), name));
     }
 
@@ -141,11 +180,11 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
         &sort_meta,
         &renumbering.names,
     );
-    let meta_name = format!("{language}_{}", &hash(&cbor)[..10]);
-    files.push((
-        format!("pagefind.{meta_name}.pf_meta"),
-        Body::from(gzip_at(&cbor, META_LEVEL)),
-    ));
+    let hash = hash_of(&cbor);
+    let meta_name = format!("{language}_{}", &hex(hash)[..10]);
+    let (key, gz) = last.gzip(&cbor, hash, META_LEVEL);
+    made.0.insert(key, gz.clone());
+    files.push((format!("pagefind.{meta_name}.pf_meta"), gz));
 
     let entry = serde_json::json!({
         "version": PAGEFIND_VERSION,
@@ -162,7 +201,7 @@ pub fn write(parts: &[Arc<PartIndex>], language: &str, wasm: bool) -> Vec<Bundle
         "pagefind-entry.json".to_string(),
         Body::from(entry.to_string().into_bytes()),
     ));
-    files
+    (files, made)
 }
 
 /// Every word of the parts with its entry in each part that has it, in no order: shard by
@@ -401,7 +440,17 @@ fn unique_name(hash: &str, language: &str, taken: impl Fn(&str) -> bool) -> Stri
 
 /// A hex hash of `bytes`.
 pub fn hash(bytes: &[u8]) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+    hex(hash_of(bytes))
+}
+
+/// The hash of `bytes` that names the files of the bundle.
+fn hash_of(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// `hash` in 32 hex digits.
+fn hex(hash: u128) -> String {
+    format!("{hash:032x}")
 }
 
 /// How hard the many files of the index are compressed: libdeflate's fastest level

@@ -7,16 +7,20 @@
 //! checksum of its content: a file that is damaged, cut short or written by another version
 //! is not used (its part is indexed again and the file replaced), never an error. Files no
 //! build used last time are removed.
+//!
+//! Beside the parts, one file keeps the last bundle's compressed files (the word index, the
+//! filters and the meta file), by a hash of what each holds: a build whose word index holds
+//! what it held last time does not compress it again.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use super::Packer;
-use super::bundle::PAGEFIND_VERSION;
+use super::bundle::{Compressed, PAGEFIND_VERSION};
 use super::cbor::Cbor;
 use super::pack::{SHARDS, Word};
 use super::part::{PageEntry, PartIndex, Postings, WordEntry};
@@ -32,6 +36,16 @@ const MAGIC: &[u8] = b"cerdas search part 1\n";
 
 /// The ending of a kept part's file name.
 const EXTENSION: &str = "part";
+
+/// The file that keeps the last bundle's compressed files.
+const COMPRESSED_FILE: &str = "bundle.kept";
+
+/// What that file starts with.
+const COMPRESSED_MAGIC: &[u8] = b"cerdas search bundle 1\n";
+
+/// How old a file left half-written by a build that was stopped is when it is removed (a
+/// younger one may be another build's, still being written).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Parts' indexes kept in a cache folder.
 #[derive(Debug)]
@@ -78,8 +92,14 @@ impl KeptParts {
         part
     }
 
+    /// The folder the parts are kept in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Removes the kept parts this build did not use (a regency changed or left the
-    /// province). Only files named as kept parts are touched.
+    /// province), and files an earlier build was stopped while writing. Only files named as
+    /// kept parts (or as their half-written files) are touched.
     pub fn prune(&self) {
         let Ok(used) = self.used.lock() else {
             return;
@@ -89,11 +109,103 @@ impl KeptParts {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if is_kept_name(&name) && !used.contains(&name) {
+            let unused = is_kept_name(&name) && !used.contains(&name);
+            if unused || (is_half_written(&name) && is_stale(&entry)) {
                 let _ = fs::remove_file(entry.path());
             }
         }
     }
+}
+
+/// Whether `name` is what [`write_whole`] names a kept file while writing it
+/// (`<name without its ending>.tmp-<process>-<number>`).
+fn is_half_written(name: &str) -> bool {
+    name.split_once(".tmp-").is_some_and(|(stem, rest)| {
+        let kept = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+        let numbers = rest
+            .split('-')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        (kept || Some(stem) == COMPRESSED_FILE.split('.').next()) && numbers
+    })
+}
+
+/// Whether `entry` was last written longer ago than [`STALE_AFTER`].
+fn is_stale(entry: &fs::DirEntry) -> bool {
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|written| written.elapsed().ok())
+        .is_some_and(|age| age > STALE_AFTER)
+}
+
+/// The compressed files of the last bundle kept in `dir` (none when there are none, or their
+/// file is damaged or was written by another cerdas program).
+pub fn read_compressed(dir: &Path) -> Compressed {
+    let Some(stamp) = program_stamp() else {
+        return Compressed::default();
+    };
+    fs::read(dir.join(COMPRESSED_FILE))
+        .ok()
+        .and_then(|file| decode_compressed(&file, xxh3_128(stamp)))
+        .unwrap_or_default()
+}
+
+/// Keeps `compressed` in `dir` for the next build (not kept when it cannot be written: the
+/// next build compresses again).
+pub fn keep_compressed(dir: &Path, compressed: &Compressed) {
+    let Some(stamp) = program_stamp() else {
+        return;
+    };
+    let file = encode_compressed(compressed, xxh3_128(stamp));
+    let _ = fs::create_dir_all(dir).and_then(|()| write_whole(&dir.join(COMPRESSED_FILE), &file));
+}
+
+/// The compressed files' file: [`COMPRESSED_MAGIC`], the program's key, a checksum of the
+/// rest, then each file's hash, level and bytes.
+fn encode_compressed(compressed: &Compressed, key: u128) -> Vec<u8> {
+    let size: usize = compressed.0.values().map(|b| b.plain().len() + 32).sum();
+    let mut file = Writer(Vec::with_capacity(COMPRESSED_MAGIC.len() + 32 + size));
+    file.0.extend_from_slice(COMPRESSED_MAGIC);
+    file.0.extend_from_slice(&key.to_le_bytes());
+    let checksum_at = file.0.len();
+    file.u64(0);
+    file.count(compressed.0.len());
+    for (&(hash, level), body) in &compressed.0 {
+        file.0.extend_from_slice(&hash.to_le_bytes());
+        file.u64(level as u64);
+        file.bytes(&body.plain());
+    }
+    let checksum = xxh3_64(&file.0[checksum_at + 8..]);
+    file.0[checksum_at..checksum_at + 8].copy_from_slice(&checksum.to_le_bytes());
+    file.0
+}
+
+/// The compressed files a file holds, when it is whole and written for `key`.
+fn decode_compressed(file: &[u8], key: u128) -> Option<Compressed> {
+    let body = checked_body(file.strip_prefix(COMPRESSED_MAGIC)?, key)?;
+    let mut r = Reader(body);
+    let mut compressed = Compressed::default();
+    for _ in 0..r.count()? {
+        let (hash, rest) = r.0.split_first_chunk::<16>()?;
+        r.0 = rest;
+        let level = i32::try_from(r.u64()?).ok()?;
+        let bytes = r.bytes()?.to_vec();
+        compressed
+            .0
+            .insert((u128::from_le_bytes(*hash), level), Body::from(bytes));
+    }
+    r.0.is_empty().then_some(compressed)
+}
+
+/// What follows a kept file's key and checksum, when the key is `key` and the checksum is
+/// right.
+fn checked_body(rest: &[u8], key: u128) -> Option<&[u8]> {
+    let (kept_key, rest) = rest.split_at_checked(16)?;
+    let (checksum, body) = rest.split_at_checked(8)?;
+    (u128::from_le_bytes(kept_key.try_into().ok()?) == key
+        && u64::from_le_bytes(checksum.try_into().ok()?) == xxh3_64(body))
+    .then_some(body)
 }
 
 /// Whether `name` is a kept part's file name: its key in 32 hex digits and [`EXTENSION`].
@@ -195,14 +307,7 @@ fn encode(part: &PartIndex, key: u128) -> Vec<u8> {
 
 /// The part a file holds, when it is whole and kept for `key`.
 fn decode(file: &[u8], key: u128) -> Option<PartIndex> {
-    let rest = file.strip_prefix(MAGIC)?;
-    let (kept_key, rest) = rest.split_at_checked(16)?;
-    let (checksum, body) = rest.split_at_checked(8)?;
-    if u128::from_le_bytes(kept_key.try_into().ok()?) != key
-        || u64::from_le_bytes(checksum.try_into().ok()?) != xxh3_64(body)
-    {
-        return None;
-    }
+    let body = checked_body(file.strip_prefix(MAGIC)?, key)?;
     let mut r = Reader(body);
     let fields = (0..r.count()?)
         .map(|_| r.str().map(str::to_string))
@@ -351,7 +456,8 @@ mod tests {
 
     /// The bundle a part gives on its own.
     fn bundle_of(part: PartIndex) -> Vec<(String, Vec<u8>)> {
-        bundle::write(&[Arc::new(part)], "id", true)
+        bundle::write(&[Arc::new(part)], "id", true, &Compressed::default())
+            .0
             .into_iter()
             .map(|(path, body)| (path, body.plain().into_owned()))
             .collect()
@@ -408,6 +514,62 @@ mod tests {
             .flatten()
             .collect();
         assert_eq!(kept.len(), 1, "the part kept for the old pages is removed");
+    }
+
+    #[test]
+    fn the_last_bundles_compressed_files_are_read_back_unless_damaged() {
+        let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = cache.path().join(KEPT_DIR);
+        assert!(read_compressed(&dir).0.is_empty(), "nothing kept yet");
+        let parts = [Arc::new(packer().part(&html_in_order(&agam())))];
+        let (_, made) = bundle::write(&parts, "id", true, &Compressed::default());
+        assert!(
+            made.0.len() >= 3,
+            "the word index, a filter and the meta file"
+        );
+        keep_compressed(&dir, &made);
+        let read = read_compressed(&dir);
+        assert!(read.same_files(&made));
+        for (key, body) in &made.0 {
+            assert_eq!(read.0[key].plain(), body.plain());
+        }
+
+        let path = dir.join(COMPRESSED_FILE);
+        let mut file = fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let last = file.len() - 1;
+        file[last] ^= 1;
+        fs::write(&path, &file).unwrap_or_else(|e| panic!("{e}"));
+        assert!(read_compressed(&dir).0.is_empty(), "a byte changed");
+        fs::write(&path, &file[..last]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(read_compressed(&dir).0.is_empty(), "cut short");
+    }
+
+    #[test]
+    fn files_a_stopped_build_left_half_written_are_removed_when_old() {
+        let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = cache.path().join(KEPT_DIR);
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let old_part = format!("{:032x}.tmp-4242-7", 42u128);
+        let young_part = format!("{:032x}.tmp-4242-8", 43u128);
+        let names = [
+            old_part.as_str(),
+            young_part.as_str(),
+            "bundle.tmp-4242-9",
+            "catatan.tmp-4242-1",
+        ];
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
+        for name in names {
+            let file = fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
+            if name != young_part {
+                file.set_modified(two_hours_ago)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        KeptParts::in_cache(cache.path()).prune();
+        assert!(!dir.join(&old_part).exists());
+        assert!(!dir.join("bundle.tmp-4242-9").exists());
+        assert!(dir.join(&young_part).exists(), "perhaps another build's");
+        assert!(dir.join("catatan.tmp-4242-1").exists(), "not ours");
     }
 
     #[test]

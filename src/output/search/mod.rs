@@ -29,6 +29,7 @@ use crate::render::OutputFile;
 use crate::render::theme::Theme;
 use crate::text::packed::Body;
 
+use bundle::Compressed;
 pub use kept::KeptParts;
 use pack::{Packed, Source};
 use part::{PartIndex, merge_part};
@@ -146,6 +147,10 @@ pub struct SearchIndex {
     parts: Vec<Arc<PartIndex>>,
     /// Records in since the last part, packed, in order (a part of their own at the end).
     records: Vec<Packed>,
+    /// The cache folder's kept parts, whose folder also keeps the last bundle's compressed
+    /// files (set when the index was filled by a [`SharedIndex`]; the preview keeps them in
+    /// its [`IndexMemo`] instead).
+    kept_dir: Option<PathBuf>,
 }
 
 impl SearchIndex {
@@ -158,6 +163,7 @@ impl SearchIndex {
             },
             parts: Vec::new(),
             records: Vec::new(),
+            kept_dir: None,
         }
     }
 
@@ -180,8 +186,29 @@ impl SearchIndex {
         }
     }
 
-    /// Builds the index and gives the bundle's files, under `pagefind/`.
-    pub fn finish(mut self) -> Result<Vec<OutputFile>, Diagnostics> {
+    /// Builds the index and gives the bundle's files, under `pagefind/`. Its files that hold
+    /// what they held at the last build are taken as compressed then.
+    pub fn finish(self) -> Result<Vec<OutputFile>, Diagnostics> {
+        let kept_dir = self.kept_dir.clone();
+        let last = kept_dir
+            .as_deref()
+            .map(kept::read_compressed)
+            .unwrap_or_default();
+        let (files, made) = self.finish_with(&last)?;
+        if let Some(dir) = kept_dir
+            && !made.same_files(&last)
+        {
+            kept::keep_compressed(&dir, &made);
+        }
+        Ok(files)
+    }
+
+    /// The bundle's files, those that hold what they held in `last` taken from there, and
+    /// what this bundle compressed.
+    fn finish_with(
+        mut self,
+        last: &Compressed,
+    ) -> Result<(Vec<OutputFile>, Compressed), Diagnostics> {
         self.flush_records();
         let language = self.packer.language;
         let ui = pagefind_files(&language)?;
@@ -195,19 +222,16 @@ impl SearchIndex {
                 bytes: Body::from(bytes),
             })
             .collect();
-        out.extend(
-            bundle::write(&self.parts, &language, wasm)
-                .into_iter()
-                .map(|(path, bytes)| OutputFile {
-                    path: Path::new(BUNDLE_DIR).join(path),
-                    bytes,
-                }),
-        );
+        let (index_files, made) = bundle::write(&self.parts, &language, wasm, last);
+        out.extend(index_files.into_iter().map(|(path, bytes)| OutputFile {
+            path: Path::new(BUNDLE_DIR).join(path),
+            bytes,
+        }));
         out.push(OutputFile::text(
             Path::new(BUNDLE_DIR).join("cerdas-search.js"),
             START_SCRIPT.to_string(),
         ));
-        Ok(out)
+        Ok((out, made))
     }
 }
 
@@ -389,6 +413,7 @@ impl SharedIndex {
             for (_, part) in parts {
                 index.push(Arc::new(part));
             }
+            index.kept_dir = Some(self.kept.dir().to_path_buf());
             index
         }))
     }
@@ -526,6 +551,8 @@ pub struct IndexMemo {
     /// The language and sub-path the parts were indexed with.
     packer: Option<(String, String)>,
     parts: Vec<(PartPages, Arc<PartIndex>)>,
+    /// The last index's compressed files.
+    compressed: Compressed,
 }
 
 /// A part's HTML files by path, with their bytes.
@@ -558,7 +585,7 @@ pub fn index_files(
     if memo.packer != packer {
         *memo = IndexMemo {
             packer,
-            parts: Vec::new(),
+            ..IndexMemo::default()
         };
     }
     let mut kept = Vec::with_capacity(parts.len());
@@ -582,7 +609,9 @@ pub fn index_files(
     for record in records {
         index.add_record(record);
     }
-    index.finish()
+    let (files, compressed) = index.finish_with(&memo.compressed)?;
+    memo.compressed = compressed;
+    Ok(files)
 }
 
 fn search_error(message: &str) -> Diagnostics {
@@ -658,6 +687,40 @@ mod tests {
         let fresh = index_files("id", "", &parts, Vec::new(), &mut IndexMemo::default())
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(bundle_files(&again), bundle_files(&fresh));
+    }
+
+    #[test]
+    fn the_preview_compresses_only_the_index_files_that_changed() {
+        let index = |title: &str, memo: &mut IndexMemo| {
+            let page = news_page("agam/berita/a/index.html", title, "Agam");
+            index_files("id", "", &[vec![page]], Vec::new(), memo)
+                .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        let is_index = |f: &&OutputFile| {
+            let path = f.path.to_string_lossy();
+            path.contains("/index/") || path.contains("/filter/") || path.ends_with(".pf_meta")
+        };
+        let mut memo = IndexMemo::default();
+        let first = index("Bimtek Tahap I", &mut memo);
+        let again = index("Bimtek Tahap I", &mut memo);
+        let (first_index, again_index): (Vec<_>, Vec<_>) = (
+            first.iter().filter(is_index).collect(),
+            again.iter().filter(is_index).collect(),
+        );
+        assert!(first_index.len() >= 3);
+        for (a, b) in first_index.iter().zip(&again_index) {
+            assert_eq!(a.path, b.path);
+            assert!(
+                a.bytes.same(&b.bytes),
+                "{} compressed again",
+                a.path.display()
+            );
+        }
+
+        let edited = index("Peluncuran Aplikasi", &mut memo);
+        let fresh = index("Peluncuran Aplikasi", &mut IndexMemo::default());
+        assert_eq!(bundle_files(&edited), bundle_files(&fresh));
+        assert_ne!(bundle_files(&edited), bundle_files(&first));
     }
 
     #[test]
