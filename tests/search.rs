@@ -366,20 +366,63 @@ fn issue_16_a_second_build_keeps_the_index_of_unchanged_regencies_and_reads_an_e
     assert_eq!(bundle_files(&bundle), edited);
 }
 
-/// The text each result shows (its fragment's `content`), by page address.
-fn result_texts(bundle: &Path) -> Vec<(String, String)> {
-    let mut texts = Vec::new();
+/// Each result's fragment (the text it shows, its tags), by page address.
+fn fragments(bundle: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut fragments = Vec::new();
     for entry in fs::read_dir(bundle.join("fragment")).unwrap().flatten() {
         let bytes = unpacked(&entry.path());
         let json = bytes.strip_prefix(b"pagefind_dcd").unwrap();
         let fragment: serde_json::Value = serde_json::from_slice(json).unwrap();
-        texts.push((
-            fragment["url"].as_str().unwrap().to_string(),
-            fragment["content"].as_str().unwrap().to_string(),
-        ));
+        fragments.push((fragment["url"].as_str().unwrap().to_string(), fragment));
     }
-    texts.sort();
-    texts
+    fragments.sort_by(|a, b| a.0.cmp(&b.0));
+    fragments
+}
+
+/// The text each result shows (its fragment's `content`), by page address.
+fn result_texts(bundle: &Path) -> Vec<(String, String)> {
+    fragments(bundle)
+        .into_iter()
+        .map(|(url, f)| (url, f["content"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn issue_16_a_news_result_starts_with_its_title_and_shows_event_date_and_place_as_tags() {
+    let site = regency().file(
+        "berita/rapat.md",
+        &news(
+            "Rapat Koordinasi Tim",
+            "2023-06-01",
+            "event: { kind: rapat, stage: \"Tahap III\" }\nlocation: \"Aula Bappeda, Lubuk Basung\"\n",
+        ),
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = site.out().join("pagefind");
+    let (_, fragment) = fragments(&bundle)
+        .into_iter()
+        .find(|(url, _)| url == "/berita/rapat/")
+        .unwrap();
+    let text = fragment["content"].as_str().unwrap();
+    // The eyebrow and the date line above the text are not repeated in the excerpt...
+    assert!(
+        text.starts_with("Rapat Koordinasi Tim. Paragraf pertama"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Juni") && !text.contains("Bappeda"),
+        "{text}"
+    );
+    // ...they are the result's tags, and their words are still found.
+    let meta = &fragment["meta"];
+    assert_eq!(meta["kegiatan"], "Rapat · Tahap III");
+    assert_eq!(meta["tanggal"], "Kamis, 1 Juni 2023");
+    assert_eq!(meta["tempat"], "Aula Bappeda, Lubuk Basung");
+    let words = indexed_words(&bundle);
+    for word in ["bappeda", "basung", "juni"] {
+        assert!(words.contains(word), "{word} is not searchable");
+    }
 }
 
 #[test]

@@ -121,6 +121,10 @@ try {
   const page = await browser.newPage();
   const news = '/agam/berita/sosialisasi-smart-city-tahap-ii/';
   await page.goto(`${base}${news}`, { waitUntil: 'load' });
+  // Chrome's print preview lays the page out for print and loads the lazy photos it then
+  // shows; page.pdf() prints at once (Chromium 148 no longer has the gallery loaded by then).
+  await page.emulateMedia({ media: 'print' });
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 10000 });
   const pdf = path.join(work, 'berita.pdf');
   await page.pdf({ path: pdf, format: 'A4', printBackground: true });
   if (process.env.CERDAS_KEEP_PDF) fs.copyFileSync(pdf, process.env.CERDAS_KEEP_PDF);

@@ -311,9 +311,11 @@ impl<'t> SearchLabels<'t> {
     }
 
     /// The record of a news item of a regency hosted elsewhere (title and summary searched;
-    /// kind, dimensions, year, event and regency as filters; date and regency shown).
+    /// kind, dimensions, year, event and regency as filters; date, regency and event shown),
+    /// as the theme marks a news page.
     pub fn news_record(&self, n: &ProvinceNews) -> SearchRecord {
         let mut filters = BTreeMap::new();
+        let mut event_meta = None;
         filters.insert(
             self.get("search_filter_kind"),
             vec![self.get("search_kind_berita")],
@@ -333,10 +335,12 @@ impl<'t> SearchLabels<'t> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
-            filters.insert(
-                self.get("search_filter_event"),
-                vec![self.get(&format!("event_{kind}"))],
-            );
+            let label = self.get(&format!("event_{kind}"));
+            event_meta = Some(match &event.stage {
+                Some(stage) => format!("{label} · {stage}"),
+                None => label.clone(),
+            });
+            filters.insert(self.get("search_filter_event"), vec![label]);
         }
         filters.insert(
             self.get("search_filter_regency"),
@@ -346,6 +350,9 @@ impl<'t> SearchLabels<'t> {
         meta.insert("title".to_string(), n.title.clone());
         meta.insert(self.get("search_meta_date"), n.date.long.clone());
         meta.insert(self.get("search_meta_regency"), n.regency_name.clone());
+        if let Some(event) = event_meta {
+            meta.insert(self.get("search_meta_event"), event);
+        }
         let mut sort = BTreeMap::new();
         sort.insert("date".to_string(), n.date.ymd.clone());
         SearchRecord {

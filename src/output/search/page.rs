@@ -2,7 +2,9 @@
 //! `data-pagefind-body` (with its headings, which weigh more, and the ids inside it that a
 //! result can link to), the filters, meta and sort keys its `data-pagefind-filter`,
 //! `-meta` and `-sort` attributes carry, its title (its first `<h1>`, else `<title>`) and its
-//! first picture after the title. The reader knows the HTML cerdas renders: well-formed
+//! first picture after the title. An element marked `data-pagefind-ignore` gives no text (the
+//! filters, meta and sort keys in it still count); marked `data-pagefind-ignore="all"`,
+//! nothing. The reader knows the HTML cerdas renders: well-formed
 //! elements, attributes in quotes; it does not build a document tree. Tag names and attribute
 //! values are borrowed from the page while it is read (copied only when a name has capitals
 //! or a value character references).
@@ -198,6 +200,11 @@ struct Open<'a> {
     sort: Option<Cow<'a, str>>,
     /// The marked element.
     body: bool,
+    /// Marked `data-pagefind-ignore`: its text is not searched.
+    ignored: bool,
+    /// Marked `data-pagefind-ignore="all"`, or inside such an element: its filters, meta
+    /// and sort keys do not count either.
+    excluded: bool,
     /// The number of its own anchor (it has an id). Its text also belongs to the anchors of
     /// the element around it when it is inline (see [`Reader::text`]).
     anchor: Option<usize>,
@@ -296,10 +303,11 @@ enum Attribute {
     Filter,
     Meta,
     Sort,
+    Ignore,
 }
 
 impl Attribute {
-    const ALL: [Attribute; 7] = [
+    const ALL: [Attribute; 8] = [
         Attribute::Id,
         Attribute::Src,
         Attribute::Alt,
@@ -307,6 +315,7 @@ impl Attribute {
         Attribute::Filter,
         Attribute::Meta,
         Attribute::Sort,
+        Attribute::Ignore,
     ];
 
     /// Its name as written in a tag (lower case).
@@ -319,6 +328,7 @@ impl Attribute {
             Attribute::Filter => "data-pagefind-filter",
             Attribute::Meta => "data-pagefind-meta",
             Attribute::Sort => "data-pagefind-sort",
+            Attribute::Ignore => "data-pagefind-ignore",
         }
     }
 
@@ -506,15 +516,27 @@ impl<'a> Reader<'a> {
     }
 
     fn open(&mut self, mut tag: Tag<'a>, kind: Kind) {
+        let ignore = tag.get(Attribute::Ignore);
+        // Pagefind reads any value but these as "all".
+        let all = ignore.is_some_and(|v| {
+            !["", "index", "true"]
+                .iter()
+                .any(|n| v.trim().eq_ignore_ascii_case(n))
+        });
+        let excluded = all || self.stack.last().is_some_and(|parent| parent.excluded);
         let mut node = Open {
             kind,
-            filter: tag.take(Attribute::Filter),
-            meta: tag.take(Attribute::Meta),
-            sort: tag.take(Attribute::Sort),
             body: tag.get(Attribute::Body).is_some(),
+            ignored: ignore.is_some(),
+            excluded,
             ..Open::default()
         };
-        if let Some(id) = tag.get(Attribute::Id) {
+        if !excluded {
+            node.filter = tag.take(Attribute::Filter);
+            node.meta = tag.take(Attribute::Meta);
+            node.sort = tag.take(Attribute::Sort);
+        }
+        if let Some(id) = tag.get(Attribute::Id).filter(|_| !node.ignored) {
             let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
             let number = self.page.anchors.len();
             self.page.anchors.push(Anchor {
@@ -648,7 +670,7 @@ impl<'a> Reader<'a> {
             let text = text.get_or_insert_with(|| self.plain_text(node.start));
             self.page_title = Some(normalize(text));
         }
-        if node.kind.unsearched {
+        if node.kind.unsearched || node.ignored {
             self.truncate(node.start);
             return;
         }
@@ -791,6 +813,24 @@ mod tests {
         assert_eq!(page.anchors[0].id, "hasil");
         assert_eq!(page.anchors[0].text, "Hasil");
         assert!(page.pieces.contains(&Piece::Heading(2)));
+    }
+
+    #[test]
+    fn ignored_elements_give_no_text_but_their_meta_and_all_gives_nothing() {
+        let page = read(
+            r#"<article data-pagefind-body><p class="eyebrow" data-pagefind-ignore>Bimtek · Tahap II</p>
+<h1>Rapat tim</h1><p class="meta" data-pagefind-ignore="index" id="info"><time data-pagefind-meta="tanggal">1 Maret 2025</time> · <span data-pagefind-meta="tempat">Aula Bappeda</span></p>
+<p>Isi berita.</p><div data-pagefind-ignore="all"><span data-pagefind-filter="Jenis">Rahasia</span> Catatan</div></article>"#,
+            None,
+        );
+        assert_eq!(text(&page), "Rapat tim. Isi berita.");
+        assert_eq!(page.meta["tanggal"], "1 Maret 2025");
+        assert_eq!(page.meta["tempat"], "Aula Bappeda");
+        assert!(page.filters.is_empty(), "{:?}", page.filters);
+        assert!(
+            page.anchors.is_empty(),
+            "an ignored element is no result's anchor"
+        );
     }
 
     #[test]
