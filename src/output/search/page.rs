@@ -4,7 +4,9 @@
 //! `-meta` and `-sort` attributes carry, its title (its first `<h1>`, else `<title>`) and its
 //! first picture after the title. An element marked `data-pagefind-ignore` gives no text (the
 //! filters, meta and sort keys in it still count); marked `data-pagefind-ignore="all"`,
-//! nothing. The reader knows the HTML cerdas renders: well-formed
+//! nothing. Unlike Pagefind, which sets apart only the text of blocks (`p`, `li`, `td`,
+//! headings...) and line breaks, every element that is not inline starts a new word: header
+//! cells, definition lists and captions in pasted or imported HTML are not run together. The reader knows the HTML cerdas renders: well-formed
 //! elements, attributes in quotes; it does not build a document tree. Tag names and attribute
 //! values are borrowed from the page while it is read (copied only when a name has capitals
 //! or a value character references).
@@ -148,6 +150,15 @@ fn is_void(name: &str) -> bool {
     )
 }
 
+/// Elements that set their text apart from the text before them with a space, without ending
+/// a sentence (a block around them still ends one after their last word): a line break (as Pagefind reads it), and every element that is neither a
+/// block nor inline (`dt`, `dd`, `th`, `figcaption`, `blockquote`...), whose text Pagefind
+/// would run into its neighbours' (`<dt>Tempat</dt><dd>Aula</dd>`, common in pasted or
+/// imported HTML, would be found only as `tempataula`). A `wbr` joins.
+fn sets_apart(name: &str, inline: bool, block: bool) -> bool {
+    name == "br" || (!inline && !block && name != "wbr")
+}
+
 /// Elements whose content is text up to their end tag, never tags.
 fn is_raw(name: &str) -> bool {
     matches!(name, "script" | "style" | "textarea" | "title" | "xmp")
@@ -167,6 +178,8 @@ struct Kind {
     void: bool,
     /// See [`is_raw`].
     raw: bool,
+    /// See [`sets_apart`].
+    apart: bool,
     /// The level of a heading (`h2` -> 2).
     heading: Option<u8>,
 }
@@ -174,9 +187,11 @@ struct Kind {
 impl Kind {
     /// The kind of the element named `name` (lower case).
     fn of(name: &str) -> Kind {
+        let (block, inline) = (is_block(name), is_inline(name));
         Kind {
-            block: is_block(name),
-            inline: is_inline(name),
+            block,
+            inline,
+            apart: sets_apart(name, inline, block),
             unsearched: is_unsearched(name),
             void: is_void(name),
             raw: is_raw(name),
@@ -561,7 +576,7 @@ impl<'a> Reader<'a> {
         if let Some(level) = kind.heading {
             self.pieces.push(Piece::Heading(level));
         }
-        if kind.block {
+        if kind.block || kind.apart {
             // A block's text is set apart from the text before it.
             push_text(&mut self.pieces, " ");
         }
@@ -830,6 +845,20 @@ mod tests {
         assert!(
             page.anchors.is_empty(),
             "an ignored element is no result's anchor"
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_elements_that_are_not_inline_keep_words_apart() {
+        let page = read(
+            "<main data-pagefind-body><p>baris satu<br>baris dua</p><dl><dt>Tempat</dt><dd>Aula</dd></dl>\
+             <table><tr><th>Bahan</th><th>Jumlah</th></tr></table><figure><img src=a.jpg alt=x><figcaption>Peserta</figcaption></figure>\
+             <p>super<wbr>kalifragilistik <b>te</b>bal</p></main>",
+            None,
+        );
+        assert_eq!(
+            text(&page),
+            "baris satu baris dua. Tempat Aula Bahan Jumlah Peserta superkalifragilistik tebal."
         );
     }
 
