@@ -334,8 +334,14 @@ def check_site(server):
     photo_rel = photos[0].relative_to(out).as_posix()
     photo = f"{base}/{photo_rel}"
     table = {}
-    for path, rel, what in [(news, news_rel, "page"), (photo, photo_rel, "photo"),
-                            (f"{base}/cerdas.css", "cerdas.css", "stylesheet")]:
+    checked = [(news, news_rel, "page"), (photo, photo_rel, "photo"),
+               (f"{base}/cerdas.css", "cerdas.css", "stylesheet")]
+    # The search index: a fragment (named by its content, kept a year) and the entry file.
+    fragments = sorted(out.glob("pagefind/fragment/*.pf_fragment"))
+    if fragments:
+        for rel in [fragments[0].relative_to(out).as_posix(), "pagefind/pagefind-entry.json"]:
+            checked.append((f"{base}/{rel}", rel, "search " + rel.split("/")[1].split(".")[0]))
+    for path, rel, what in checked:
         r = get(server.port, path)
         if r.status != 200:
             fail(f"{server.name}: {path} answered {r.status}, expected 200")

@@ -11,6 +11,8 @@ use crate::render::OutputFile;
 use crate::site::Urls;
 use crate::site::images::IMAGE_DIR;
 
+use super::search::BUNDLE_DIR;
+
 /// Security headers every page gets, besides the content security policy. The permissions
 /// policy turns off the camera, microphone, location and payment features no page here needs,
 /// so a script slipped in could not ask for them either.
@@ -31,6 +33,12 @@ const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 const CACHE_WEEK: &str = "public, max-age=604800";
 /// Pages, feeds and data: a new build shows within five minutes.
 const CACHE_PAGE: &str = "public, max-age=300";
+/// The endings of the search index's files named by their content (Pagefind's fragments,
+/// word index chunks, filters and meta file): kept a year, like the photos; its entry file
+/// (`pagefind-entry.json`), which names the meta file, is a page's five minutes.
+const SEARCH_INDEX_EXTENSIONS: &str = "pf_fragment|pf_index|pf_filter|pf_meta";
+/// Where those files are in the bundle, as `_headers` paths under it.
+const SEARCH_INDEX_PATHS: [&str; 4] = ["fragment/*", "index/*", "filter/*", "*.pf_meta"];
 /// The files `.htaccess` and nginx keep a week, and those they keep five minutes.
 const WEEK_EXTENSIONS: &str = "css|jpg|jpeg|png|webp|svg|pdf";
 const PAGE_EXTENSIONS: &str = "html|xml|json|csv";
@@ -71,6 +79,13 @@ pub fn netlify_headers(urls: &Urls, search: bool) -> String {
     out.push_str(&format!(
         "\n{base}/{IMAGE_DIR}/*\n  Cache-Control: {CACHE_FOREVER}\n"
     ));
+    if search {
+        for path in SEARCH_INDEX_PATHS {
+            out.push_str(&format!(
+                "\n{base}/{BUNDLE_DIR}/{path}\n  Cache-Control: {CACHE_FOREVER}\n"
+            ));
+        }
+    }
     out.push_str(&format!("\n{base}/*.html\n  Cache-Control: {CACHE_PAGE}\n"));
     // The open data: CSV said to be UTF-8 (hosts send `text/csv` without a charset).
     out.push_str(&format!(
@@ -95,6 +110,9 @@ pub fn htaccess(urls: &Urls, search: bool) -> String {
     out.push_str(&format!(
         "  <Files \"cerdas.css\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </Files>\n"
     ));
+    if search {
+        out.push_str(&format!("  <FilesMatch \"\\.({SEARCH_INDEX_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_FOREVER}\"\n  </FilesMatch>\n"));
+    }
     out.push_str(&format!("  <FilesMatch \"\\.({PAGE_EXTENSIONS})$\">\n    Header set Cache-Control \"{CACHE_PAGE}\"\n  </FilesMatch>\n</IfModule>\n\n"));
     // The open data (program.csv): CSV in UTF-8, whatever the server's own MIME list says.
     out.push_str(
@@ -181,15 +199,25 @@ pub fn nginx_conf(urls: &Urls, search: bool, root: &Path, redirects_map: Option<
     // block names them all.
     out.push_str(&headers("        ", None));
     out.push_str("\n        # Foto bernama isi: simpan setahun (photos named by their content).\n");
+    let search_index = search.then(|| {
+        (
+            format!("~ \"\\.({SEARCH_INDEX_EXTENSIONS})$\""),
+            CACHE_FOREVER,
+        )
+    });
     for (pattern, cache) in [
         (format!("~ /{IMAGE_DIR}/"), CACHE_FOREVER),
         (
             format!("= {}", nginx_quote(&format!("{base}/cerdas.css"))),
             CACHE_FOREVER,
         ),
+    ]
+    .into_iter()
+    .chain(search_index)
+    .chain([
         (format!("~ \"\\.({WEEK_EXTENSIONS})$\""), CACHE_WEEK),
         (format!("~ \"\\.({PAGE_EXTENSIONS})$\""), CACHE_PAGE),
-    ] {
+    ]) {
         out.push_str(&format!("        location {pattern} {{\n"));
         out.push_str(&headers("            ", Some(cache)));
         out.push_str("        }\n");
@@ -363,7 +391,7 @@ mod tests {
         // forgets the outer add_header lines where a block has its own).
         for (name, value) in security_headers(true) {
             let line = format!("add_header {name} \"{value}\" always;");
-            assert_eq!(conf.matches(&line).count(), 5, "{line}");
+            assert_eq!(conf.matches(&line).count(), 6, "{line}");
             assert!(netlify_headers(&urls("https://x", ""), true).contains(&value));
         }
         assert!(conf.contains(
@@ -374,6 +402,37 @@ mod tests {
         assert!(conf.contains("location ~ \"\\.(html|xml|json|csv)$\" {"));
         assert!(conf.contains("add_header Cache-Control \"public, max-age=300\";"));
         assert_eq!(conf.matches('{').count(), conf.matches('}').count());
+    }
+
+    #[test]
+    fn the_search_index_files_named_by_their_content_are_kept_a_year_by_every_host() {
+        let site = urls("https://x", "/portal");
+        let forever = "public, max-age=31536000, immutable";
+        let headers = netlify_headers(&site, true);
+        for path in ["fragment/*", "index/*", "filter/*", "*.pf_meta"] {
+            let rule = format!("/portal/pagefind/{path}\n  Cache-Control: {forever}\n");
+            assert!(headers.contains(&rule), "{rule} missing from:\n{headers}");
+        }
+        let ht = htaccess(&site, true);
+        assert!(ht.contains(&format!(
+            "<FilesMatch \"\\.(pf_fragment|pf_index|pf_filter|pf_meta)$\">\n    Header set Cache-Control \"{forever}\""
+        )));
+        let conf = nginx_conf(&site, true, Path::new("/srv/p"), None);
+        let search = conf
+            .find("location ~ \"\\.(pf_fragment|pf_index|pf_filter|pf_meta)$\" {")
+            .unwrap_or_else(|| panic!("no search location in:\n{conf}"));
+        // Before the rules by ending that would give them less (nginx takes the first).
+        assert!(search < conf.find("location ~ \"\\.(css|").unwrap_or(0));
+        assert!(conf[search..].contains(&format!("add_header Cache-Control \"{forever}\";")));
+        // The entry file, which names the index's current meta file, is a page's five minutes.
+        assert!(!headers.contains("pagefind/*\n"));
+        for text in [
+            netlify_headers(&site, false),
+            htaccess(&site, false),
+            nginx_conf(&site, false, Path::new("/srv/p"), None),
+        ] {
+            assert!(!text.contains("pf_meta"), "no search, no rules for it");
+        }
     }
 
     #[test]
