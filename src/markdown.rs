@@ -372,7 +372,7 @@ pub fn render_markdown(body: &str, dir: &Path, targets: &dyn LinkTargets) -> Ren
     let summary_text = plain_text(summary_events);
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    let mut out = alignment_classes(out);
+    let mut out = header_cells_apart(alignment_classes(out));
     let mut summary_text = summary_text;
     if has_raw_html {
         out = sanitize(&out);
@@ -784,6 +784,18 @@ fn alignment_classes(html: String) -> String {
     })
 }
 
+/// Puts a line break between a table's header cells, which Markdown writes end to end: the
+/// page then reads the same to cerdas's search index (which ends a word at any element that
+/// is not inline) and to Pagefind's reading (which sets apart data cells but not header
+/// cells, and would index `Bahan yang disiapkan | Penanggung jawab` as `disiapkanPenanggung`),
+/// so the sample's index can be held against Pagefind's own (`tests/search_format.rs`).
+fn header_cells_apart(html: String) -> String {
+    if !html.contains("</th><th") {
+        return html;
+    }
+    html.replace("</th><th", "</th>\n<th")
+}
+
 /// Removes scripts, event handlers and anything unsafe from HTML, keeping what Markdown makes.
 fn sanitize(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
@@ -849,6 +861,18 @@ mod tests {
                 r.html
             );
         }
+    }
+
+    #[test]
+    fn table_header_cells_are_apart() {
+        let r = md("| Bahan yang disiapkan | Penanggung jawab |\n|---|:---|\n| Data | OPD |\n");
+        assert!(
+            r.html.text().contains(
+                "<th>Bahan yang disiapkan</th>\n<th class=\"align-left\">Penanggung jawab</th>"
+            ),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
