@@ -784,11 +784,11 @@ fn alignment_classes(html: String) -> String {
     })
 }
 
-/// Puts a line break between a table's header cells, which Markdown writes end to end: the
-/// page then reads the same to cerdas's search index (which ends a word at any element that
-/// is not inline) and to Pagefind's reading (which sets apart data cells but not header
-/// cells, and would index `Bahan yang disiapkan | Penanggung jawab` as `disiapkanPenanggung`),
-/// so the sample's index can be held against Pagefind's own (`tests/search_format.rs`).
+/// Puts a line break between a table's header cells, which Markdown writes end to end:
+/// anything that reads the page as Pagefind does (which sets apart data cells but not header
+/// cells) would take `Bahan yang disiapkan | Penanggung jawab` as `disiapkanPenanggung`.
+/// cerdas's own index ends a word at any element that is not inline and needs no help; with
+/// the break, both read the same (`tests/search_format.rs` holds them side by side).
 fn header_cells_apart(html: String) -> String {
     if !html.contains("</th><th") {
         return html;

@@ -336,11 +336,15 @@ def check_site(server):
     table = {}
     checked = [(news, news_rel, "page"), (photo, photo_rel, "photo"),
                (f"{base}/cerdas.css", "cerdas.css", "stylesheet")]
-    # The search index: a fragment (named by its content, kept a year) and the entry file.
+    # The search index (every sample has search on): a fragment, named by its content and
+    # kept a year, and the entry file, which names the current meta file.
     fragments = sorted(out.glob("pagefind/fragment/*.pf_fragment"))
-    if fragments:
-        for rel in [fragments[0].relative_to(out).as_posix(), "pagefind/pagefind-entry.json"]:
-            checked.append((f"{base}/{rel}", rel, "search " + rel.split("/")[1].split(".")[0]))
+    if not fragments:
+        fail(f"{server.name}: no search fragment under {out / 'pagefind/fragment'}")
+        return None
+    for rel, what in [(fragments[0].relative_to(out).as_posix(), "search fragment"),
+                      ("pagefind/pagefind-entry.json", "search entry")]:
+        checked.append((f"{base}/{rel}", rel, what))
     for path, rel, what in checked:
         r = get(server.port, path)
         if r.status != 200:
@@ -424,7 +428,8 @@ def main():
             news, table = found
             browse += [f"http://127.0.0.1:{s.port}{s.base}/", f"http://127.0.0.1:{s.port}{news}"]
             if s.site == "kabupaten" and not s.base:
-                rows += [(s.kind, what, table[what]) for what in ["page", "page (gzip)", "photo"]
+                rows += [(s.kind, what, table[what]) for what in
+                         ["page", "page (gzip)", "photo", "search fragment", "search entry"]
                          if what in table]
         print("== headers sent (the sample regency at the root)")
         print_table(rows)

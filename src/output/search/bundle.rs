@@ -82,6 +82,12 @@ impl Compressed {
         }
     }
 
+    /// Records a file this bundle has (compressed or taken), and gives its bytes.
+    fn keep(&mut self, (key, body): (CompressedKey, Body)) -> Body {
+        self.0.insert(key, body.clone());
+        body
+    }
+
     /// Whether both hold the same files.
     pub fn same_files(&self, other: &Compressed) -> bool {
         self.0.len() == other.0.len() && self.0.keys().all(|k| other.0.contains_key(k))
@@ -149,12 +155,11 @@ pub fn write(
         .collect();
     let mut chunk_meta = Vec::new();
     let mut taken: FxHashMap<String, String> = FxHashMap::default();
-    for ((key, gz), (from, to)) in encoded.into_iter().zip(ranges) {
-        let hash = hex(key.0);
+    for (compressed, (from, to)) in encoded.into_iter().zip(ranges) {
+        let hash = hex(compressed.0.0);
         let name = unique_name(&hash, language, |n| taken.contains_key(n));
         taken.insert(name.clone(), hash);
-        made.0.insert(key, gz.clone());
-        files.push((format!("index/{name}.pf_index"), gz));
+        files.push((format!("index/{name}.pf_index"), made.keep(compressed)));
         chunk_meta.push((from, to, name));
     }
 
@@ -165,8 +170,7 @@ pub fn write(
         let hash = hash_of(&cbor);
         let name = unique_name(&hex(hash), language, |n| taken.contains_key(n));
         taken.insert(name.clone(), String::new());
-        let (key, gz) = last.gzip(&cbor, hash, LEVEL);
-        made.0.insert(key, gz.clone());
+        let gz = made.keep(last.gzip(&cbor, hash, LEVEL));
         files.push((format!("filter/{name}.pf_filter"), gz));
         filter_meta.push((filter.clone(), name));
     }
@@ -182,8 +186,7 @@ pub fn write(
     );
     let hash = hash_of(&cbor);
     let meta_name = format!("{language}_{}", &hex(hash)[..10]);
-    let (key, gz) = last.gzip(&cbor, hash, META_LEVEL);
-    made.0.insert(key, gz.clone());
+    let gz = made.keep(last.gzip(&cbor, hash, META_LEVEL));
     files.push((format!("pagefind.{meta_name}.pf_meta"), gz));
 
     let entry = serde_json::json!({

@@ -121,12 +121,17 @@ impl KeptParts {
 /// (`<name without its ending>.tmp-<process>-<number>`).
 fn is_half_written(name: &str) -> bool {
     name.split_once(".tmp-").is_some_and(|(stem, rest)| {
-        let kept = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
         let numbers = rest
             .split('-')
             .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        (kept || Some(stem) == COMPRESSED_FILE.split('.').next()) && numbers
+        let compressed = Path::new(COMPRESSED_FILE).file_stem();
+        (is_key(stem) || compressed == Some(stem.as_ref())) && numbers
     })
+}
+
+/// Whether `text` is a kept part's key as its file name writes it: 32 hex digits.
+fn is_key(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Whether `entry` was last written longer ago than [`STALE_AFTER`].
@@ -164,21 +169,15 @@ pub fn keep_compressed(dir: &Path, compressed: &Compressed) {
 /// The compressed files' file: [`COMPRESSED_MAGIC`], the program's key, a checksum of the
 /// rest, then each file's hash, level and bytes.
 fn encode_compressed(compressed: &Compressed, key: u128) -> Vec<u8> {
-    let size: usize = compressed.0.values().map(|b| b.plain().len() + 32).sum();
-    let mut file = Writer(Vec::with_capacity(COMPRESSED_MAGIC.len() + 32 + size));
-    file.0.extend_from_slice(COMPRESSED_MAGIC);
-    file.0.extend_from_slice(&key.to_le_bytes());
-    let checksum_at = file.0.len();
-    file.u64(0);
+    let size: usize = compressed.0.values().map(|b| b.len() + 32).sum();
+    let mut file = Writer::headed(COMPRESSED_MAGIC, key, COMPRESSED_MAGIC.len() + 32 + size);
     file.count(compressed.0.len());
     for (&(hash, level), body) in &compressed.0 {
-        file.0.extend_from_slice(&hash.to_le_bytes());
+        file.u128(hash);
         file.u64(level as u64);
         file.bytes(&body.plain());
     }
-    let checksum = xxh3_64(&file.0[checksum_at + 8..]);
-    file.0[checksum_at..checksum_at + 8].copy_from_slice(&checksum.to_le_bytes());
-    file.0
+    file.sealed(COMPRESSED_MAGIC)
 }
 
 /// The compressed files a file holds, when it is whole and written for `key`.
@@ -187,32 +186,26 @@ fn decode_compressed(file: &[u8], key: u128) -> Option<Compressed> {
     let mut r = Reader(body);
     let mut compressed = Compressed::default();
     for _ in 0..r.count()? {
-        let (hash, rest) = r.0.split_first_chunk::<16>()?;
-        r.0 = rest;
+        let hash = r.u128()?;
         let level = i32::try_from(r.u64()?).ok()?;
         let bytes = r.bytes()?.to_vec();
-        compressed
-            .0
-            .insert((u128::from_le_bytes(*hash), level), Body::from(bytes));
+        compressed.0.insert((hash, level), Body::from(bytes));
     }
     r.0.is_empty().then_some(compressed)
 }
 
-/// What follows a kept file's key and checksum, when the key is `key` and the checksum is
-/// right.
+/// What follows a kept file's key and checksum (after its magic), when the key is `key` and
+/// the checksum is right: what [`Writer::sealed`] wrote.
 fn checked_body(rest: &[u8], key: u128) -> Option<&[u8]> {
-    let (kept_key, rest) = rest.split_at_checked(16)?;
-    let (checksum, body) = rest.split_at_checked(8)?;
-    (u128::from_le_bytes(kept_key.try_into().ok()?) == key
-        && u64::from_le_bytes(checksum.try_into().ok()?) == xxh3_64(body))
-    .then_some(body)
+    let mut r = Reader(rest);
+    (r.u128()? == key && r.u64()? == xxh3_64(r.0)).then_some(r.0)
 }
 
 /// Whether `name` is a kept part's file name: its key in 32 hex digits and [`EXTENSION`].
 fn is_kept_name(name: &str) -> bool {
     name.strip_suffix(EXTENSION)
         .and_then(|stem| stem.strip_suffix('.'))
-        .is_some_and(|key| key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(is_key)
 }
 
 /// What a part's index is made from, hashed: this cerdas program, the language and sub-path,
@@ -265,12 +258,7 @@ fn program_stamp() -> Option<&'static [u8]> {
 
 /// A part's file: [`MAGIC`], its key, a checksum of the rest, then the rest.
 fn encode(part: &PartIndex, key: u128) -> Vec<u8> {
-    let mut file = Writer(Vec::with_capacity(encoded_size(part)));
-    file.0.extend_from_slice(MAGIC);
-    file.0.extend_from_slice(&key.to_le_bytes());
-    // The checksum's place, filled in at the end (the part is written once, not copied).
-    let checksum_at = file.0.len();
-    file.u64(0);
+    let mut file = Writer::headed(MAGIC, key, encoded_size(part));
     file.count(part.fields.len());
     for field in &part.fields {
         file.str(field);
@@ -301,9 +289,7 @@ fn encode(part: &PartIndex, key: u128) -> Vec<u8> {
             }
         }
     }
-    let checksum = xxh3_64(&file.0[checksum_at + 8..]);
-    file.0[checksum_at..checksum_at + 8].copy_from_slice(&checksum.to_le_bytes());
-    file.0
+    file.sealed(MAGIC)
 }
 
 /// About how many bytes [`encode`] writes for `part`, a little more rather than less (its
@@ -335,7 +321,7 @@ fn encoded_size(part: &PartIndex) -> usize {
         })
         .sum();
     let fields: usize = part.fields.iter().map(|f| text(f)).sum();
-    MAGIC.len() + 16 + 8 + 8 + fields + 8 + pages + 8 + 8 * part.shards.len() + words
+    MAGIC.len() + 24 + 8 + fields + 8 + pages + 8 + 8 * part.shards.len() + words
 }
 
 /// The part a file holds, when it is whole and kept for `key`.
@@ -385,7 +371,33 @@ fn decode(file: &[u8], key: u128) -> Option<PartIndex> {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// A kept file begun: `magic`, `key`, and the place of the checksum [`Writer::sealed`]
+    /// fills in (the file is written once, not copied after its header), with room for
+    /// `size` bytes in all.
+    fn headed(magic: &[u8], key: u128, size: usize) -> Writer {
+        let mut file = Writer(Vec::with_capacity(size));
+        file.0.extend_from_slice(magic);
+        file.u128(key);
+        file.u64(0);
+        file
+    }
+
+    /// The file [`Writer::headed`] with `magic` began, its checksum of what follows it filled
+    /// in: what [`checked_body`] reads.
+    fn sealed(mut self, magic: &[u8]) -> Vec<u8> {
+        let at = magic.len() + 16;
+        let checksum = xxh3_64(self.0.get(at + 8..).unwrap_or_default());
+        if let Some(place) = self.0.get_mut(at..at + 8) {
+            place.copy_from_slice(&checksum.to_le_bytes());
+        }
+        self.0
+    }
+
     fn u64(&mut self, value: u64) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn u128(&mut self, value: u128) {
         self.0.extend_from_slice(&value.to_le_bytes());
     }
 
@@ -421,6 +433,12 @@ impl<'a> Reader<'a> {
         let (head, rest) = self.0.split_first_chunk::<8>()?;
         self.0 = rest;
         Some(u64::from_le_bytes(*head))
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        let (head, rest) = self.0.split_first_chunk::<16>()?;
+        self.0 = rest;
+        Some(u128::from_le_bytes(*head))
     }
 
     /// A count of items still to read: each takes a byte at least, so a damaged count
@@ -583,11 +601,17 @@ mod tests {
         assert!(read_compressed(&dir).0.is_empty(), "cut short");
     }
 
-    #[test]
-    fn files_a_stopped_build_left_half_written_are_removed_when_old() {
+    /// A cache folder with its kept parts' folder made.
+    fn kept_folder() -> (tempfile::TempDir, PathBuf) {
         let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dir = cache.path().join(KEPT_DIR);
         fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        (cache, dir)
+    }
+
+    #[test]
+    fn files_a_stopped_build_left_half_written_are_removed_when_old() {
+        let (cache, dir) = kept_folder();
         let old_part = format!("{:032x}.tmp-4242-7", 42u128);
         let young_part = format!("{:032x}.tmp-4242-8", 43u128);
         let names = [
@@ -613,9 +637,7 @@ mod tests {
 
     #[test]
     fn pruning_leaves_what_is_not_a_kept_part() {
-        let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let dir = cache.path().join(KEPT_DIR);
-        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let (cache, dir) = kept_folder();
         let old = format!("{:032x}.part", 42u128);
         for name in [old.as_str(), "catatan.txt", "catatan.part"] {
             fs::write(dir.join(name), "x").unwrap_or_else(|e| panic!("{e}"));

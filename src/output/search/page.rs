@@ -6,8 +6,10 @@
 //! filters, meta and sort keys in it still count); marked `data-pagefind-ignore="all"`,
 //! nothing. Unlike Pagefind, which sets apart only the text of blocks (`p`, `li`, `td`,
 //! headings...) and line breaks, every element that is not inline starts a new word: header
-//! cells, definition lists and captions in pasted or imported HTML are not run together. The reader knows the HTML cerdas renders: well-formed
-//! elements, attributes in quotes; it does not build a document tree. Tag names and attribute
+//! cells, definition lists and captions in pasted or imported HTML are not run together.
+//!
+//! The reader knows the HTML cerdas renders: well-formed elements, attributes in quotes; it
+//! does not build a document tree. Tag names and attribute
 //! values are borrowed from the page while it is read (copied only when a name has capitals
 //! or a value character references).
 
@@ -151,10 +153,11 @@ fn is_void(name: &str) -> bool {
 }
 
 /// Elements that set their text apart from the text before them with a space, without ending
-/// a sentence (a block around them still ends one after their last word): a line break (as Pagefind reads it), and every element that is neither a
-/// block nor inline (`dt`, `dd`, `th`, `figcaption`, `blockquote`...), whose text Pagefind
-/// would run into its neighbours' (`<dt>Tempat</dt><dd>Aula</dd>`, common in pasted or
-/// imported HTML, would be found only as `tempataula`). A `wbr` joins.
+/// a sentence (a block around them still ends one after their last word): a line break (as
+/// Pagefind reads it), and every element that is neither a block nor inline (`dt`, `dd`, `th`,
+/// `figcaption`, `blockquote`...), whose text Pagefind would run into its neighbours'
+/// (`<dt>Tempat</dt><dd>Aula</dd>`, common in pasted or imported HTML, would be found only as
+/// `tempataula`). A `wbr` joins.
 fn sets_apart(name: &str, inline: bool, block: bool) -> bool {
     name == "br" || (!inline && !block && name != "wbr")
 }
@@ -577,7 +580,7 @@ impl<'a> Reader<'a> {
             self.pieces.push(Piece::Heading(level));
         }
         if kind.block || kind.apart {
-            // A block's text is set apart from the text before it.
+            // A block's text, or a line break's, is set apart from the text before it.
             push_text(&mut self.pieces, " ");
         }
         node.name = tag.name;
